@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# igvt: the top-level entry points.  QEMU itself is built by its own
+# meson/ninja in $(QEMU_BUILD); this file only lays igvt over QEMU's tree,
+# drives ninja and runs the test rings.
+
+SRCDIR := $(CURDIR)
+-include config.mak
+
+QEMU_BUILD ?= $(SRCDIR)/build/qemu-build
+QEMU_TREE ?= $(SRCDIR)/build/qemu
+BUILDDIR ?= $(SRCDIR)/build
+QEMU := $(QEMU_BUILD)/qemu-system-x86_64
+JOBS ?= $(shell nproc)
+GUEST_WORK ?= $(BUILDDIR)/guest
+
+export CCACHE_BASEDIR := $(BUILDDIR)
+export CCACHE_NOHASHDIR := 1
+
+# The igvt qtests, QEMU's generic tests that exercise every device and
+# command (so they see igvt-vga and query-igvt), and igvt's unit tests.
+IGVT_QTESTS := igvt-pci-test
+GENERIC_QTESTS := qmp-cmd-test test-hmp device-introspect-test qom-test
+UNIT_TESTS := $(notdir $(basename $(wildcard tests/unit/test-igvt-*.c)))
+
+.PHONY: all build deps overlay check check-unit check-qtest check-guest \
+        demo bench clean distclean help
+
+all: build
+
+help:
+	@echo "make            build qemu-system-x86_64 with igvt-vga"
+	@echo "make demo       boot the demo guest on igvt-vga, shown on VNC :0"
+	@echo "make check      build and run every test (unit, qtest, real guest)"
+	@echo "make check-unit | check-qtest | check-guest"
+	@echo "make bench      run the benchmarks"
+
+config.mak:
+	./configure
+
+deps:
+	scripts/install-deps.sh
+
+overlay: config.mak
+	@scripts/qemu-overlay.sh $(SRCDIR) $(QEMU_TREE)
+
+build: overlay
+	ninja -C $(QEMU_BUILD) -j$(JOBS) qemu-system-x86_64
+
+check: check-unit check-qtest check-guest
+
+check-unit: overlay
+	ninja -C $(QEMU_BUILD) -j$(JOBS) $(addprefix tests/unit/,$(UNIT_TESTS))
+	cd $(QEMU_BUILD) && meson test --no-rebuild --print-errorlogs \
+	    $(UNIT_TESTS)
+
+check-qtest: build
+	ninja -C $(QEMU_BUILD) -j$(JOBS) \
+	    $(addprefix tests/qtest/,$(IGVT_QTESTS) $(GENERIC_QTESTS))
+	cd $(QEMU_BUILD) && meson test --no-rebuild --print-errorlogs \
+	    $(addprefix qtest-x86_64/,$(IGVT_QTESTS) $(GENERIC_QTESTS))
+
+check-guest: build
+	tests/guest/run.sh --qemu $(QEMU) --work $(GUEST_WORK) check
+
+demo: build
+	tests/guest/run.sh --qemu $(QEMU) --work $(GUEST_WORK) demo
+
+bench: build
+	@echo "bench: no benchmarks yet"
+
+clean:
+	-ninja -C $(QEMU_BUILD) clean
+
+distclean:
+	rm -rf $(BUILDDIR) config.mak

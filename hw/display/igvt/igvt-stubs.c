@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * igvt: QMP commands for emulators built without igvt-vga.  There is no
+ * vGPU, so the list is empty (and not an error: generic tests run every
+ * argument-less query on every target).
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/qapi-commands-igvt.h"
+
+IgvtInfoList *qmp_query_igvt(Error **errp)
+{
+    return NULL;
+}

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * igvt: private state of the igvt-vga device.
+ *
+ * The device is split by concern (see docs/igvt/architecture.md); every
+ * file's cross-file functions are declared here, grouped by the file that
+ * defines them.
+ */
+
+#ifndef HW_DISPLAY_IGVT_IGVT_H
+#define HW_DISPLAY_IGVT_IGVT_H
+
+#include "hw/pci/pci_device.h"
+#include "hw/display/igvt.h"
+#include "hw/display/vga_int.h"
+#include "qapi/qapi-types-igvt.h"
+#include "qom/object.h"
+
+OBJECT_DECLARE_SIMPLE_TYPE(IgvtState, IGVT_VGA)
+
+typedef struct IgvtBackend IgvtBackend;
+typedef struct IgvtRegInfo IgvtRegInfo;
+
+#define IGVT_NUM_REGS   (IGVT_MMIO_SIZE / 4)
+
+/*
+ * Report a guest programming error: a trace event plus a LOG_GUEST_ERROR
+ * line.  The caller then does what the hardware would do (drop the write,
+ * read zero, raise the error the guest can see).
+ */
+#define IGVT_GUEST_ERR(trace, fmt, ...) \
+    do { \
+        (trace_##trace)(__VA_ARGS__); \
+        qemu_log_mask(LOG_GUEST_ERROR, "igvt: " #trace ": " fmt "\n", \
+                      ## __VA_ARGS__); \
+    } while (0)
+
+/* User-visible configuration (properties) */
+typedef struct IgvtParams {
+    IgvtModel model;
+    IgvtBackendKind backend;
+    uint64_t aperture_size;     /* BAR2 size */
+    uint64_t low_gm_size;       /* aperture slice */
+    uint64_t high_gm_size;      /* hidden slice */
+    uint32_t fences;
+    uint32_t vgamem_mb;
+} IgvtParams;
+
+/* Host resources this vGPU owns, handed out by the backend */
+typedef struct IgvtSlice {
+    uint64_t low_base;
+    uint64_t low_size;
+    uint64_t high_base;
+    uint64_t high_size;
+    uint32_t fence_base;
+    uint32_t fence_count;
+} IgvtSlice;
+
+typedef struct IgvtStats {
+    uint64_t mmio_reads;
+    uint64_t mmio_writes;
+    uint64_t mmio_untracked;
+    uint64_t mmio_invalid;
+    uint64_t ggtt_writes;
+    uint64_t ggtt_invalid_ptes;
+    uint64_t ggtt_dropped;
+    uint64_t aperture_reads;
+    uint64_t aperture_writes;
+    uint64_t aperture_faults;
+} IgvtStats;
+
+/* The virtual GGTT */
+typedef struct IgvtGtt {
+    /* What the guest wrote, one 64-bit PTE per 4 KiB of graphics memory */
+    uint64_t *entries;
+    uint32_t num_entries;
+} IgvtGtt;
+
+struct IgvtState {
+    PCIDevice parent_obj;
+
+    /* configuration */
+    IgvtParams params;
+
+    /* memory regions */
+    MemoryRegion bar0;          /* GTTMMADR container */
+    MemoryRegion bar0_hole;     /* everything that is neither MMIO nor GTT */
+    MemoryRegion mmio;
+    MemoryRegion gtt_mr;
+    MemoryRegion aperture;
+
+    /* legacy VGA, shown until the guest driver disables it */
+    VGACommonState vga;
+    QemuConsole *con;
+
+    IgvtBackend *backend;
+    IgvtSlice slice;
+    uint32_t id;                /* vGPU number, 1.. */
+    uint8_t *opregion;          /* handed to the firmware via fw_cfg */
+
+    /* device state (migrated) */
+    uint32_t regs[IGVT_NUM_REGS];
+    IgvtGtt gtt;
+    bool pv_ready;              /* the guest read PVINFO */
+    bool failsafe;
+    uint32_t failsafe_reason;   /* IgvtFailsafeReason */
+    IgvtStats counters;
+};
+
+static inline uint32_t igvt_reg(IgvtState *s, uint32_t offset)
+{
+    return s->regs[offset >> 2];
+}
+
+static inline void igvt_reg_set(IgvtState *s, uint32_t offset, uint32_t v)
+{
+    s->regs[offset >> 2] = v;
+}
+
+/* The register table (reg-table.c) */
+#define IGVT_REG_MASKED     (1u << 0)   /* bits 31:16 enable bits 15:0 */
+#define IGVT_REG_W1C        (1u << 1)   /* writing 1 clears a bit */
+#define IGVT_REG_RO         (1u << 2)   /* writes are dropped (guest error) */
+
+typedef uint32_t IgvtRegReadFn(IgvtState *s, uint32_t offset);
+/* Called after the new value is stored; may adjust what was stored */
+typedef void IgvtRegWriteFn(IgvtState *s, uint32_t offset, uint32_t old,
+                            uint32_t val);
+
+struct IgvtRegInfo {
+    const char *name;
+    uint32_t offset;
+    uint32_t size;              /* bytes; > 4 for a block of registers */
+    uint32_t flags;
+    uint32_t reset;             /* for every dword of a block */
+    uint32_t ro_mask;           /* bits the guest cannot change */
+    IgvtRegReadFn *read;
+    IgvtRegWriteFn *write;
+};
+
+extern const IgvtRegInfo igvt_reg_table[];
+extern const size_t igvt_reg_table_size;
+
+/* mmio.c */
+extern const MemoryRegionOps igvt_mmio_ops;
+extern const MemoryRegionOps igvt_bar0_hole_ops;
+const IgvtRegInfo *igvt_reg_lookup(uint32_t offset);
+void igvt_mmio_reset(IgvtState *s);
+void igvt_enter_failsafe(IgvtState *s, IgvtFailsafeReason reason);
+
+/* pvinfo.c */
+void igvt_pvinfo_reset(IgvtState *s);
+IgvtRegReadFn igvt_pvinfo_read;
+IgvtRegWriteFn igvt_pvinfo_rsv5_write;
+IgvtRegWriteFn igvt_pvinfo_g2v_write;
+IgvtRegWriteFn igvt_pvinfo_display_ready_write;
+
+/* gt.c */
+IgvtRegWriteFn igvt_gdrst_write;
+IgvtRegWriteFn igvt_reset_ctl_write;
+IgvtRegWriteFn igvt_mi_mode_write;
+IgvtRegWriteFn igvt_ring_mode_write;
+IgvtRegWriteFn igvt_forcewake_write;
+IgvtRegWriteFn igvt_pcode_mailbox_write;
+IgvtRegReadFn igvt_fence_read;
+IgvtRegWriteFn igvt_fence_write;
+
+/* gtt.c */
+extern const MemoryRegionOps igvt_gtt_ops;
+extern const MemoryRegionOps igvt_aperture_ops;
+bool igvt_gtt_init(IgvtState *s, Error **errp);
+void igvt_gtt_fini(IgvtState *s);
+void igvt_gtt_reset(IgvtState *s);
+int igvt_gtt_post_load(IgvtState *s);
+bool igvt_gm_in_slice(IgvtState *s, uint64_t addr, uint64_t size);
+bool igvt_dma_is_ram(IgvtState *s, uint64_t addr, uint64_t size);
+
+/* vga.c */
+bool igvt_vga_init(IgvtState *s, Error **errp);
+void igvt_vga_fini(IgvtState *s);
+void igvt_vga_reset(IgvtState *s);
+bool igvt_vga_enabled(IgvtState *s);
+bool igvt_vga_lfb_access(IgvtState *s, hwaddr addr, uint64_t *val,
+                         unsigned size, bool is_write);
+IgvtRegWriteFn igvt_vgacntrl_write;
+
+/* cfg.c */
+bool igvt_cfg_init(IgvtState *s, Error **errp);
+void igvt_cfg_fini(IgvtState *s);
+void igvt_cfg_reset(IgvtState *s);
+void igvt_cfg_write(PCIDevice *dev, uint32_t addr, uint32_t val, int len);
+
+#endif /* HW_DISPLAY_IGVT_IGVT_H */

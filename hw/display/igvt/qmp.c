@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * igvt: QMP query-igvt and HMP "info igvt".
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/module.h"
+#include "qapi/error.h"
+#include "qapi/qapi-commands-igvt.h"
+#include "monitor/hmp.h"
+#include "monitor/monitor.h"
+#include "hw/pci/pci.h"
+#include "igvt.h"
+
+static IgvtBar *igvt_query_bar(IgvtState *s, int bar)
+{
+    PCIDevice *dev = PCI_DEVICE(s);
+    IgvtBar *info = g_new0(IgvtBar, 1);
+    pcibus_t addr = pci_get_bar_addr(dev, bar);
+
+    info->size = dev->io_regions[bar].size;
+    if (addr != PCI_BAR_UNMAPPED) {
+        info->has_address = true;
+        info->address = addr;
+    }
+    return info;
+}
+
+static IgvtInfo *igvt_query_one(IgvtState *s)
+{
+    PCIDevice *dev = PCI_DEVICE(s);
+    IgvtInfo *info = g_new0(IgvtInfo, 1);
+    IgvtSlices *sl = g_new0(IgvtSlices, 1);
+    IgvtCounters *c = g_new0(IgvtCounters, 1);
+
+    info->qom_path = object_get_canonical_path(OBJECT(s));
+    info->id = g_strdup(DEVICE(s)->id);
+    info->pci_address = g_strdup_printf("%02x:%02x.%x", pci_dev_bus_num(dev),
+                                        PCI_SLOT(dev->devfn),
+                                        PCI_FUNC(dev->devfn));
+    info->model = s->params.model;
+    info->backend = s->params.backend;
+    info->gttmmadr = igvt_query_bar(s, IGVT_BAR_GTTMMADR);
+    info->gmadr = igvt_query_bar(s, IGVT_BAR_GMADR);
+
+    sl->aperture_base = s->slice.low_base;
+    sl->aperture_size = s->slice.low_size;
+    sl->hidden_base = s->slice.high_base;
+    sl->hidden_size = s->slice.high_size;
+    sl->fence_base = s->slice.fence_base;
+    sl->fences = s->slice.fence_count;
+    info->slices = sl;
+
+    info->pv_ready = s->pv_ready;
+    info->display_ready = igvt_reg(s, IGVT_PVINFO_DISPLAY_READY) != 0;
+    info->vga = igvt_vga_enabled(s);
+    info->failsafe = s->failsafe;
+    if (s->failsafe) {
+        info->has_failsafe_reason = true;
+        info->failsafe_reason = s->failsafe_reason;
+    }
+
+    c->mmio_reads = s->counters.mmio_reads;
+    c->mmio_writes = s->counters.mmio_writes;
+    c->mmio_untracked = s->counters.mmio_untracked;
+    c->mmio_invalid = s->counters.mmio_invalid;
+    c->ggtt_writes = s->counters.ggtt_writes;
+    c->ggtt_invalid_ptes = s->counters.ggtt_invalid_ptes;
+    c->ggtt_dropped = s->counters.ggtt_dropped;
+    c->aperture_reads = s->counters.aperture_reads;
+    c->aperture_writes = s->counters.aperture_writes;
+    c->aperture_faults = s->counters.aperture_faults;
+    info->counters = c;
+    return info;
+}
+
+static int igvt_query_child(Object *child, void *opaque)
+{
+    IgvtInfoList **list = opaque;
+    Object *obj = object_dynamic_cast(child, TYPE_IGVT_VGA);
+
+    if (obj && DEVICE(obj)->realized) {
+        QAPI_LIST_PREPEND(*list, igvt_query_one(IGVT_VGA(obj)));
+    }
+    return 0;
+}
+
+IgvtInfoList *qmp_query_igvt(Error **errp)
+{
+    IgvtInfoList *list = NULL;
+
+    object_child_foreach_recursive(object_get_root(), igvt_query_child,
+                                   &list);
+    return list;
+}
+
+static void hmp_info_igvt(Monitor *mon, const QDict *qdict)
+{
+    Error *err = NULL;
+    IgvtInfoList *list = qmp_query_igvt(&err), *l;
+
+    if (hmp_handle_error(mon, err)) {
+        return;
+    }
+    if (!list) {
+        monitor_printf(mon, "No igvt vGPU\n");
+        return;
+    }
+    for (l = list; l; l = l->next) {
+        IgvtInfo *i = l->value;
+        IgvtCounters *c = i->counters;
+
+        monitor_printf(mon, "igvt vGPU %s (%s) at %s: %s, backend %s\n",
+                       i->id ? i->id : "", i->qom_path, i->pci_address,
+                       IgvtModel_str(i->model),
+                       IgvtBackendKind_str(i->backend));
+        monitor_printf(mon, "  BAR0 GTTMMADR 0x%" PRIx64 " size 0x%" PRIx64
+                       "%s\n", i->gttmmadr->address, i->gttmmadr->size,
+                       i->gttmmadr->has_address ? "" : " (unmapped)");
+        monitor_printf(mon, "  BAR2 GMADR    0x%" PRIx64 " size 0x%" PRIx64
+                       "%s\n", i->gmadr->address, i->gmadr->size,
+                       i->gmadr->has_address ? "" : " (unmapped)");
+        monitor_printf(mon, "  aperture slice 0x%" PRIx64 "+0x%" PRIx64
+                       ", hidden slice 0x%" PRIx64 "+0x%" PRIx64
+                       ", fences %u..%u\n",
+                       i->slices->aperture_base, i->slices->aperture_size,
+                       i->slices->hidden_base, i->slices->hidden_size,
+                       i->slices->fence_base,
+                       i->slices->fence_base + i->slices->fences - 1);
+        monitor_printf(mon, "  pv-ready %s, display-ready %s, vga %s, "
+                       "failsafe %s%s%s\n",
+                       i->pv_ready ? "yes" : "no",
+                       i->display_ready ? "yes" : "no",
+                       i->vga ? "on" : "off", i->failsafe ? "yes" : "no",
+                       i->has_failsafe_reason ? ": " : "",
+                       i->has_failsafe_reason ?
+                       IgvtFailsafeReason_str(i->failsafe_reason) : "");
+        monitor_printf(mon, "  mmio: %" PRIu64 " reads, %" PRIu64 " writes, %"
+                       PRIu64 " untracked, %" PRIu64 " invalid\n",
+                       c->mmio_reads, c->mmio_writes, c->mmio_untracked,
+                       c->mmio_invalid);
+        monitor_printf(mon, "  ggtt: %" PRIu64 " writes, %" PRIu64
+                       " invalid PTEs, %" PRIu64 " dropped\n",
+                       c->ggtt_writes, c->ggtt_invalid_ptes, c->ggtt_dropped);
+        monitor_printf(mon, "  aperture: %" PRIu64 " reads, %" PRIu64
+                       " writes, %" PRIu64 " faults\n",
+                       c->aperture_reads, c->aperture_writes,
+                       c->aperture_faults);
+    }
+    qapi_free_IgvtInfoList(list);
+}
+
+static void igvt_monitor_register(void)
+{
+    monitor_register_hmp("igvt", true, hmp_info_igvt);
+}
+
+type_init(igvt_monitor_register)

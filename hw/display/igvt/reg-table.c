@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * igvt: the table of tracked registers.
+ *
+ * This is the one place that says which MMIO offsets igvt knows, their
+ * reset values, how writes behave, and which handler (defined with its
+ * concern) runs.  Offsets not listed here are plain virtual registers.
+ * Reset values describe a Gen9 GT2 part that has just come out of reset
+ * with its firmware-set fuses; there is no hardware snapshot behind them.
+ */
+
+#include "qemu/osdep.h"
+#include "igvt.h"
+#include "regs.h"
+
+#define REG(_name, _off, ...) \
+    { .name = (_name), .offset = (_off), .size = 4, __VA_ARGS__ }
+#define BLOCK(_name, _off, _size, ...) \
+    { .name = (_name), .offset = (_off), .size = (_size), __VA_ARGS__ }
+#define RO(_name, _off, _reset) \
+    REG(_name, _off, .reset = (_reset), .flags = IGVT_REG_RO)
+#define MASKED(_name, _off, ...) \
+    REG(_name, _off, .flags = IGVT_REG_MASKED, __VA_ARGS__)
+
+/* The registers every command streamer has, at its MMIO base */
+#define ENGINE_REGS(_e, _base) \
+    MASKED(_e "_MI_MODE", (_base) + IGVT_RING_MI_MODE, \
+           .reset = IGVT_RING_MI_MODE_IDLE, \
+           .ro_mask = IGVT_RING_MI_MODE_IDLE, \
+           .write = igvt_mi_mode_write), \
+    MASKED(_e "_RESET_CTL", (_base) + IGVT_RING_RESET_CTL, \
+           .ro_mask = IGVT_RESET_CTL_READY_TO_RESET, \
+           .write = igvt_reset_ctl_write), \
+    MASKED(_e "_MODE", (_base) + IGVT_RING_MODE, \
+           .write = igvt_ring_mode_write), \
+    MASKED(_e "_INSTPM", (_base) + IGVT_RING_INSTPM), \
+    MASKED(_e "_PSMI_CTL", (_base) + IGVT_RING_PSMI_CTL), \
+    MASKED(_e "_CSB_PTR", (_base) + IGVT_RING_CSB_PTR, .reset = 0x7)
+
+/* An interrupt register set: ISR read-only, IIR write-1-to-clear */
+#define IRQ_REGS(_n, _isr, _imr, _iir, _ier) \
+    RO(_n "_ISR", _isr, 0), \
+    REG(_n "_IMR", _imr, .reset = UINT32_MAX), \
+    REG(_n "_IIR", _iir, .flags = IGVT_REG_W1C), \
+    REG(_n "_IER", _ier)
+
+#define PVINFO_RO(_name, _off) \
+    REG("PVINFO_" _name, _off, .flags = IGVT_REG_RO, .read = igvt_pvinfo_read)
+
+const IgvtRegInfo igvt_reg_table[] = {
+    /* PVINFO: the page the guest's vGPU detection and ballooning read */
+    PVINFO_RO("MAGIC_LO", IGVT_PVINFO_MAGIC_OFF),
+    PVINFO_RO("MAGIC_HI", IGVT_PVINFO_MAGIC_OFF + 4),
+    PVINFO_RO("VERSION", IGVT_PVINFO_VERSION_MAJOR),
+    PVINFO_RO("VGT_ID", IGVT_PVINFO_VGT_ID),
+    PVINFO_RO("VGT_CAPS", IGVT_PVINFO_VGT_CAPS),
+    PVINFO_RO("APERTURE_BASE", IGVT_PVINFO_APERTURE_BASE),
+    PVINFO_RO("APERTURE_SIZE", IGVT_PVINFO_APERTURE_SIZE),
+    PVINFO_RO("HIDDEN_BASE", IGVT_PVINFO_HIDDEN_BASE),
+    PVINFO_RO("HIDDEN_SIZE", IGVT_PVINFO_HIDDEN_SIZE),
+    PVINFO_RO("FENCE_NUM", IGVT_PVINFO_FENCE_NUM),
+    REG("PVINFO_DISPLAY_READY", IGVT_PVINFO_DISPLAY_READY,
+        .write = igvt_pvinfo_display_ready_write),
+    BLOCK("PVINFO_RSV5", IGVT_PVINFO_RSV5, 16,
+          .write = igvt_pvinfo_rsv5_write),
+    REG("PVINFO_G2V_NOTIFY", IGVT_PVINFO_G2V_NOTIFY,
+        .write = igvt_pvinfo_g2v_write),
+    REG("PVINFO_CURSOR_X_HOT", IGVT_PVINFO_CURSOR_X_HOT, .reset = UINT32_MAX),
+    REG("PVINFO_CURSOR_Y_HOT", IGVT_PVINFO_CURSOR_Y_HOT, .reset = UINT32_MAX),
+    BLOCK("PVINFO_PDP", IGVT_PVINFO_PDP, 32),
+    REG("PVINFO_EXECLIST_DESC_LO", IGVT_PVINFO_EXECLIST_DESC_LO),
+    REG("PVINFO_EXECLIST_DESC_HI", IGVT_PVINFO_EXECLIST_DESC_HI),
+
+    /* Command streamers */
+    ENGINE_REGS("RCS", IGVT_RCS_BASE),
+    ENGINE_REGS("BCS", IGVT_BCS_BASE),
+    ENGINE_REGS("VCS0", IGVT_VCS0_BASE),
+    ENGINE_REGS("VECS", IGVT_VECS_BASE),
+
+    /* Reset, flush, forcewake */
+    REG("GDRST", A_GDRST, .write = igvt_gdrst_write),
+    REG("GFX_FLSH_CNTL", A_GFX_FLSH_CNTL),
+    MASKED("FORCEWAKE_RENDER_GEN9", A_FORCEWAKE_RENDER_GEN9,
+           .write = igvt_forcewake_write),
+    MASKED("FORCEWAKE_GT_GEN9", A_FORCEWAKE_GT_GEN9,
+           .write = igvt_forcewake_write),
+    MASKED("FORCEWAKE_MEDIA_GEN9", A_FORCEWAKE_MEDIA_GEN9,
+           .write = igvt_forcewake_write),
+    RO("FORCEWAKE_ACK_RENDER_GEN9", A_FORCEWAKE_ACK_RENDER_GEN9, 0),
+    RO("FORCEWAKE_ACK_GT_GEN9", A_FORCEWAKE_ACK_GT_GEN9, 0),
+    RO("FORCEWAKE_ACK_MEDIA_GEN9", A_FORCEWAKE_ACK_MEDIA_GEN9, 0),
+    REG("GTFIFODBG", A_GTFIFODBG, .flags = IGVT_REG_W1C),
+    REG("GTFIFOCTL", A_GTFIFOCTL, .reset = 0x7f,
+        .ro_mask = R_GTFIFOCTL_FREE_ENTRIES_MASK),
+    REG("FPGA_DBG", A_FPGA_DBG, .flags = IGVT_REG_W1C),
+
+    /* Fuses and capabilities: 1 slice, 3 subslices x 8 EUs, no eDRAM */
+    RO("GEN8_FUSE2", A_GEN8_FUSE2,
+       (1u << R_GEN8_FUSE2_S_ENA_SHIFT) | (0x8u << R_GEN8_FUSE2_SS_DIS_SHIFT)),
+    RO("GEN9_EU_DISABLE0", A_GEN9_EU_DISABLE0, 0),
+    RO("GEN9_EU_DISABLE1", A_GEN9_EU_DISABLE1, 0),
+    RO("GEN9_EU_DISABLE2", A_GEN9_EU_DISABLE2, 0),
+    RO("HSW_EDRAM_CAP", A_HSW_EDRAM_CAP, 0),
+
+    /* Clocks, frequencies (units of 50 MHz: 300..1100 MHz), pcode */
+    REG("RPM_CONFIG0", A_RPM_CONFIG0),
+    REG("CTC_MODE", A_CTC_MODE),
+    RO("GEN6_RP_STATE_CAP", A_GEN6_RP_STATE_CAP,
+       (22u << R_GEN6_RP_STATE_CAP_RP0_SHIFT) |
+       (11u << R_GEN6_RP_STATE_CAP_RP1_SHIFT) |
+       (6u << R_GEN6_RP_STATE_CAP_RPN_SHIFT)),
+    REG("GEN6_PCODE_MAILBOX", A_GEN6_PCODE_MAILBOX,
+        .write = igvt_pcode_mailbox_write),
+    REG("GEN6_PCODE_DATA", A_GEN6_PCODE_DATA),
+    REG("GEN6_PCODE_DATA1", A_GEN6_PCODE_DATA1),
+
+    /* Interrupts */
+    REG("GEN8_MASTER_IRQ", A_GEN8_MASTER_IRQ,
+        .ro_mask = ~R_GEN8_MASTER_IRQ_CONTROL_MASK),
+    IRQ_REGS("GT0", IGVT_GEN8_GT_ISR(0), IGVT_GEN8_GT_IMR(0),
+             IGVT_GEN8_GT_IIR(0), IGVT_GEN8_GT_IER(0)),
+    IRQ_REGS("GT1", IGVT_GEN8_GT_ISR(1), IGVT_GEN8_GT_IMR(1),
+             IGVT_GEN8_GT_IIR(1), IGVT_GEN8_GT_IER(1)),
+    IRQ_REGS("GT2", IGVT_GEN8_GT_ISR(2), IGVT_GEN8_GT_IMR(2),
+             IGVT_GEN8_GT_IIR(2), IGVT_GEN8_GT_IER(2)),
+    IRQ_REGS("GT3", IGVT_GEN8_GT_ISR(3), IGVT_GEN8_GT_IMR(3),
+             IGVT_GEN8_GT_IIR(3), IGVT_GEN8_GT_IER(3)),
+    IRQ_REGS("DE_PIPE_A", IGVT_GEN8_DE_PIPE_ISR(0), IGVT_GEN8_DE_PIPE_IMR(0),
+             IGVT_GEN8_DE_PIPE_IIR(0), IGVT_GEN8_DE_PIPE_IER(0)),
+    IRQ_REGS("DE_PIPE_B", IGVT_GEN8_DE_PIPE_ISR(1), IGVT_GEN8_DE_PIPE_IMR(1),
+             IGVT_GEN8_DE_PIPE_IIR(1), IGVT_GEN8_DE_PIPE_IER(1)),
+    IRQ_REGS("DE_PIPE_C", IGVT_GEN8_DE_PIPE_ISR(2), IGVT_GEN8_DE_PIPE_IMR(2),
+             IGVT_GEN8_DE_PIPE_IIR(2), IGVT_GEN8_DE_PIPE_IER(2)),
+    IRQ_REGS("DE_PORT", A_GEN8_DE_PORT_ISR, A_GEN8_DE_PORT_IMR,
+             A_GEN8_DE_PORT_IIR, A_GEN8_DE_PORT_IER),
+    IRQ_REGS("DE_MISC", A_GEN8_DE_MISC_ISR, A_GEN8_DE_MISC_IMR,
+             A_GEN8_DE_MISC_IIR, A_GEN8_DE_MISC_IER),
+    IRQ_REGS("PCU", A_GEN8_PCU_ISR, A_GEN8_PCU_IMR, A_GEN8_PCU_IIR,
+             A_GEN8_PCU_IER),
+    IRQ_REGS("SDE", A_SDEISR, A_SDEIMR, A_SDEIIR, A_SDEIER),
+
+    /* Legacy VGA */
+    REG("VGACNTRL", A_VGACNTRL, .write = igvt_vgacntrl_write),
+
+    /* Fences: the guest sees its own fences from index 0 */
+    BLOCK("FENCE", IGVT_FENCE_BASE, IGVT_FENCE_MAX * 8,
+          .read = igvt_fence_read, .write = igvt_fence_write),
+
+    /* Chicken and mode registers written with a write-enable mask */
+    MASKED("GEN7_FF_SLICE_CS_CHICKEN1", A_GEN7_FF_SLICE_CS_CHICKEN1),
+    MASKED("GEN9_CS_DEBUG_MODE1", A_GEN9_CS_DEBUG_MODE1),
+    MASKED("GEN9_CSFE_CHICKEN1_RCS", A_GEN9_CSFE_CHICKEN1_RCS),
+    MASKED("GEN8_CS_CHICKEN1", A_GEN8_CS_CHICKEN1),
+    MASKED("CACHE_MODE_0_GEN7", A_CACHE_MODE_0_GEN7),
+    MASKED("CACHE_MODE_1", A_CACHE_MODE_1),
+    MASKED("GEN7_GT_MODE", A_GEN7_GT_MODE),
+    MASKED("COMMON_SLICE_CHICKEN2", A_COMMON_SLICE_CHICKEN2),
+    MASKED("HDC_CHICKEN0", A_HDC_CHICKEN0),
+    MASKED("GEN8_HALF_SLICE_CHICKEN1", A_GEN8_HALF_SLICE_CHICKEN1),
+    MASKED("HALF_SLICE_CHICKEN3", A_HALF_SLICE_CHICKEN3),
+    MASKED("GEN9_HALF_SLICE_CHICKEN5", A_GEN9_HALF_SLICE_CHICKEN5),
+    MASKED("GEN9_HALF_SLICE_CHICKEN7", A_GEN9_HALF_SLICE_CHICKEN7),
+    MASKED("GEN8_ROW_CHICKEN", A_GEN8_ROW_CHICKEN),
+    MASKED("GEN7_ROW_CHICKEN2", A_GEN7_ROW_CHICKEN2),
+    MASKED("GEN9_SLICE_COMMON_ECO_CHICKEN0", A_GEN9_SLICE_COMMON_ECO_CHICKEN0),
+    MASKED("GEN9_SLICE_COMMON_ECO_CHICKEN1", A_GEN9_SLICE_COMMON_ECO_CHICKEN1),
+};
+
+const size_t igvt_reg_table_size = ARRAY_SIZE(igvt_reg_table);
