@@ -44,8 +44,17 @@ deps:
 overlay: config.mak
 	@scripts/qemu-overlay.sh $(SRCDIR) $(QEMU_TREE)
 
+# Firmware comes from Debian's seabios, qemu-system-data and ipxe-qemu.  A
+# QEMU run from its build tree looks for it under qemu-bundle/, so point
+# the firmware path entries there at the installed packages.
+FIRMWARE_DIRS := /usr/share/qemu /usr/share/seabios /usr/lib/ipxe/qemu
+
 build: overlay
 	ninja -C $(QEMU_BUILD) -j$(JOBS) qemu-system-x86_64
+	@for d in $(FIRMWARE_DIRS); do \
+	    l=$(QEMU_BUILD)/qemu-bundle$$d; \
+	    [ -e $$l ] || { mkdir -p $$(dirname $$l) && ln -s $$d $$l; }; \
+	done
 
 check: check-unit check-qtest check-guest
 

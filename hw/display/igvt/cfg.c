@@ -39,8 +39,10 @@ bool igvt_cfg_init(IgvtState *s, Error **errp)
     pci_set_word(dev->wmask + IGVT_PCI_SWSCI,
                  IGVT_PCI_SWSCI_SMI_SEL | IGVT_PCI_SWSCI_GSSCIE);
 
-    if (pci_bus_is_express(pci_get_bus(dev)) &&
-        pcie_endpoint_cap_init(dev, IGVT_PCI_CAP_PCIE) < 0) {
+    if (!pci_bus_is_express(pci_get_bus(dev))) {
+        /* igvt_instance_init assumed PCIe; on a PCI bus it is not */
+        dev->cap_present &= ~QEMU_PCI_CAP_EXPRESS;
+    } else if (pcie_endpoint_cap_init(dev, IGVT_PCI_CAP_PCIE) < 0) {
         error_setg(errp, "igvt: cannot add the PCIe capability");
         return false;
     }

@@ -270,6 +270,15 @@ static const VMStateDescription vmstate_igvt = {
     },
 };
 
+static void igvt_instance_init(Object *obj)
+{
+    /*
+     * A hybrid PCI/PCIe device: ask for PCIe config space here, before the
+     * PCI core sizes it; realize drops the flag on a conventional bus.
+     */
+    PCI_DEVICE(obj)->cap_present |= QEMU_PCI_CAP_EXPRESS;
+}
+
 static void igvt_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
@@ -297,6 +306,7 @@ static const TypeInfo igvt_types[] = {
         .name = TYPE_IGVT_VGA,
         .parent = TYPE_PCI_DEVICE,
         .instance_size = sizeof(IgvtState),
+        .instance_init = igvt_instance_init,
         .class_init = igvt_class_init,
         .interfaces = (InterfaceInfo[]) {
             { INTERFACE_PCIE_DEVICE },

@@ -93,6 +93,7 @@ const IgvtRegInfo igvt_reg_table[] = {
     REG("GTFIFOCTL", A_GTFIFOCTL, .reset = 0x7f,
         .ro_mask = R_GTFIFOCTL_FREE_ENTRIES_MASK),
     REG("FPGA_DBG", A_FPGA_DBG, .flags = IGVT_REG_W1C),
+    RO("GUC_STATUS", A_GUC_STATUS, R_GUC_STATUS_MIA_IN_RESET_MASK),
 
     /* Fuses and capabilities: 1 slice, 3 subslices x 8 EUs, no eDRAM */
     RO("GEN8_FUSE2", A_GEN8_FUSE2,

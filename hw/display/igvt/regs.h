@@ -58,6 +58,10 @@ REG32(GTFIFODBG, 0x120000)
 REG32(GTFIFOCTL, 0x120008)
     FIELD(GTFIFOCTL, FREE_ENTRIES, 0, 7)
 
+/* GuC: never started, so its microcontroller stays in reset */
+REG32(GUC_STATUS, 0xc000)
+    FIELD(GUC_STATUS, MIA_IN_RESET, 0, 1)
+
 /* Unclaimed-access detector: nothing is ever unclaimed here */
 REG32(FPGA_DBG, 0x42300)
 
