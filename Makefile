@@ -23,7 +23,8 @@ IGVT_QTESTS := igvt-pci-test
 GENERIC_QTESTS := qmp-cmd-test test-hmp device-introspect-test qom-test
 UNIT_TESTS := $(notdir $(basename $(wildcard tests/unit/test-igvt-*.c)))
 
-.PHONY: all build deps overlay check check-unit check-qtest check-guest \
+.PHONY: all build deps overlay test-binaries check check-unit check-qtest \
+        check-guest \
         demo bench clean distclean help
 
 all: build
@@ -56,24 +57,30 @@ build: overlay
 	    [ -e $$l ] || { mkdir -p $$(dirname $$l) && ln -s $$d $$l; }; \
 	done
 
-check: check-unit check-qtest check-guest
+GUEST_CMD := $(SRCDIR)/tests/guest/run.sh --qemu $(QEMU) --work $(GUEST_WORK)
+RUN_TESTS := $(SRCDIR)/scripts/run-tests.py --build $(QEMU_BUILD)
 
-check-unit: overlay
-	ninja -C $(QEMU_BUILD) -j$(JOBS) $(addprefix tests/unit/,$(UNIT_TESTS))
-	cd $(QEMU_BUILD) && meson test --no-rebuild --print-errorlogs \
-	    $(UNIT_TESTS)
-
-check-qtest: build
+test-binaries: build
 	ninja -C $(QEMU_BUILD) -j$(JOBS) \
+	    $(addprefix tests/unit/,$(UNIT_TESTS)) \
 	    $(addprefix tests/qtest/,$(IGVT_QTESTS) $(GENERIC_QTESTS))
-	cd $(QEMU_BUILD) && meson test --no-rebuild --print-errorlogs \
-	    $(addprefix qtest-x86_64/,$(IGVT_QTESTS) $(GENERIC_QTESTS))
+
+# Every ring in one run, with one closing tally
+check: test-binaries
+	$(RUN_TESTS) --unit $(UNIT_TESTS) \
+	    --qtest $(IGVT_QTESTS) $(GENERIC_QTESTS) --guest $(GUEST_CMD) check
+
+check-unit: test-binaries
+	$(RUN_TESTS) --unit $(UNIT_TESTS)
+
+check-qtest: test-binaries
+	$(RUN_TESTS) --qtest $(IGVT_QTESTS) $(GENERIC_QTESTS)
 
 check-guest: build
-	tests/guest/run.sh --qemu $(QEMU) --work $(GUEST_WORK) check
+	$(RUN_TESTS) --guest $(GUEST_CMD) check
 
 demo: build
-	tests/guest/run.sh --qemu $(QEMU) --work $(GUEST_WORK) demo
+	$(GUEST_CMD) demo
 
 bench: build
 	@echo "bench: no benchmarks yet"

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Run igvt's test rings and tally their TAP results.
+
+Each test program prints TAP (glib's --tap for unit tests and qtests, the
+guest harness's own lines).  Output is passed through as it comes; at the
+end one line says how many test points passed and failed, and the exit
+status is non-zero if any failed, any program failed, or nothing ran.
+A skipped test point counts as a failure: a skip is not a pass here.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+TAP_OK = re.compile(r"^\s*ok \d+")
+TAP_NOT_OK = re.compile(r"^\s*not ok \d+")
+TAP_SKIP = re.compile(r"#\s*skip", re.IGNORECASE)
+TAP_TODO = re.compile(r"#\s*todo", re.IGNORECASE)
+
+
+def run(name, argv, env, cwd, timeout):
+    """Run one test program; return (passed, failed, skipped, rc)."""
+    print(f"=== {name}: {' '.join(argv)}", flush=True)
+    passed = failed = skipped = 0
+    start = time.monotonic()
+    try:
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, text=True,
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, errors="replace")
+    except OSError as e:
+        print(f"=== {name}: cannot start: {e}", flush=True)
+        return 0, 1, 0, 127
+    try:
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            if TAP_NOT_OK.match(line):
+                if not TAP_TODO.search(line):
+                    failed += 1
+            elif TAP_OK.match(line):
+                if TAP_SKIP.search(line):
+                    skipped += 1
+                else:
+                    passed += 1
+            if time.monotonic() - start > timeout:
+                proc.kill()
+                print(f"=== {name}: timed out after {timeout} s", flush=True)
+                failed += 1
+                break
+        rc = proc.wait()
+    except KeyboardInterrupt:
+        proc.kill()
+        raise
+    secs = time.monotonic() - start
+    print(f"=== {name}: {passed} passed, {failed} failed, {skipped} skipped, "
+          f"exit {rc}, {secs:.1f} s", flush=True)
+    return passed, failed, skipped, rc
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True, help="QEMU build directory")
+    ap.add_argument("--unit", nargs="*", default=[])
+    ap.add_argument("--qtest", nargs="*", default=[])
+    ap.add_argument("--guest", nargs=argparse.REMAINDER, default=[],
+                    help="guest harness command line (last)")
+    args = ap.parse_args()
+
+    build = os.path.abspath(args.build)
+    env = dict(os.environ)
+    env["QTEST_QEMU_BINARY"] = "./qemu-system-x86_64"
+    env["G_TEST_DBUS_DAEMON"] = os.path.join(build, "..", "qemu",
+                                             "tests/dbus-vmstate-daemon.sh")
+    env.setdefault("MALLOC_PERTURB_", "123")
+
+    jobs = [(f"unit/{t}", [f"tests/unit/{t}", "--tap", "-k"], 300)
+            for t in args.unit]
+    jobs += [(f"qtest/{t}", [f"tests/qtest/{t}", "--tap", "-k"], 900)
+             for t in args.qtest]
+    if args.guest:
+        jobs.append(("guest", args.guest, 3000))
+
+    total_p = total_f = total_s = 0
+    bad = []
+    for name, argv, timeout in jobs:
+        p, f, s, rc = run(name, argv, env, build, timeout)
+        total_p += p
+        total_f += f
+        total_s += s
+        if rc != 0 or f or s or p == 0:
+            bad.append(name)
+    failed = total_f + total_s
+    if bad:
+        print("failing programs: " + ", ".join(bad))
+        failed = max(failed, len(bad))
+    print(f"{total_p} passed, {failed} failed")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
