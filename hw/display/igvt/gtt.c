@@ -88,6 +88,9 @@ static uint64_t igvt_gtt_read(void *opaque, hwaddr addr, unsigned size)
     IgvtState *s = opaque;
     uint64_t pte;
 
+    if (igvt_vga_lfb_access(s, IGVT_GTT_OFFSET + addr, &pte, size, false)) {
+        return pte;
+    }
     if ((size != 4 && size != 8) || (addr & (size - 1))) {
         s->counters.mmio_invalid++;
         IGVT_GUEST_ERR(igvt_err_ggtt_access, "%u-byte read at GGTT offset "
@@ -105,6 +108,9 @@ static void igvt_gtt_write(void *opaque, hwaddr addr, uint64_t val,
     uint32_t index = addr / IGVT_GTT_PTE_SIZE;
     uint64_t gm = (uint64_t)index * IGVT_GTT_PAGE_SIZE;
 
+    if (igvt_vga_lfb_access(s, IGVT_GTT_OFFSET + addr, &val, size, true)) {
+        return;
+    }
     if ((size != 4 && size != 8) || (addr & (size - 1))) {
         s->counters.mmio_invalid++;
         IGVT_GUEST_ERR(igvt_err_ggtt_access, "%u-byte write at GGTT offset "

@@ -285,6 +285,7 @@ static void igvt_class_init(ObjectClass *klass, void *data)
     PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
     ResettableClass *rc = RESETTABLE_CLASS(klass);
 
+    igvt_mmio_class_init();
     k->realize = igvt_realize;
     k->exit = igvt_exit;
     k->config_write = igvt_cfg_write;

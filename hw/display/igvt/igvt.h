@@ -107,14 +107,15 @@ struct IgvtState {
     IgvtStats counters;
 };
 
+/* The register file wraps at 2 MiB: no offset can index past it */
 static inline uint32_t igvt_reg(IgvtState *s, uint32_t offset)
 {
-    return s->regs[offset >> 2];
+    return s->regs[(offset & (IGVT_MMIO_SIZE - 1)) >> 2];
 }
 
 static inline void igvt_reg_set(IgvtState *s, uint32_t offset, uint32_t v)
 {
-    s->regs[offset >> 2] = v;
+    s->regs[(offset & (IGVT_MMIO_SIZE - 1)) >> 2] = v;
 }
 
 /* The register table (reg-table.c) */
@@ -142,6 +143,7 @@ extern const IgvtRegInfo igvt_reg_table[];
 extern const size_t igvt_reg_table_size;
 
 /* mmio.c */
+void igvt_mmio_class_init(void);
 extern const MemoryRegionOps igvt_mmio_ops;
 extern const MemoryRegionOps igvt_bar0_hole_ops;
 const IgvtRegInfo *igvt_reg_lookup(uint32_t offset);

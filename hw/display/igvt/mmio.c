@@ -18,12 +18,14 @@
 /* offset / 4 -> index + 1 into igvt_reg_table, 0 for untracked */
 static uint16_t *igvt_reg_index;
 
-static void igvt_reg_index_build(void)
+void igvt_mmio_class_init(void)
 {
     size_t i;
     uint32_t off;
 
-    QEMU_BUILD_BUG_ON(IGVT_NUM_REGS > UINT32_MAX);
+    if (igvt_reg_index) {
+        return;
+    }
     igvt_reg_index = g_new0(uint16_t, IGVT_NUM_REGS);
     g_assert(igvt_reg_table_size < UINT16_MAX);
     for (i = 0; i < igvt_reg_table_size; i++) {
@@ -43,9 +45,6 @@ const IgvtRegInfo *igvt_reg_lookup(uint32_t offset)
 {
     uint16_t i;
 
-    if (!igvt_reg_index) {
-        igvt_reg_index_build();
-    }
     if (offset >= IGVT_MMIO_SIZE) {
         return NULL;
     }
@@ -140,7 +139,7 @@ static void igvt_reg_write32(IgvtState *s, uint32_t offset, uint32_t val,
 static bool igvt_mmio_access_ok(IgvtState *s, hwaddr addr, unsigned size,
                                 bool is_write)
 {
-    if (addr & (size - 1)) {
+    if ((addr & (size - 1)) || addr + size > IGVT_MMIO_SIZE) {
         s->counters.mmio_invalid++;
         IGVT_GUEST_ERR(igvt_err_mmio_unaligned,
                        "unaligned %u-byte %s at 0x%" HWADDR_PRIx,
@@ -213,7 +212,11 @@ const MemoryRegionOps igvt_mmio_ops = {
 static uint64_t igvt_bar0_hole_read(void *opaque, hwaddr addr, unsigned size)
 {
     IgvtState *s = opaque;
+    uint64_t val;
 
+    if (igvt_vga_lfb_access(s, addr, &val, size, false)) {
+        return val;
+    }
     s->counters.mmio_invalid++;
     IGVT_GUEST_ERR(igvt_err_bar0_hole, "%u-byte %s at BAR0 offset 0x%"
                    HWADDR_PRIx " outside registers and GGTT",
@@ -226,6 +229,9 @@ static void igvt_bar0_hole_write(void *opaque, hwaddr addr, uint64_t val,
 {
     IgvtState *s = opaque;
 
+    if (igvt_vga_lfb_access(s, addr, &val, size, true)) {
+        return;
+    }
     s->counters.mmio_invalid++;
     IGVT_GUEST_ERR(igvt_err_bar0_hole, "%u-byte %s at BAR0 offset 0x%"
                    HWADDR_PRIx " outside registers and GGTT",

@@ -6,9 +6,9 @@
  * signature and, since the header advertises mailbox 4, validates the VBT
  * at 0x400 (intel_bios_is_valid_vbt(): "$VBT" prefix, vbt_size within the
  * mailbox, BDB header and BDB inside vbt_size) and parses its blocks
- * (intel_bios.c).  i915 does not check the VBT checksum or the BDB
- * signature; intel_vbt_decode and other firmware consumers may, so both
- * are filled in as real VBTs have them.
+ * (intel_bios.c).  i915 checks neither the VBT checksum nor the BDB
+ * signature; both are filled in as real VBTs have them, for
+ * intel_vbt_decode and other VBT readers.
  *
  * VBT layout (all fields little-endian):
  *   VBT header, 48 bytes
@@ -18,9 +18,9 @@
  *     block 2  General Definitions, with four child devices
  *     block 12 Driver Features
  *
- * Nothing describes LVDS, eDP, TV or CRT: the vGPU has no panel.  i915
- * generates its LFP data pointers only from an LFP data block, so leaving
- * out blocks 40-44 keeps it away from panel parsing entirely.
+ * Nothing describes LVDS, eDP, TV or CRT: the vGPU has no panel, so there
+ * are no panel blocks (27, 40-44).  i915 reads panel data only for the
+ * eDP, LVDS and DSI connectors, which this VBT does not create.
  *
  * BDB version 194.  Both i915 6.1 and 6.12 expect 33 byte child devices
  * for versions 111-194 (6.1 parse_general_definitions(), 6.12
@@ -124,7 +124,7 @@
 #define IGVT_HANDLE_EFP3            0x0020
 #define IGVT_HANDLE_EFP4            0x0010
 
-/* Block 12, Driver Features: all fields up to version 227 */
+/* Block 12, Driver Features: the 19 bytes i915 and intel_vbt_decode know */
 #define IGVT_DF_LEN                 19
 
 #define IGVT_VBT_NUM_CHILDREN       4
@@ -204,9 +204,10 @@ static void igvt_vbt_child(uint8_t *c, const IgvtVbtPort *port)
 /*
  * Block 2: no CRT DDC pin (SKL has no VGA GMBUS pin; i915 then keeps its
  * default and never uses it without a CRT), the monitor's handle as boot
- * display, and one DP child per DDI port A-D, in port order.  i915 6.1
- * and 6.12 build one encoder per child (intel_ddi_init()); each AUX
- * channel is used once, so none is dropped as shared (sanitize_aux_ch()).
+ * display (for firmware; i915 ignores it), and one DP child per DDI port
+ * A-D, in port order.  i915 6.1 and 6.12 build one encoder per child
+ * (intel_ddi_init()); each AUX channel is used once, so none is dropped as
+ * shared (sanitize_aux_ch()).
  */
 static uint8_t *igvt_vbt_general_definitions(uint8_t *p,
                                              const IgvtOpRegionConfig *cfg)
@@ -256,7 +257,7 @@ static void igvt_vbt_signature(uint8_t *p, uint16_t device_id)
     memcpy(p, sig, strlen(sig));
 }
 
-static size_t igvt_vbt_build(uint8_t *vbt, const IgvtOpRegionConfig *cfg)
+static void igvt_vbt_build(uint8_t *vbt, const IgvtOpRegionConfig *cfg)
 {
     uint8_t *bdb = vbt + IGVT_VBT_HDR_LEN;
     uint8_t *end = bdb + IGVT_BDB_HDR_LEN;
@@ -284,7 +285,6 @@ static size_t igvt_vbt_build(uint8_t *vbt, const IgvtOpRegionConfig *cfg)
         sum += vbt[i];
     }
     vbt[IGVT_VBT_HDR_CHECKSUM] = -sum;
-    return vbt_size;
 }
 
 void igvt_opregion_build(uint8_t *buf, const IgvtOpRegionConfig *cfg)
@@ -298,9 +298,9 @@ void igvt_opregion_build(uint8_t *buf, const IgvtOpRegionConfig *cfg)
     stl_le_p(buf + IGVT_OPREGION_HDR_SIZE, IGVT_OPREGION_SIZE / KiB);
     stl_le_p(buf + IGVT_OPREGION_HDR_OVER, IGVT_OPREGION_VERSION);
     /*
-     * VBT only.  Without MBOX_ACPI i915 keeps its hands off mailbox 1,
-     * without MBOX_SWSCI it never raises an SWSCI, and without MBOX_ASLE
-     * there are no ASLE interrupts or RVDA pointer to honour.
+     * VBT only.  Without MBOX_ACPI i915 leaves the ACPI display lists in
+     * mailbox 1 alone, without MBOX_SWSCI it never raises an SWSCI, and
+     * without MBOX_ASLE there are no ASLE requests or RVDA pointer.
      */
     stl_le_p(buf + IGVT_OPREGION_HDR_MBOX, IGVT_OPREGION_MBOX_VBT);
 

@@ -66,7 +66,7 @@ typedef enum IgvtPort {
 
 typedef struct IgvtOpRegionConfig {
     uint16_t device_id;      /* PCI device id of the vGPU, e.g. 0x1912 */
-    IgvtPort monitor_port;   /* the port the virtual monitor is on (default D) */
+    IgvtPort monitor_port;   /* the virtual monitor's port (default D) */
 } IgvtOpRegionConfig;
 
 /*

@@ -7,7 +7,8 @@
  * BIOS finds the VBE linear framebuffer at BAR0 (it does so for any PCI
  * VGA device that is not one of its known vendors), so while a VBE linear
  * mode is on and no GVT-g aware driver has read PVINFO, BAR0 accesses
- * below the VGA memory size go to VGA memory instead of the registers.
+ * below the VGA memory size (registers, hole and GGTT alike) go to VGA
+ * memory instead.
  * PVINFO reads are always served, so the guest driver can find its vGPU;
  * from that read on, BAR0 is registers only.  VGACNTRL tells when the
  * guest driver turns the VGA plane off.
