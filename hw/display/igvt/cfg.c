@@ -31,6 +31,7 @@ bool igvt_cfg_init(IgvtState *s, Error **errp)
     IgvtOpRegionConfig opc = { 0 };
     FWCfgState *fw_cfg;
 
+    pci_set_byte(c + PCI_INTERRUPT_PIN, 1);
     pci_set_word(c + IGVT_PCI_MGGC, IGVT_MGGC_VALUE);
     pci_set_word(dev->wmask + IGVT_PCI_MGGC, 0);
     pci_set_long(c + IGVT_PCI_BDSM, 0);

@@ -183,6 +183,7 @@ static void igvt_reset_hold(Object *obj, ResetType type)
     igvt_gtt_reset(s);
     igvt_cfg_reset(s);
     igvt_vga_reset(s);
+    s->irq_level = false;
     s->failsafe = false;
     s->failsafe_reason = 0;
     trace_igvt_reset(s->id);
@@ -261,6 +262,7 @@ static const VMStateDescription vmstate_igvt = {
         VMSTATE_UINT32_ARRAY(regs, IgvtState, IGVT_NUM_REGS),
         VMSTATE_STRUCT(gtt, IgvtState, 1, vmstate_igvt_gtt, IgvtGtt),
         VMSTATE_BOOL(pv_ready, IgvtState),
+        VMSTATE_BOOL(irq_level, IgvtState),
         VMSTATE_BOOL(failsafe, IgvtState),
         VMSTATE_UINT32(failsafe_reason, IgvtState),
         VMSTATE_VALIDATE("failsafe reason", igvt_failsafe_reason_valid),

@@ -46,6 +46,22 @@ typedef struct IgvtParams {
     uint32_t vgamem_mb;
 } IgvtParams;
 
+/* Interrupt banks (irq.c) */
+typedef enum IgvtIrqBank {
+    IGVT_IRQ_GT0,
+    IGVT_IRQ_GT1,
+    IGVT_IRQ_GT2,
+    IGVT_IRQ_GT3,
+    IGVT_IRQ_DE_PIPE_A,
+    IGVT_IRQ_DE_PIPE_B,
+    IGVT_IRQ_DE_PIPE_C,
+    IGVT_IRQ_DE_PORT,
+    IGVT_IRQ_DE_MISC,
+    IGVT_IRQ_PCH,
+    IGVT_IRQ_PCU,
+    IGVT_IRQ_BANK__MAX,
+} IgvtIrqBank;
+
 /* Host resources this vGPU owns, handed out by the backend */
 typedef struct IgvtSlice {
     uint64_t low_base;
@@ -102,6 +118,7 @@ struct IgvtState {
     uint32_t regs[IGVT_NUM_REGS];
     IgvtGtt gtt;
     bool pv_ready;              /* the guest read PVINFO */
+    bool irq_level;             /* an interrupt is being signalled */
     bool failsafe;
     uint32_t failsafe_reason;   /* IgvtFailsafeReason */
     IgvtStats counters;
@@ -149,6 +166,11 @@ extern const MemoryRegionOps igvt_bar0_hole_ops;
 const IgvtRegInfo *igvt_reg_lookup(uint32_t offset);
 void igvt_mmio_reset(IgvtState *s);
 void igvt_enter_failsafe(IgvtState *s, IgvtFailsafeReason reason);
+
+/* irq.c */
+void igvt_irq_update(IgvtState *s);
+void igvt_irq_raise(IgvtState *s, IgvtIrqBank bank, uint32_t events);
+IgvtRegWriteFn igvt_irq_reg_write;
 
 /* pvinfo.c */
 void igvt_pvinfo_reset(IgvtState *s);

@@ -40,9 +40,10 @@
 /* An interrupt register set: ISR read-only, IIR write-1-to-clear */
 #define IRQ_REGS(_n, _isr, _imr, _iir, _ier) \
     RO(_n "_ISR", _isr, 0), \
-    REG(_n "_IMR", _imr, .reset = UINT32_MAX), \
-    REG(_n "_IIR", _iir, .flags = IGVT_REG_W1C), \
-    REG(_n "_IER", _ier)
+    REG(_n "_IMR", _imr, .reset = UINT32_MAX, .write = igvt_irq_reg_write), \
+    REG(_n "_IIR", _iir, .flags = IGVT_REG_W1C, \
+        .write = igvt_irq_reg_write), \
+    REG(_n "_IER", _ier, .write = igvt_irq_reg_write)
 
 #define PVINFO_RO(_name, _off) \
     REG("PVINFO_" _name, _off, .flags = IGVT_REG_RO, .read = igvt_pvinfo_read)
@@ -117,7 +118,8 @@ const IgvtRegInfo igvt_reg_table[] = {
 
     /* Interrupts */
     REG("GEN8_MASTER_IRQ", A_GEN8_MASTER_IRQ,
-        .ro_mask = ~R_GEN8_MASTER_IRQ_CONTROL_MASK),
+        .ro_mask = ~R_GEN8_MASTER_IRQ_CONTROL_MASK,
+        .write = igvt_irq_reg_write),
     IRQ_REGS("GT0", IGVT_GEN8_GT_ISR(0), IGVT_GEN8_GT_IMR(0),
              IGVT_GEN8_GT_IIR(0), IGVT_GEN8_GT_IER(0)),
     IRQ_REGS("GT1", IGVT_GEN8_GT_ISR(1), IGVT_GEN8_GT_IMR(1),
