@@ -97,6 +97,12 @@ void igvt_pcode_mailbox_write(IgvtState *s, uint32_t offset, uint32_t old,
     case IGVT_PCODE_READ_RC6VIDS:
         data |= 1;
         break;
+    case IGVT_PCODE_SAGV_CONTROL:
+        /* There is no SAGV to turn off: report it off when asked */
+        if (data == IGVT_PCODE_SAGV_DISABLE) {
+            data = IGVT_PCODE_SAGV_IS_DISABLED;
+        }
+        break;
     default:
         break;
     }

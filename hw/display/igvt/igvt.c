@@ -145,6 +145,7 @@ static void igvt_realize(PCIDevice *dev, Error **errp)
         goto fail_cfg;
     }
     igvt_init_bars(s);
+    igvt_display_init(s);
     s->id = ++igvt_instances;
     trace_igvt_realize(s->id, s->slice.low_base, s->slice.high_base);
     return;
@@ -164,6 +165,7 @@ static void igvt_exit(PCIDevice *dev)
 {
     IgvtState *s = IGVT_VGA(dev);
 
+    igvt_display_fini(s);
     igvt_vga_fini(s);
     igvt_cfg_fini(s);
     igvt_gtt_reset(s);
@@ -181,6 +183,7 @@ static void igvt_reset_hold(Object *obj, ResetType type)
     igvt_mmio_reset(s);
     igvt_pvinfo_reset(s);
     igvt_gtt_reset(s);
+    igvt_display_reset(s);
     igvt_cfg_reset(s);
     igvt_vga_reset(s);
     s->irq_level = false;
@@ -193,6 +196,7 @@ static int igvt_post_load(void *opaque, int version_id)
 {
     IgvtState *s = opaque;
 
+    igvt_display_post_load(s);
     return igvt_gtt_post_load(s);
 }
 
@@ -261,6 +265,8 @@ static const VMStateDescription vmstate_igvt = {
         VMSTATE_STRUCT(slice, IgvtState, 1, vmstate_igvt_slice, IgvtSlice),
         VMSTATE_UINT32_ARRAY(regs, IgvtState, IGVT_NUM_REGS),
         VMSTATE_STRUCT(gtt, IgvtState, 1, vmstate_igvt_gtt, IgvtGtt),
+        VMSTATE_STRUCT(display, IgvtState, 1, vmstate_igvt_display,
+                       IgvtDisplay),
         VMSTATE_BOOL(pv_ready, IgvtState),
         VMSTATE_BOOL(irq_level, IgvtState),
         VMSTATE_BOOL(failsafe, IgvtState),

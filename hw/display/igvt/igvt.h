@@ -92,6 +92,23 @@ typedef struct IgvtGtt {
     uint32_t num_entries;
 } IgvtGtt;
 
+/* The display engine (display.c) */
+typedef struct IgvtPipe {
+    IgvtState *owner;
+    QEMUTimer *vblank_timer;
+    int64_t base_ns;            /* virtual time the frame counter started */
+    uint32_t base_count;        /* PIPE_FRMCOUNT at base_ns */
+    uint32_t refresh_mhz;       /* from the guest's timings */
+    uint32_t flips_pending;     /* planes whose flip-done is due */
+} IgvtPipe;
+
+typedef struct IgvtDisplay {
+    IgvtPipe pipes[3];
+    uint32_t port;              /* IgvtPort the monitor is on */
+    bool connected;
+    bool dirty;                 /* the console needs a full redraw */
+} IgvtDisplay;
+
 struct IgvtState {
     PCIDevice parent_obj;
 
@@ -117,6 +134,7 @@ struct IgvtState {
     /* device state (migrated) */
     uint32_t regs[IGVT_NUM_REGS];
     IgvtGtt gtt;
+    IgvtDisplay display;
     bool pv_ready;              /* the guest read PVINFO */
     bool irq_level;             /* an interrupt is being signalled */
     bool failsafe;
@@ -178,6 +196,28 @@ IgvtRegReadFn igvt_pvinfo_read;
 IgvtRegWriteFn igvt_pvinfo_rsv5_write;
 IgvtRegWriteFn igvt_pvinfo_g2v_write;
 IgvtRegWriteFn igvt_pvinfo_display_ready_write;
+
+/* display.c */
+void igvt_display_init(IgvtState *s);
+void igvt_display_fini(IgvtState *s);
+void igvt_display_reset(IgvtState *s);
+int igvt_display_post_load(IgvtState *s);
+void igvt_display_update_timers(IgvtState *s);
+uint32_t igvt_display_hotplug_bit(IgvtState *s);
+extern const VMStateDescription vmstate_igvt_display;
+IgvtRegWriteFn igvt_pwr_well_write;
+IgvtRegWriteFn igvt_dbuf_write;
+IgvtRegWriteFn igvt_pll_write;
+IgvtRegReadFn igvt_dpll_status_read;
+IgvtRegWriteFn igvt_ddi_buf_write;
+IgvtRegWriteFn igvt_dp_tp_ctl_write;
+IgvtRegWriteFn igvt_pp_control_write;
+IgvtRegWriteFn igvt_sbi_write;
+IgvtRegReadFn igvt_frmcount_read;
+IgvtRegReadFn igvt_pipedsl_read;
+IgvtRegWriteFn igvt_transconf_write;
+IgvtRegWriteFn igvt_plane_surf_write;
+IgvtRegWriteFn igvt_cur_base_write;
 
 /* gt.c */
 IgvtRegWriteFn igvt_gdrst_write;

@@ -99,4 +99,6 @@ void igvt_irq_reg_write(IgvtState *s, uint32_t offset, uint32_t old,
                         uint32_t val)
 {
     igvt_irq_update(s);
+    /* Pipe vblank interrupts run only while unmasked and enabled */
+    igvt_display_update_timers(s);
 }

@@ -48,6 +48,37 @@
 #define PVINFO_RO(_name, _off) \
     REG("PVINFO_" _name, _off, .flags = IGVT_REG_RO, .read = igvt_pvinfo_read)
 
+/* A pipe: transcoder, frame counter, cursor and universal planes */
+#define PLANE_REGS(_p, _n, _base) \
+    REG("PLANE_SURF_" #_n "_" _p, (_base) + A_PLANE_SURF_1_A + \
+        ((_n) - 1) * IGVT_PLANE_STRIDE, .write = igvt_plane_surf_write), \
+    RO("PLANE_SURFLIVE_" #_n "_" _p, (_base) + A_PLANE_SURFLIVE_1_A + \
+       ((_n) - 1) * IGVT_PLANE_STRIDE, 0)
+#define PIPE_REGS(_p, _i) \
+    REG("TRANSCONF_" _p, A_TRANSCONF_A + (_i) * IGVT_PIPE_STRIDE, \
+        .write = igvt_transconf_write), \
+    REG("PIPE_FRMCOUNT_" _p, A_PIPE_FRMCOUNT_A + (_i) * IGVT_PIPE_STRIDE, \
+        .flags = IGVT_REG_RO, .read = igvt_frmcount_read), \
+    RO("PIPE_FLIPCOUNT_" _p, A_PIPE_FLIPCOUNT_A + (_i) * IGVT_PIPE_STRIDE, \
+       0), \
+    REG("PIPEDSL_" _p, A_PIPEDSL_A + (_i) * IGVT_PIPE_STRIDE, \
+        .flags = IGVT_REG_RO, .read = igvt_pipedsl_read), \
+    REG("CUR_BASE_" _p, A_CUR_BASE_A + (_i) * IGVT_PIPE_STRIDE, \
+        .write = igvt_cur_base_write), \
+    RO("CUR_SURFLIVE_" _p, A_CUR_SURFLIVE_A + (_i) * IGVT_PIPE_STRIDE, 0), \
+    PLANE_REGS(_p, 1, (_i) * IGVT_PIPE_STRIDE), \
+    PLANE_REGS(_p, 2, (_i) * IGVT_PIPE_STRIDE), \
+    PLANE_REGS(_p, 3, (_i) * IGVT_PIPE_STRIDE)
+
+/* A DDI port: buffer, DP transport (AUX comes with the monitor) */
+#define PORT_REGS(_p, _i) \
+    REG("DDI_BUF_CTL_" _p, A_DDI_BUF_CTL_A + (_i) * IGVT_PORT_STRIDE, \
+        .ro_mask = R_DDI_BUF_CTL_IS_IDLE_MASK, .write = igvt_ddi_buf_write), \
+    REG("DP_TP_CTL_" _p, A_DP_TP_CTL_A + (_i) * IGVT_PORT_STRIDE, \
+        .write = igvt_dp_tp_ctl_write), \
+    REG("DP_TP_STATUS_" _p, A_DP_TP_STATUS_A + (_i) * IGVT_PORT_STRIDE, \
+        .flags = IGVT_REG_W1C, .ro_mask = R_DP_TP_STATUS_IDLE_DONE_MASK)
+
 const IgvtRegInfo igvt_reg_table[] = {
     /* PVINFO: the page the guest's vGPU detection and ballooning read */
     PVINFO_RO("MAGIC_LO", IGVT_PVINFO_MAGIC_OFF),
@@ -141,6 +172,55 @@ const IgvtRegInfo igvt_reg_table[] = {
     IRQ_REGS("PCU", A_GEN8_PCU_ISR, A_GEN8_PCU_IMR, A_GEN8_PCU_IIR,
              A_GEN8_PCU_IER),
     IRQ_REGS("SDE", A_SDEISR, A_SDEIMR, A_SDEIIR, A_SDEIER),
+
+    /* Display: fuses, power wells, DBUF, clocks */
+    RO("SKL_FUSE_STATUS", A_SKL_FUSE_STATUS,
+       R_SKL_FUSE_STATUS_DOWNLOAD_MASK | R_SKL_FUSE_STATUS_PG0_DIST_MASK |
+       R_SKL_FUSE_STATUS_PG1_DIST_MASK | R_SKL_FUSE_STATUS_PG2_DIST_MASK),
+    REG("HSW_PWR_WELL_CTL1", A_HSW_PWR_WELL_CTL1,
+        .ro_mask = IGVT_PWR_WELL_STATES, .write = igvt_pwr_well_write),
+    REG("HSW_PWR_WELL_CTL2", A_HSW_PWR_WELL_CTL2,
+        .ro_mask = IGVT_PWR_WELL_STATES, .write = igvt_pwr_well_write),
+    REG("HSW_PWR_WELL_CTL3", A_HSW_PWR_WELL_CTL3,
+        .ro_mask = IGVT_PWR_WELL_STATES, .write = igvt_pwr_well_write),
+    REG("HSW_PWR_WELL_CTL4", A_HSW_PWR_WELL_CTL4,
+        .ro_mask = IGVT_PWR_WELL_STATES, .write = igvt_pwr_well_write),
+    REG("DBUF_CTL", A_DBUF_CTL, .write = igvt_dbuf_write),
+    REG("CDCLK_CTL", A_CDCLK_CTL),
+    REG("LCPLL1_CTL", A_LCPLL1_CTL, .write = igvt_pll_write),
+    REG("LCPLL2_CTL", A_LCPLL2_CTL, .write = igvt_pll_write),
+    REG("WRPLL_CTL1", A_WRPLL_CTL1, .write = igvt_pll_write),
+    REG("WRPLL_CTL2", A_WRPLL_CTL2, .write = igvt_pll_write),
+    REG("DPLL_CTRL1", A_DPLL_CTRL1),
+    REG("DPLL_CTRL2", A_DPLL_CTRL2),
+    REG("DPLL_STATUS", A_DPLL_STATUS, .flags = IGVT_REG_RO,
+        .read = igvt_dpll_status_read),
+
+    /* Pipes and transcoders */
+    PIPE_REGS("A", 0),
+    PIPE_REGS("B", 1),
+    PIPE_REGS("C", 2),
+    REG("TRANSCONF_EDP", A_TRANSCONF_EDP, .write = igvt_transconf_write),
+
+    /* DDI ports */
+    PORT_REGS("A", 0),
+    PORT_REGS("B", 1),
+    PORT_REGS("C", 2),
+    PORT_REGS("D", 3),
+    PORT_REGS("E", 4),
+    REG("EDP_PSR_IMR", A_EDP_PSR_IMR, .reset = UINT32_MAX),
+    REG("EDP_PSR_IIR", A_EDP_PSR_IIR, .flags = IGVT_REG_W1C),
+
+    /* South display: hotplug, sideband, panel power; DRAM for bandwidth */
+    REG("SFUSE_STRAP", A_SFUSE_STRAP),
+    REG("PCH_PORT_HOTPLUG", A_PCH_PORT_HOTPLUG),
+    REG("PCH_PORT_HOTPLUG2", A_PCH_PORT_HOTPLUG2),
+    REG("SBI_CTL_STAT", A_SBI_CTL_STAT, .write = igvt_sbi_write),
+    RO("PCH_PP_STATUS", A_PCH_PP_STATUS, 0),
+    REG("PCH_PP_CONTROL", A_PCH_PP_CONTROL, .write = igvt_pp_control_write),
+    RO("SKL_MAD_INTER_CHANNEL", A_SKL_MAD_INTER_CHANNEL, 0),
+    RO("SKL_MAD_DIMM_CH0", A_SKL_MAD_DIMM_CH0, 8),
+    RO("SKL_MAD_DIMM_CH1", A_SKL_MAD_DIMM_CH1, 8),
 
     /* Legacy VGA */
     REG("VGACNTRL", A_VGACNTRL, .write = igvt_vgacntrl_write),

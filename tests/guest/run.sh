@@ -1,0 +1,795 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Real-guest harness for igvt-vga: boots stock Debian kernels (bookworm's
+# 6.1 and trixie's 6.12) on `-device igvt-vga` under TCG, from a busybox
+# initramfs that loads the in-tree i915 driver, and checks that i915 takes
+# the device as a GVT-g vGPU.  See tests/guest/README.md.
+#
+#   run.sh --qemu PATH --work DIR check   probe test on every kernel (TAP-ish)
+#   run.sh --qemu PATH --work DIR demo    interactive guest, display on VNC
+#   run.sh [--qemu PATH] --work DIR fetch download and unpack only (cached)
+#
+# Everything downloaded or built lives under --work; the host's apt setup is
+# never touched (each Debian suite gets a private apt root there).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# ------------------------------------------------------------------ knobs --
+TIMEOUT=${TIMEOUT:-300}                 # seconds per boot
+KERNELS=${KERNELS:-"6.1 6.12"}          # kernels `check` and `fetch` use
+KERNEL=${KERNEL:-6.12}                  # kernel `demo` boots
+VNC=${VNC:-:0}                          # demo VNC display
+DISPLAY_OFF=${DISPLAY_OFF:-0}           # demo: 1 adds i915.disable_display=1
+DRM_DEBUG=${DRM_DEBUG:-0x1e}            # drm.debug for check
+ACCEL=${ACCEL:-auto}                    # auto | tcg | kvm
+MEM=${MEM:-1G}
+JOBS=${JOBS:-2}                         # check: boots run in parallel
+OFFLINE=${OFFLINE:-0}                   # 1: never contact the archive
+VERBOSE=${VERBOSE:-0}                   # 1: copy guest consoles to stderr
+MAXLINES=${MAXLINES:-200}               # cap on problem lines per kernel
+QEMU_DEVICE=${QEMU_DEVICE-igvt-vga,addr=02.0}   # empty: boot without it
+QEMU_EXTRA=${QEMU_EXTRA:-}              # extra QEMU arguments (word list)
+APPEND_EXTRA=${APPEND_EXTRA:-}          # extra kernel arguments
+MIRROR=${MIRROR:-http://deb.debian.org/debian}
+SECURITY_MIRROR=${SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+KEYRING=${KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
+FIRMWARE_DIRS=${FIRMWARE_DIRS:-"/usr/share/seabios /usr/share/qemu /usr/lib/ipxe/qemu"}
+
+IGD=0000:00:02.0
+MARK='IGVT-GUEST:'
+
+say() { printf 'guest: %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 2; }
+
+usage() {
+	cat <<-EOF
+	usage: $0 --qemu PATH --work DIR {check|demo|fetch}
+	  check  boot every kernel in KERNELS (default "6.1 6.12") on igvt-vga and
+	         check the i915 probe; prints test lines and "N passed, N failed"
+	  demo   boot KERNEL (default 6.12) with the display on VNC $VNC
+	  fetch  download and unpack kernels and busybox only
+	knobs (environment): TIMEOUT KERNELS KERNEL VNC DISPLAY_OFF DRM_DEBUG ACCEL
+	  MEM JOBS OFFLINE VERBOSE MAXLINES QEMU_DEVICE QEMU_EXTRA APPEND_EXTRA MIRROR
+	  SECURITY_MIRROR KEYRING FIRMWARE_DIRS -- see tests/guest/README.md
+	EOF
+}
+
+QEMU_BIN=
+WORK=
+CMD=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--qemu) [ $# -ge 2 ] || { usage >&2; exit 2; }; QEMU_BIN=$2; shift 2 ;;
+	--qemu=*) QEMU_BIN=${1#*=}; shift ;;
+	--work) [ $# -ge 2 ] || { usage >&2; exit 2; }; WORK=$2; shift 2 ;;
+	--work=*) WORK=${1#*=}; shift ;;
+	-h | --help) usage; exit 0 ;;
+	check | demo | fetch) CMD=$1; shift ;;
+	*) say "unknown argument: $1"; usage >&2; exit 2 ;;
+	esac
+done
+[ -n "$CMD" ] || { usage >&2; exit 2; }
+[ -n "$WORK" ] || die "--work DIR is required"
+if [ "$CMD" != fetch ]; then
+	[ -n "$QEMU_BIN" ] || die "--qemu PATH is required for $CMD"
+fi
+case $TIMEOUT in '' | *[!0-9]*) die "TIMEOUT must be a number of seconds" ;; esac
+case $JOBS in '' | *[!0-9]* | 0) JOBS=1 ;; esac
+mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
+
+# Kernel tag -> Debian suite that provides it through linux-image-amd64.
+suite_of() {
+	case $1 in
+	6.1) echo bookworm ;;
+	6.12) echo trixie ;;
+	*) return 1 ;;
+	esac
+}
+
+need_tools() {
+	local t missing=()
+	for t in apt-get apt-cache dpkg-deb modinfo cpio xz zstd gzip timeout \
+		awk sed sort sha256sum stat; do
+		command -v "$t" >/dev/null 2>&1 || missing+=("$t")
+	done
+	[ ${#missing[@]} -eq 0 ] ||
+		die "missing host tools: ${missing[*]} (\`make deps\` installs them)"
+	[ -r "$KEYRING" ] || die "no Debian archive keyring at $KEYRING (package debian-archive-keyring)"
+}
+
+# ---------------------------------------------------------- private apt --
+# One apt root per suite under $WORK/apt: its own sources, lists, cache and
+# an empty dpkg status, handed to apt with -c so /etc/apt stays untouched.
+apt_dir() { echo "$WORK/apt/$1"; }
+
+apt_setup() {
+	local suite=$1 d
+	d=$(apt_dir "$suite")
+	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/state" \
+		"$d/sources.list.d" "$d/preferences.d"
+	[ -e "$d/status" ] || : >"$d/status"
+	{
+		echo "deb [signed-by=$KEYRING] $MIRROR $suite main"
+		if [ "$suite" = bookworm ]; then
+			echo "deb [signed-by=$KEYRING] $MIRROR $suite-updates main"
+			echo "deb [signed-by=$KEYRING] $SECURITY_MIRROR $suite-security main"
+		fi
+	} >"$d/sources.list"
+	{
+		echo "Dir::State \"$d/state\";"
+		echo "Dir::State::Lists \"$d/lists\";"
+		echo "Dir::State::status \"$d/status\";"
+		echo "Dir::Cache \"$d/cache\";"
+		echo "Dir::Etc::SourceList \"$d/sources.list\";"
+		echo "Dir::Etc::SourceParts \"$d/sources.list.d\";"
+		echo "Dir::Etc::Preferences \"$d/preferences\";"
+		echo "Dir::Etc::PreferencesParts \"$d/preferences.d\";"
+		echo 'APT::Architecture "amd64";'
+		echo 'APT::Architectures { "amd64"; };'
+		echo 'Acquire::Languages "none";'
+		echo 'Acquire::http::Timeout "30";'
+		echo 'Acquire::Retries "1";'
+		# root: apt's _apt sandbox user could not write into $WORK
+		[ "$(id -u)" != 0 ] || echo 'APT::Sandbox::User "root";'
+	} >"$d/apt.conf"
+}
+
+apt_run() { # apt_run SUITE TOOL ARGS...
+	local suite=$1 tool=$2
+	shift 2
+	"$tool" -c "$(apt_dir "$suite")/apt.conf" -q "$@"
+}
+
+declare -A SUITE_STATE=()   # suite -> fresh | offline
+
+suite_refresh() {
+	local suite=$1 d
+	[ -z "${SUITE_STATE[$suite]:-}" ] || return 0
+	apt_setup "$suite"
+	d=$(apt_dir "$suite")
+	if [ "$OFFLINE" = 1 ]; then
+		SUITE_STATE[$suite]=offline
+		say "$suite: OFFLINE=1, not contacting the archive"
+		return 0
+	fi
+	say "$suite: updating package lists"
+	if apt_run "$suite" apt-get update --error-on=any >"$d/update.log" 2>&1; then
+		SUITE_STATE[$suite]=fresh
+	else
+		SUITE_STATE[$suite]=offline
+		say "$suite: archive unreachable ($(grep -E '^(E:|W:|Err)' "$d/update.log" | head -1)); trying the cache"
+	fi
+}
+
+kernel_pkg_of() { # SUITE -> linux-image-X package the metapackage points at
+	local suite=$1 cand
+	cand=$(apt_run "$suite" apt-cache policy linux-image-amd64 |
+		awk '$1 == "Candidate:" { print $2 }')
+	[ -n "$cand" ] && [ "$cand" != "(none)" ] || return 1
+	apt_run "$suite" apt-cache show "linux-image-amd64=$cand" | awk '
+		/^Depends:/ && pkg == "" {
+			sub(/^Depends: */, "")
+			n = split($0, alt, /[,|]/)
+			for (i = 1; i <= n && pkg == ""; i++) {
+				split(alt[i], w, " ")
+				if (w[1] ~ /^linux-image-[0-9]/) pkg = w[1]
+			}
+		}
+		END { if (pkg == "") exit 1; print pkg }'
+}
+
+# fetch_deb SUITE PKG: print the path of the candidate .deb of PKG under
+# $WORK/debs/SUITE, downloading it unless a file of that name and size is
+# already there.
+fetch_deb() {
+	local suite=$1 pkg=$2 dir uri file size _hash line
+	dir=$WORK/debs/$suite
+	mkdir -p "$dir"
+	line=$(apt_run "$suite" apt-get --print-uris download "$pkg" 2>/dev/null |
+		awk '/^\047/ && !l { l = $0 } END { if (!l) exit 1; print l }') ||
+		{ say "$suite: cannot resolve $pkg"; return 1; }
+	read -r uri file size _hash <<<"$line"
+	if [ -f "$dir/$file" ] && [ "$(stat -c %s "$dir/$file")" = "$size" ]; then
+		echo "$dir/$file"
+		return 0
+	fi
+	say "$suite: downloading $file ($(((size + 1023) / 1024)) KiB)"
+	rm -f "$dir/$file"
+	if ! (cd "$dir" && apt_run "$suite" apt-get download "$pkg") >"$dir/download.log" 2>&1; then
+		say "$suite: download of $pkg failed: $(grep -E '^(E:|W:|Err)' "$dir/download.log" | head -1)"
+		return 1
+	fi
+	if [ ! -f "$dir/$file" ] || [ "$(stat -c %s "$dir/$file")" != "$size" ]; then
+		say "$suite: $file is missing or has the wrong size after download (${uri//\'/})"
+		return 1
+	fi
+	echo "$dir/$file"
+}
+
+# Keep only the current kernel image and busybox .debs of a suite.
+prune_debs() {
+	local dir=$1 keep1=$2 keep2=$3 f
+	for f in "$dir"/linux-image-*.deb "$dir"/busybox-static_*.deb; do
+		[ -e "$f" ] || continue
+		[ "$f" = "$keep1" ] || [ "$f" = "$keep2" ] || { say "removing superseded ${f##*/}"; rm -f "$f"; }
+	done
+}
+
+# ----------------------------------------------------------- kernel kit --
+# $WORK/kernels/TAG holds what a boot needs from the two .debs: vmlinuz,
+# the i915 module chain (decompressed), its load order and busybox.  SOURCE
+# names the .debs it came from; the kit is rebuilt when they change.
+
+declare -A MOD_PATH=() MOD_STATE=()
+MOD_ORDER=()
+
+mod_name() { # path or name -> canonical module name
+	local n=${1##*/}
+	n=${n%%.ko*}
+	echo "${n//-/_}"
+}
+
+mod_visit() { # depth-first: dependencies (and pre-softdeps) before the module
+	local n=$1 p deps soft d
+	case ${MOD_STATE[$n]:-} in
+	done) return 0 ;;
+	active) die "module dependency cycle at $n" ;;
+	esac
+	p=${MOD_PATH[$n]:-}
+	[ -n "$p" ] || die "module $n not found in the kernel package"
+	MOD_STATE[$n]=active
+	deps=$(modinfo -F depends "$p")
+	for d in ${deps//,/ }; do
+		mod_visit "$(mod_name "$d")"
+	done
+	soft=$(modinfo -F softdep "$p" | sed -n 's/.*pre:\(.*\)/\1/p' | sed 's/post:.*//')
+	for d in $soft; do
+		d=$(mod_name "$d")
+		if [ -n "${MOD_PATH[$d]:-}" ]; then mod_visit "$d"; fi
+	done
+	MOD_STATE[$n]="done"
+	MOD_ORDER+=("$p")
+}
+
+unpack_module() { # SRC DST: store uncompressed
+	case $1 in
+	*.ko.xz) xz -dc "$1" >"$2" ;;
+	*.ko.zst) zstd -qdc "$1" >"$2" ;;
+	*.ko.gz) gzip -dc "$1" >"$2" ;;
+	*) cp "$1" "$2" ;;
+	esac
+}
+
+build_kit() { # TAG KERNEL_DEB BUSYBOX_DEB
+	local tag=$1 kdeb=$2 bdeb=$3 kit tmp new vmlinuz kver mdir p b bb
+	kit=$WORK/kernels/$tag
+	tmp=$WORK/tmp/unpack-$tag
+	new=$kit.new
+	say "$tag: unpacking ${kdeb##*/}"
+	rm -rf "$tmp" "$new"
+	mkdir -p "$tmp/kernel" "$tmp/busybox" "$new/modules"
+	dpkg-deb -x "$kdeb" "$tmp/kernel"
+	vmlinuz=$(find "$tmp/kernel/boot" -maxdepth 1 -name 'vmlinuz-*' | head -1)
+	[ -n "$vmlinuz" ] || die "$tag: no boot/vmlinuz-* in ${kdeb##*/}"
+	kver=${vmlinuz##*/vmlinuz-}
+	for mdir in "$tmp/kernel/lib/modules/$kver" "$tmp/kernel/usr/lib/modules/$kver" ""; do
+		[ -z "$mdir" ] || [ ! -d "$mdir" ] || break
+	done
+	[ -n "$mdir" ] || die "$tag: no modules directory for $kver"
+	MOD_PATH=() MOD_STATE=() MOD_ORDER=()
+	while IFS= read -r p; do
+		b=${p##*/}
+		b=${b%%.ko*}
+		MOD_PATH[${b//-/_}]=$p
+	done < <(find "$mdir" -name '*.ko' -o -name '*.ko.*')
+	mod_visit i915
+	: >"$new/modules.load"
+	for p in "${MOD_ORDER[@]}"; do
+		b=${p##*/}
+		b=${b%%.ko*}.ko
+		unpack_module "$p" "$new/modules/$b"
+		echo "$b" >>"$new/modules.load"
+	done
+	# The checks below grep for these i915 messages: make sure this i915 has them.
+	for p in 'Virtual GPU for Intel GVT-g detected' 'VGT ballooning configuration' \
+		'VGT balloon successfully'; do
+		grep -qaF "$p" "$new/modules/i915.ko" ||
+			say "$tag: warning: i915.ko lacks the message \"$p\"; the checks may need updating"
+	done
+	cp "$vmlinuz" "$new/vmlinuz"
+	cp "$tmp/kernel/boot/config-$kver" "$new/config" 2>/dev/null || true
+	dpkg-deb -x "$bdeb" "$tmp/busybox"
+	for bb in "$tmp/busybox/bin/busybox" "$tmp/busybox/usr/bin/busybox" ""; do
+		[ -z "$bb" ] || [ ! -f "$bb" ] || break
+	done
+	[ -n "$bb" ] || die "$tag: no busybox binary in ${bdeb##*/}"
+	cp "$bb" "$new/busybox"
+	echo "$kver" >"$new/KVER"
+	printf 'kernel=%s busybox=%s\n' "${kdeb##*/}" "${bdeb##*/}" >"$new/SOURCE"
+	rm -rf "$kit" "$tmp"
+	mv "$new" "$kit"
+	say "$tag: kernel $kver, i915 chain: $(tr '\n' ' ' <"$kit/modules.load")"
+}
+
+kit_ok() { [ -s "$WORK/kernels/$1/SOURCE" ] && [ -s "$WORK/kernels/$1/vmlinuz" ]; }
+
+# prepare_kernel TAG: resolve through the metapackage, download what changed,
+# refresh the kit; fall back to the cached kit when the archive is out of
+# reach.  Returns non-zero when no usable kernel exists.
+prepare_kernel() {
+	local tag=$1 suite kit kpkg kdeb bdeb want
+	suite=$(suite_of "$tag") || { say "unknown kernel '$tag' (known: 6.1 6.12)"; return 1; }
+	kit=$WORK/kernels/$tag
+	suite_refresh "$suite"
+	if [ "${SUITE_STATE[$suite]}" = fresh ]; then
+		if kpkg=$(kernel_pkg_of "$suite") &&
+			kdeb=$(fetch_deb "$suite" "$kpkg") &&
+			bdeb=$(fetch_deb "$suite" busybox-static); then
+			want=$(printf 'kernel=%s busybox=%s' "${kdeb##*/}" "${bdeb##*/}")
+			if kit_ok "$tag" && [ "$(cat "$kit/SOURCE")" = "$want" ]; then
+				say "$tag: $kpkg unchanged (${kdeb##*/}), using the cached kit"
+			else
+				build_kit "$tag" "$kdeb" "$bdeb"
+			fi
+			prune_debs "$WORK/debs/$suite" "$kdeb" "$bdeb"
+			return 0
+		fi
+		say "$tag: could not get the current kernel from $suite"
+	fi
+	if kit_ok "$tag"; then
+		say "$tag: using the cached kernel $(cat "$kit/KVER") ($(cat "$kit/SOURCE"))"
+		return 0
+	fi
+	say "$tag: no kernel available (archive unreachable and nothing cached in $kit)"
+	return 1
+}
+
+# ------------------------------------------------------------- initramfs --
+initrd_of() { echo "$WORK/initrd/$1.cpio"; }
+
+build_initrd() { # TAG: uncompressed newc cpio; rebuilt when its inputs change
+	local tag=$1 kit out key stage
+	kit=$WORK/kernels/$tag
+	out=$(initrd_of "$tag")
+	key=$(cat "$kit/SOURCE" "$kit/modules.load" "$HERE/init.sh" | sha256sum | cut -d' ' -f1)
+	if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
+		return 0
+	fi
+	stage=$WORK/tmp/initrd-$tag
+	rm -rf "$stage"
+	mkdir -p "$stage"/{bin,dev,etc,lib/modules,proc,sys,tmp,run,root} "${out%/*}"
+	cp "$kit/busybox" "$stage/bin/busybox"
+	cp "$HERE/init.sh" "$stage/init"
+	chmod 755 "$stage/init" "$stage/bin/busybox"
+	cp "$kit"/modules/*.ko "$stage/lib/modules/"
+	cp "$kit/modules.load" "$stage/etc/modules.load"
+	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$out.tmp"
+	mv "$out.tmp" "$out"
+	echo "$key" >"$out.key"
+	rm -rf "$stage"
+	say "$tag: initramfs $out ($(($(stat -c %s "$out") / 1048576)) MiB)"
+}
+
+prepare_all() { # TAGS...: prints the tags that are ready
+	local tag rc
+	# one preparer at a time per work dir (a demo may run beside a check)
+	exec 9>"$WORK/.lock"
+	if command -v flock >/dev/null 2>&1 && ! flock -n 9; then
+		say "waiting for another run.sh to finish preparing $WORK"
+		flock -w 900 9 || die "could not lock $WORK/.lock"
+	fi
+	for tag in "$@"; do
+		# a subshell per kernel, so that a fatal error in one (die) spares
+		# the other; errexit stays in force inside (it would not in an `if`)
+		set +e
+		(
+			set -e
+			prepare_kernel "$tag"
+			build_initrd "$tag"
+		)
+		rc=$?
+		set -e
+		[ "$rc" -ne 0 ] || echo "$tag"
+	done
+	exec 9>&-
+	return 0
+}
+
+# ------------------------------------------------------------------ boot --
+pick_accel() {
+	case $ACCEL in
+	tcg | kvm) echo "$ACCEL" ;;
+	auto)
+		# /dev/kvm backed by kvm_pvm (no vmx/svm in the CPU flags) cannot
+		# run stock kernels, so only real hardware virtualisation counts.
+		if [ -r /dev/kvm ] && [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo &&
+			[ ! -d /sys/module/kvm_pvm ]; then
+			echo kvm
+		else
+			echo tcg
+		fi
+		;;
+	*) die "ACCEL must be auto, tcg or kvm" ;;
+	esac
+}
+
+# QEMU run from a relocatable build tree looks for firmware only in its
+# qemu-bundle; when a file a boot needs is in none of QEMU's data dirs,
+# point -L at the host's copy (packages seabios, qemu-system-data).
+FWARGS=()
+firmware_args() {
+	local dirs f d found
+	FWARGS=()
+	dirs=$("$QEMU_BIN" -L help 2>/dev/null || true)
+	for f in bios-256k.bin linuxboot_dma.bin kvmvapic.bin; do
+		found=
+		while IFS= read -r d; do
+			if [ -n "$d" ] && [ -f "$d/$f" ]; then found=$d; fi
+		done <<<"$dirs"
+		for d in "${FWARGS[@]}"; do
+			if [ -f "$d/$f" ]; then found=$d; fi
+		done
+		[ -z "$found" ] || continue
+		for d in $FIRMWARE_DIRS; do
+			if [ -f "$d/$f" ]; then
+				FWARGS+=(-L "$d")
+				say "note: $f is in none of QEMU's data dirs; adding -L $d"
+				break
+			fi
+		done
+	done
+}
+
+qemu_base_args() { # fills QARGS for kernel TAG, trace log FILE
+	local tag=$1 trace=$2 accel
+	accel=$(pick_accel)
+	QARGS=("${FWARGS[@]}" -machine q35 -accel "$accel")
+	[ "$accel" != kvm ] || QARGS+=(-cpu host)
+	QARGS+=(-m "$MEM" -nodefaults -vga none)
+	[ -z "$QEMU_DEVICE" ] || QARGS+=(-device "$QEMU_DEVICE")
+	QARGS+=(-nic none -no-reboot
+		-kernel "$WORK/kernels/$tag/vmlinuz" -initrd "$(initrd_of "$tag")"
+		-trace 'enable=igvt_mmio_untracked_*' -D "$trace")
+	# shellcheck disable=SC2206 # QEMU_EXTRA is a word list on purpose
+	[ -z "$QEMU_EXTRA" ] || QARGS+=($QEMU_EXTRA)
+}
+
+check_qemu() { # prints a reason when QEMU cannot run the test at all
+	if [ ! -x "$QEMU_BIN" ]; then
+		echo "QEMU binary $QEMU_BIN does not exist or is not executable"
+	elif [ -n "$QEMU_DEVICE" ] &&
+		! grep -qF "\"${QEMU_DEVICE%%,*}\"" <<<"$("$QEMU_BIN" -device help 2>&1 || true)"; then
+		say "warning: $QEMU_BIN lists no device \"${QEMU_DEVICE%%,*}\"; the boots will fail"
+	fi
+}
+
+boot_check() { # TAG OUTDIR: one check boot; leaves serial.log qemu.err trace.log rc secs
+	local tag=$1 out=$2 append t0 t1 rc
+	rm -rf "$out"
+	mkdir -p "$out"
+	qemu_base_args "$tag" "$out/trace.log"
+	append="console=ttyS0 panic=-1 i915.disable_display=1 drm.debug=$DRM_DEBUG loglevel=7"
+	append+=" log_buf_len=8M igvt.mode=check igvt.wait=$((TIMEOUT > 90 ? TIMEOUT - 60 : TIMEOUT * 2 / 3))"
+	[ -z "$APPEND_EXTRA" ] || append+=" $APPEND_EXTRA"
+	QARGS+=(-smp 1 -display none -serial stdio -monitor none -append "$append")
+	printf '%q ' "$QEMU_BIN" "${QARGS[@]}" >"$out/cmdline"
+	echo >>"$out/cmdline"
+	t0=$(date +%s%N)
+	rc=0
+	# timeout runs in a process group of its own, so a Ctrl-C does not reach
+	# it: its pid is kept for cmd_check's trap.
+	timeout -k 10 "$TIMEOUT" "$QEMU_BIN" "${QARGS[@]}" </dev/null \
+		>"$out/serial.log" 2>"$out/qemu.err" &
+	local tpid=$!
+	echo "$tpid" >"$out/timeout.pid"
+	if [ "$VERBOSE" = 1 ]; then
+		tail -n +1 -F --pid="$tpid" "$out/serial.log" 2>/dev/null | sed -u "s/^/[$tag] /" >&2 &
+	fi
+	wait "$tpid" || rc=$?
+	rm -f "$out/timeout.pid"
+	t1=$(date +%s%N)
+	echo "$rc" >"$out/rc"
+	echo $(((t1 - t0) / 1000000)) >"$out/ms"
+	return 0
+}
+
+# ------------------------------------------------------------- analysis --
+T_NUM=0
+T_PASS=0
+T_FAIL=0
+
+tap() { # tap OK|FAIL DESCRIPTION [DIAGNOSTIC...]
+	local verdict=$1 desc=$2
+	shift 2
+	T_NUM=$((T_NUM + 1))
+	if [ "$verdict" = OK ]; then
+		T_PASS=$((T_PASS + 1))
+		echo "ok $T_NUM - $desc"
+	else
+		T_FAIL=$((T_FAIL + 1))
+		echo "not ok $T_NUM - $desc"
+	fi
+	local d
+	for d in "$@"; do [ -z "$d" ] || echo "#   $d"; done
+}
+
+result_of() { # LOG KEY -> value of the guest's "RESULT KEY=value" line
+	{ grep -a -o "$MARK RESULT $2=[^ ]*" "$1" || true; } | tail -1 | sed 's/.*=//'
+}
+
+# Why did a boot produce no guest result?  One line.
+boot_failure() {
+	local out=$1 rc err last
+	rc=$(cat "$out/rc" 2>/dev/null || echo "?")
+	err=$(grep -v '^$' "$out/qemu.err" 2>/dev/null | head -1)
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		last=$(grep -av '^$' "$out/console.txt" | tail -1 | cut -c1-160)
+		echo "boot timed out after ${TIMEOUT}s (${last:+last console line: }${last:-no console output at all})"
+	elif ! grep -aq "$MARK BEGIN" "$out/console.txt"; then
+		if [ -n "$err" ]; then
+			echo "QEMU exited with status $rc before the guest started: $err"
+		else
+			echo "QEMU exited with status $rc before /init ran (see $out/serial.log)"
+		fi
+	elif grep -aq 'Kernel panic' "$out/console.txt"; then
+		echo "guest kernel panicked: $(grep -a -m1 'Kernel panic' "$out/console.txt" | cut -c1-160)"
+	else
+		echo "guest stopped before reporting (QEMU status $rc${err:+: $err})"
+	fi
+}
+
+dmesg_of() { # OUTDIR -> guest dmesg (raw), else the whole console
+	local out=$1
+	if grep -aq "$MARK DMESG-END" "$out/console.txt"; then
+		sed -n "/$MARK DMESG-BEGIN/,/$MARK DMESG-END/p" "$out/console.txt" | sed '1d;$d'
+	else
+		cat "$out/console.txt"
+	fi
+}
+
+# Untracked MMIO accesses from the QEMU trace log: offset, reads, writes.
+untracked_table() {
+	awk '
+	/igvt_mmio_untracked_(read|write)/ {
+		s = $0; sub(/.*igvt_mmio_untracked_/, "", s)
+		n = split(s, f, /[ \t]+/)
+		kind = f[1]; off = ""; size = ""; val = ""
+		for (i = 2; i < n; i++) {
+			if (f[i] == "offset") off = f[i + 1]
+			else if (f[i] == "size") size = f[i + 1]
+			else if (f[i] == "value") val = f[i + 1]
+		}
+		if (off == "") next
+		off = tolower(off); sub(/^0x/, "", off)
+		while (length(off) < 6) off = "0" off
+		seen[off] = 1
+		if (kind == "read") rd[off]++
+		else { wr[off]++; if (val != "") last[off] = val }
+		if (size != "" && index(" " sizes[off] " ", " " size " ") == 0)
+			sizes[off] = (sizes[off] == "" ? size : sizes[off] " " size)
+	}
+	END {
+		for (o in seen)
+			printf "0x%s  reads %6d  writes %6d  size %s%s\n", o, rd[o] + 0, wr[o] + 0,
+				sizes[o], (o in last ? "  last-write " last[o] : "")
+	}' "$@" | LC_ALL=C sort
+}
+
+report_kernel() { # TAG OUTDIR: the four test lines of one kernel
+	local tag=$1 out=$2 why bound card0 log pci
+	log=$out/console.txt
+	if [ -n "${NOT_READY[$tag]:-}" ]; then
+		why=${NOT_READY[$tag]}
+		tap FAIL "$tag: i915 bound to $IGD" "$why"
+		tap FAIL "$tag: guest log has \"Virtual GPU for Intel GVT-g detected\"" "$why"
+		tap FAIL "$tag: GGTT ballooning succeeded" "$why"
+		tap FAIL "$tag: probe completed (/dev/dri/card0 exists)" "$why"
+		return 0
+	fi
+	tr -d '\r' <"$out/serial.log" >"$log"
+	why=
+	if ! grep -aq "$MARK RESULT i915-bound=" "$log"; then
+		why=$(boot_failure "$out")
+	fi
+
+	bound=$(result_of "$log" i915-bound)
+	if [ "$bound" = yes ]; then
+		tap OK "$tag: i915 bound to $IGD"
+	else
+		pci=$({ grep -a -o "$MARK PCI $IGD .*" "$log" || true; } | tail -1 | sed "s/^$MARK //")
+		[ -n "$pci" ] || [ -n "$why" ] || pci="the guest sees no PCI device at $IGD"
+		tap FAIL "$tag: i915 bound to $IGD" "${why:-/sys/bus/pci/drivers/i915/$IGD does not exist}" "$pci"
+	fi
+
+	if grep -aqF 'Virtual GPU for Intel GVT-g detected' "$log"; then
+		tap OK "$tag: guest log has \"Virtual GPU for Intel GVT-g detected\""
+	else
+		tap FAIL "$tag: guest log has \"Virtual GPU for Intel GVT-g detected\"" \
+			"${why:-not found: i915 did not see the PVINFO magic at BAR0+0x78000}" \
+			"$(grep -a -m1 -F 'VGT interface version mismatch' "$log" || true)"
+	fi
+
+	local bal_cfg bal_ok bal_bad
+	bal_cfg=$(grep -ac 'VGT ballooning configuration' "$log" || true)
+	bal_ok=$(grep -ac 'VGT balloon successfully' "$log" || true)
+	bal_bad=$(grep -a -E 'VGT balloon fail|Invalid ballooning configuration' "$log" | head -3 || true)
+	if [ "$bal_cfg" -gt 0 ] && [ "$bal_ok" -gt 0 ] && [ -z "$bal_bad" ]; then
+		tap OK "$tag: GGTT ballooning succeeded"
+	elif [ -n "$bal_bad" ]; then
+		tap FAIL "$tag: GGTT ballooning succeeded" "$bal_bad" \
+			"$(grep -a -E 'Mappable graphic memory|Unmappable graphic memory' "$log" | head -2)"
+	elif [ "$bal_cfg" -gt 0 ]; then
+		tap FAIL "$tag: GGTT ballooning succeeded" "\"VGT ballooning configuration\" printed but no \"VGT balloon successfully\""
+	else
+		tap FAIL "$tag: GGTT ballooning succeeded" "${why:-no \"VGT ballooning configuration\" line: ballooning never ran}"
+	fi
+
+	card0=$(result_of "$log" card0)
+	if [ "$card0" = yes ]; then
+		tap OK "$tag: probe completed (/dev/dri/card0 exists)"
+	else
+		tap FAIL "$tag: probe completed (/dev/dri/card0 exists)" \
+			"${why:-/dev/dri/card0 missing; $({ grep -a -o -E "$MARK MODULE i915.ko (rc=|STUCK).*" "$log" || true; } | tail -1 | sed "s/^$MARK //")}"
+	fi
+
+	local info kver up
+	kver=$(cat "$WORK/kernels/$tag/KVER" 2>/dev/null || echo '?')
+	info="kernel $kver, QEMU status $(cat "$out/rc"), boot $(awk -v ms="$(cat "$out/ms")" 'BEGIN { printf "%.1f", ms / 1000 }') s"
+	up=$(result_of "$log" poweroff-uptime)
+	info+=", guest uptime at poweroff ${up:-?} s"
+	echo "# $tag: $info"
+	local wedged why_w
+	wedged=$(result_of "$log" gt-wedged)
+	why_w=$(wedge_evidence "$out")
+	if [ "$wedged" = 1 ] || { [ "$wedged" != 0 ] && [ -n "$why_w" ]; }; then
+		echo "# $tag: note: GT is wedged (allowed for now; i915_wedged=${wedged:-?}${why_w:+; $why_w})"
+	fi
+}
+
+# How the GT got wedged, from the log: a message that says so, else the
+# caller of intel_gt_set_wedged in a logged call trace.
+wedge_evidence() {
+	dmesg_of "$1" | sed 's/^<[0-9]*>//' | awk '
+		/intel_gt_set_wedged\+0x/ { want = 1; next }
+		want && /^\[ *[0-9.]+\]  +[A-Za-z0-9_.]+\+0x/ && !/  \? / {
+			s = $0; sub(/^\[ *[0-9.]+\] +/, "", s); sub(/\+0x.*/, "", s)
+			if (caller == "") caller = s
+			want = 0
+		}
+		/wedged/ && /i915|drm/ && !/\+0x[0-9a-f]+\/0x/ && msg == "" { msg = $0 }
+		END {
+			if (msg != "") print substr(msg, 1, 200)
+			else if (caller != "") print "intel_gt_set_wedged() called from " caller "()"
+		}'
+}
+
+details_kernel() { # TAG OUTDIR: problem lines and untracked registers
+	local tag=$1 out=$2 n
+	[ -z "${NOT_READY[$tag]:-}" ] || return 0
+	dmesg_of "$out" >"$out/dmesg.txt"
+	awk -f "$HERE/problems.awk" "$out/dmesg.txt" >"$out/problems.txt"
+	n=$(wc -l <"$out/problems.txt")
+	echo "# ---- $tag: i915/drm warnings and errors ($n distinct; full log $out/dmesg.txt) ----"
+	head -n "$MAXLINES" "$out/problems.txt" | sed 's/^/#   /'
+	[ "$n" -le "$MAXLINES" ] || echo "#   ... $((n - MAXLINES)) more in $out/problems.txt"
+	untracked_table "$out/trace.log" >"$out/untracked.txt" 2>/dev/null || true
+	local reads writes
+	n=$(wc -l <"$out/untracked.txt")
+	reads=$(awk '{ s += $3 } END { print s + 0 }' "$out/untracked.txt")
+	writes=$(awk '{ s += $5 } END { print s + 0 }' "$out/untracked.txt")
+	echo "# ---- $tag: untracked registers ($n offsets, $reads reads, $writes writes) ----"
+	sed 's/^/#   /' "$out/untracked.txt"
+}
+
+# --------------------------------------------------------------- commands --
+declare -A NOT_READY=()
+
+cmd_fetch() {
+	local tag ready rc=0
+	need_tools
+	# shellcheck disable=SC2086 # KERNELS is a word list
+	ready=$(prepare_all $KERNELS)
+	for tag in $KERNELS; do
+		if grep -qx -- "$tag" <<<"$ready"; then
+			say "$tag: ready ($(cat "$WORK/kernels/$tag/KVER"))"
+		else
+			say "$tag: NOT ready"
+			rc=1
+		fi
+	done
+	return "$rc"
+}
+
+stop_boots() {
+	local f
+	say "interrupted: stopping the guests"
+	for f in "$WORK"/runs/check-*/timeout.pid; do
+		[ -e "$f" ] || continue
+		kill -TERM "$(cat "$f")" 2>/dev/null || true
+	done
+	exit 130
+}
+
+cmd_check() {
+	local tag ready qerr pids=() running=0 t0
+	t0=$(date +%s)
+	need_tools
+	# shellcheck disable=SC2086 # KERNELS is a word list
+	ready=$(prepare_all $KERNELS)
+	qerr=$(check_qemu)
+	[ -n "$qerr" ] || firmware_args
+	for tag in $KERNELS; do
+		if [ -n "$qerr" ]; then
+			NOT_READY[$tag]=$qerr
+		elif ! grep -qx -- "$tag" <<<"$ready"; then
+			NOT_READY[$tag]="no kernel $tag available (see the guest: lines above)"
+		fi
+	done
+	trap stop_boots INT TERM
+	for tag in $KERNELS; do
+		[ -z "${NOT_READY[$tag]:-}" ] || continue
+		if [ "$running" -ge "$JOBS" ]; then
+			wait "${pids[0]}" || true
+			pids=("${pids[@]:1}")
+			running=$((running - 1))
+		fi
+		say "$tag: booting $(cat "$WORK/kernels/$tag/KVER") (timeout ${TIMEOUT}s, $(pick_accel))"
+		boot_check "$tag" "$WORK/runs/check-$tag" &
+		pids+=($!)
+		running=$((running + 1))
+	done
+	for tag in "${pids[@]}"; do wait "$tag" || true; done
+	trap - INT TERM
+	for tag in $KERNELS; do
+		[ -n "${NOT_READY[$tag]:-}" ] ||
+			say "$tag: QEMU finished, status $(cat "$WORK/runs/check-$tag/rc"), $(($(cat "$WORK/runs/check-$tag/ms") / 1000)) s"
+	done
+
+	local ntests
+	ntests=$(($(wc -w <<<"$KERNELS") * 4))
+	echo "1..$ntests"
+	for tag in $KERNELS; do
+		report_kernel "$tag" "$WORK/runs/check-$tag"
+	done
+	for tag in $KERNELS; do
+		details_kernel "$tag" "$WORK/runs/check-$tag"
+	done
+	say "check took $(($(date +%s) - t0)) s"
+	echo "$T_PASS passed, $T_FAIL failed"
+	[ "$T_FAIL" -eq 0 ]
+}
+
+cmd_demo() {
+	local tag=$KERNEL out append qerr
+	need_tools
+	prepare_all "$tag" >/dev/null
+	if ! kit_ok "$tag" || [ ! -f "$(initrd_of "$tag")" ]; then
+		die "kernel $tag is not available"
+	fi
+	qerr=$(check_qemu)
+	[ -z "$qerr" ] || die "$qerr"
+	firmware_args
+	out=$WORK/runs/demo-$tag
+	mkdir -p "$out"
+	qemu_base_args "$tag" "$out/trace.log"
+	append="console=tty0 console=ttyS0 panic=-1 loglevel=7 igvt.mode=demo"
+	[ "$DISPLAY_OFF" != 1 ] || append+=" i915.disable_display=1"
+	[ -z "$APPEND_EXTRA" ] || append+=" $APPEND_EXTRA"
+	# Serial and monitor share stdio: Ctrl-C reaches the guest, Ctrl-A x quits.
+	# shellcheck disable=SC2054 # the commas belong to QEMU option values
+	QARGS+=(-smp "${SMP:-1}" -display none -vnc "$VNC"
+		-chardev stdio,id=con,mux=on,signal=off -serial chardev:con
+		-mon chardev=con,mode=readline -append "$append")
+	say "demo: kernel $(cat "$WORK/kernels/$tag/KVER") on VNC $VNC; shell on this terminal once i915 is loaded"
+	say "demo: leave with 'poweroff -f' (or exit) in the guest, or Ctrl-A x; untracked MMIO in $out/trace.log"
+	exec "$QEMU_BIN" "${QARGS[@]}"
+}
+
+case $CMD in
+fetch) cmd_fetch ;;
+check) cmd_check ;;
+demo) cmd_demo ;;
+esac
