@@ -167,6 +167,7 @@ static void igvt_exit(PCIDevice *dev)
 
     igvt_display_fini(s);
     igvt_vga_fini(s);
+    igvt_console_fini(s);
     igvt_cfg_fini(s);
     igvt_gtt_reset(s);
     igvt_gtt_fini(s);

@@ -107,6 +107,12 @@ typedef struct IgvtDisplay {
     uint32_t port;              /* IgvtPort the monitor is on */
     bool connected;
     bool dirty;                 /* the console needs a full redraw */
+    /* console state, derived: not migrated */
+    const char *blank_reason;
+    uint8_t *rowbuf;
+    uint32_t *linebuf;
+    uint64_t frames_shown;
+    uint64_t updates_skipped;
 } IgvtDisplay;
 
 struct IgvtState {
@@ -196,6 +202,10 @@ IgvtRegReadFn igvt_pvinfo_read;
 IgvtRegWriteFn igvt_pvinfo_rsv5_write;
 IgvtRegWriteFn igvt_pvinfo_g2v_write;
 IgvtRegWriteFn igvt_pvinfo_display_ready_write;
+
+/* console.c */
+void igvt_console_update(IgvtState *s);
+void igvt_console_fini(IgvtState *s);
 
 /* display.c */
 void igvt_display_init(IgvtState *s);

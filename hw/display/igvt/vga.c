@@ -59,6 +59,7 @@ void igvt_vgacntrl_write(IgvtState *s, uint32_t offset, uint32_t old,
 
     if (was != now) {
         trace_igvt_vga_plane(now);
+        s->display.dirty = true;
         if (now) {
             s->vga.hw_ops->invalidate(&s->vga);
         }
@@ -69,25 +70,20 @@ static void igvt_gfx_invalidate(void *opaque)
 {
     IgvtState *s = opaque;
 
+    s->display.dirty = true;
     s->vga.hw_ops->invalidate(&s->vga);
 }
 
 static void igvt_gfx_update(void *opaque)
 {
     IgvtState *s = opaque;
-    DisplaySurface *ds = qemu_console_surface(s->con);
 
     if (igvt_vga_enabled(s)) {
         s->vga.hw_ops->gfx_update(&s->vga);
         return;
     }
-    /* The guest driver owns the display now; its planes come later */
-    if (!ds || !surface_is_placeholder(ds)) {
-        ds = qemu_create_placeholder_surface(640, 480,
-                                             "igvt: VGA plane disabled by "
-                                             "the guest driver");
-        dpy_gfx_replace_surface(s->con, ds);
-    }
+    /* The guest driver owns the display now: show its planes */
+    igvt_console_update(s);
 }
 
 static void igvt_gfx_text_update(void *opaque, console_ch_t *chardata)
