@@ -56,7 +56,7 @@ bool igvt_cfg_init(IgvtState *s, Error **errp)
 
     s->opregion = g_malloc0(IGVT_OPREGION_SIZE);
     opc.device_id = pci_get_word(c + PCI_DEVICE_ID);
-    opc.monitor_port = IGVT_PORT_D;
+    opc.monitor_port = (IgvtPort)s->params.port;
     igvt_opregion_build(s->opregion, &opc);
 
     /* SeaBIOS places the OpRegion of the IGD slot only */

@@ -338,6 +338,7 @@ void igvt_display_reset(IgvtState *s)
     }
     /* The monitor's port shows live hotplug status */
     igvt_reg_set(s, A_SDEISR, igvt_display_hotplug_bit(s));
+    igvt_monitor_reset(s);
     s->display.dirty = true;
 }
 
@@ -362,6 +363,7 @@ void igvt_display_init(IgvtState *s)
             timer_new_ns(QEMU_CLOCK_VIRTUAL, igvt_vblank, &s->display.pipes[i]);
     }
     s->display.connected = true;
+    s->display.port = s->params.port;
 }
 
 void igvt_display_fini(IgvtState *s)
@@ -413,6 +415,13 @@ const VMStateDescription vmstate_igvt_display = {
                              vmstate_igvt_pipe, IgvtPipe),
         VMSTATE_UINT32(port, IgvtDisplay),
         VMSTATE_BOOL(connected, IgvtDisplay),
+        VMSTATE_UINT32(edid_info.prefx, IgvtDisplay),
+        VMSTATE_UINT32(edid_info.prefy, IgvtDisplay),
+        VMSTATE_UINT32(edid_xres, IgvtDisplay),
+        VMSTATE_UINT32(edid_yres, IgvtDisplay),
+        VMSTATE_STRUCT(sink, IgvtDisplay, 1, vmstate_igvt_dp_sink,
+                       IgvtDpSink),
+        VMSTATE_STRUCT(gmbus, IgvtDisplay, 1, vmstate_igvt_gmbus, IgvtGmbus),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -6,9 +6,21 @@
  */
 
 #include "qemu/osdep.h"
+#include "qapi/error.h"
 #include "qapi/qapi-commands-igvt.h"
 
 IgvtInfoList *qmp_query_igvt(Error **errp)
 {
     return NULL;
+}
+
+IgvtDisplayInfoList *qmp_query_igvt_display(Error **errp)
+{
+    return NULL;
+}
+
+void qmp_igvt_set_monitor(const char *qom_path, uint32_t xres, uint32_t yres,
+                          Error **errp)
+{
+    error_setg(errp, "igvt-vga is not available in this emulator");
 }

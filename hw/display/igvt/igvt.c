@@ -39,6 +39,15 @@ static const PropertyInfo igvt_prop_backend = {
     .set_default_value = qdev_propinfo_set_default_value_enum,
 };
 
+static const PropertyInfo igvt_prop_port = {
+    .type = "IgvtDisplayPort",
+    .description = "a/b/c/d/e",
+    .enum_table = &IgvtDisplayPort_lookup,
+    .get = qdev_propinfo_get_enum,
+    .set = qdev_propinfo_set_enum,
+    .set_default_value = qdev_propinfo_set_default_value_enum,
+};
+
 static const Property igvt_props[] = {
     DEFINE_PROP_SIGNED("model", IgvtState, params.model, IGVT_MODEL_SKL,
                        igvt_prop_model, IgvtModel),
@@ -53,6 +62,9 @@ static const Property igvt_props[] = {
                      512 * MiB),
     DEFINE_PROP_UINT32("fences", IgvtState, params.fences, 4),
     DEFINE_PROP_UINT32("vgamem_mb", IgvtState, params.vgamem_mb, 16),
+    DEFINE_PROP_SIGNED("port", IgvtState, params.port, IGVT_DISPLAY_PORT_D,
+                       igvt_prop_port, IgvtDisplayPort),
+    DEFINE_EDID_PROPERTIES(IgvtState, display.edid_info),
 };
 
 static bool igvt_check_params(IgvtState *s, Error **errp)
@@ -77,6 +89,12 @@ static bool igvt_check_params(IgvtState *s, Error **errp)
                    "in aperture-size (%" PRIu64 " MiB)",
                    p->low_gm_size / MiB, p->aperture_size / MiB);
         return false;
+    }
+    if (s->display.edid_info.prefx || s->display.edid_info.prefy) {
+        if (!igvt_monitor_set_mode(s, s->display.edid_info.prefx,
+                                   s->display.edid_info.prefy, errp)) {
+            return false;
+        }
     }
     if (p->fences < 1 || p->fences > IGVT_FENCE_MAX) {
         error_setg(errp, "igvt: fences must be between 1 and %d",

@@ -13,6 +13,10 @@
 #include "hw/pci/pci_device.h"
 #include "hw/display/igvt.h"
 #include "hw/display/vga_int.h"
+#include "hw/display/edid.h"
+#include "ui/console.h"
+#include "aux.h"
+#include "gmbus.h"
 #include "qapi/qapi-types-igvt.h"
 #include "qom/object.h"
 
@@ -44,6 +48,7 @@ typedef struct IgvtParams {
     uint64_t high_gm_size;      /* hidden slice */
     uint32_t fences;
     uint32_t vgamem_mb;
+    IgvtDisplayPort port;       /* where the monitor is */
 } IgvtParams;
 
 /* Interrupt banks (irq.c) */
@@ -106,6 +111,11 @@ typedef struct IgvtDisplay {
     IgvtPipe pipes[3];
     uint32_t port;              /* IgvtPort the monitor is on */
     bool connected;
+    qemu_edid_info edid_info;   /* xres/yres/... properties */
+    uint32_t edid_xres;         /* the EDID's preferred mode */
+    uint32_t edid_yres;
+    IgvtDpSink sink;
+    IgvtGmbus gmbus;
     bool dirty;                 /* the console needs a full redraw */
     /* console state, derived: not migrated */
     const char *blank_reason;
@@ -206,6 +216,19 @@ IgvtRegWriteFn igvt_pvinfo_display_ready_write;
 /* console.c */
 void igvt_console_update(IgvtState *s);
 void igvt_console_fini(IgvtState *s);
+
+/* monitor.c */
+void igvt_monitor_update_edid(IgvtState *s);
+void igvt_monitor_hotplug(IgvtState *s);
+bool igvt_monitor_set_mode(IgvtState *s, uint32_t xres, uint32_t yres,
+                           Error **errp);
+void igvt_monitor_ui_info(IgvtState *s, QemuUIInfo *info);
+void igvt_monitor_reset(IgvtState *s);
+extern const VMStateDescription vmstate_igvt_dp_sink;
+extern const VMStateDescription vmstate_igvt_gmbus;
+IgvtRegWriteFn igvt_aux_ctl_write;
+IgvtRegReadFn igvt_gmbus_reg_read;
+IgvtRegWriteFn igvt_gmbus_reg_write;
 
 /* display.c */
 void igvt_display_init(IgvtState *s);

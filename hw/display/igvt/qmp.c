@@ -11,6 +11,8 @@
 #include "monitor/monitor.h"
 #include "hw/pci/pci.h"
 #include "igvt.h"
+#include "fb-format.h"
+#include "regs.h"
 
 static IgvtBar *igvt_query_bar(IgvtState *s, int bar)
 {
@@ -91,6 +93,133 @@ IgvtInfoList *qmp_query_igvt(Error **errp)
 
     object_child_foreach_recursive(object_get_root(), igvt_query_child,
                                    &list);
+    return list;
+}
+
+static IgvtState *igvt_find(const char *path, Error **errp)
+{
+    bool ambiguous = false;
+    Object *obj = object_resolve_path_type(path, TYPE_IGVT_VGA, &ambiguous);
+
+    if (!obj || !DEVICE(obj)->realized) {
+        error_setg(errp, "'%s' is %s realized igvt-vga device", path,
+                   ambiguous ? "ambiguous, not one" : "not a");
+        return NULL;
+    }
+    return IGVT_VGA(obj);
+}
+
+void qmp_igvt_set_monitor(const char *qom_path, uint32_t xres, uint32_t yres,
+                          Error **errp)
+{
+    IgvtState *s = igvt_find(qom_path, errp);
+
+    if (s) {
+        igvt_monitor_set_mode(s, xres, yres, errp);
+    }
+}
+
+static IgvtPlaneInfo *igvt_query_plane(IgvtState *s, unsigned pipe,
+                                       unsigned n)
+{
+    uint32_t base = pipe * IGVT_PIPE_STRIDE + n * IGVT_PLANE_STRIDE;
+    uint32_t ctl = igvt_reg(s, A_PLANE_CTL_1_A + base);
+    IgvtPlaneInfo *info = g_new0(IgvtPlaneInfo, 1);
+    const char *why = NULL;
+    IgvtPlane plane;
+
+    info->plane = n + 1;
+    info->enabled = ctl & (1u << 31);
+    info->ggtt_address = igvt_reg(s, A_PLANE_SURFLIVE_1_A + base) &
+                         ~(IGVT_GTT_PAGE_SIZE - 1);
+    if (!info->enabled) {
+        return info;
+    }
+    if (!igvt_plane_decode(ctl, igvt_reg(s, A_PLANE_STRIDE_1_A + base),
+                           igvt_reg(s, A_PLANE_SIZE_1_A + base),
+                           igvt_reg(s, A_PLANE_OFFSET_1_A + base),
+                           igvt_reg(s, A_PLANE_SURFLIVE_1_A + base),
+                           igvt_reg(s, A_PIPESRC_A + pipe * IGVT_PIPE_STRIDE),
+                           &plane, &why)) {
+        info->error = g_strdup(why);
+        return info;
+    }
+    info->format = g_strndup((const char *)&plane.drm_format, 4);
+    info->has_tiling = true;
+    info->tiling = (IgvtSurfaceTiling)plane.tiling;
+    info->has_width = info->has_height = info->has_stride = true;
+    info->width = plane.width;
+    info->height = plane.height;
+    info->stride = plane.stride;
+    return info;
+}
+
+static IgvtPipeInfo *igvt_query_pipe(IgvtState *s, unsigned pipe)
+{
+    uint32_t base = pipe * IGVT_PIPE_STRIDE;
+    uint32_t src = igvt_reg(s, A_PIPESRC_A + base);
+    IgvtPipeInfo *info = g_new0(IgvtPipeInfo, 1);
+    IgvtCursorInfo *cur = g_new0(IgvtCursorInfo, 1);
+    IgvtCursor c;
+    int n;
+
+    info->pipe = g_strdup_printf("%c", 'A' + pipe);
+    info->enabled = FIELD_EX32(igvt_reg(s, A_TRANSCONF_A + base), TRANSCONF,
+                               ENABLE);
+    info->width = (src >> 16) + 1;
+    info->height = (src & 0xffff) + 1;
+    info->refresh_mhz = s->display.pipes[pipe].refresh_mhz;
+    info->frame_count = igvt_frmcount_read(s, A_PIPE_FRMCOUNT_A + base);
+    for (n = IGVT_NUM_PLANES - 1; n >= 0; n--) {
+        QAPI_LIST_PREPEND(info->planes, igvt_query_plane(s, pipe, n));
+    }
+    if (igvt_cursor_decode(igvt_reg(s, A_CUR_CTL_A + base),
+                           igvt_reg(s, A_CUR_SURFLIVE_A + base),
+                           igvt_reg(s, A_CUR_POS_A + base), &c, NULL)) {
+        cur->enabled = true;
+        cur->size = c.width;
+        cur->x = c.x;
+        cur->y = c.y;
+        cur->ggtt_address = c.base;
+    }
+    info->cursor = cur;
+    return info;
+}
+
+static int igvt_query_display_child(Object *child, void *opaque)
+{
+    IgvtDisplayInfoList **list = opaque;
+    Object *obj = object_dynamic_cast(child, TYPE_IGVT_VGA);
+    IgvtDisplayInfo *info;
+    IgvtState *s;
+    int pipe;
+
+    if (!obj || !DEVICE(obj)->realized) {
+        return 0;
+    }
+    s = IGVT_VGA(obj);
+    info = g_new0(IgvtDisplayInfo, 1);
+    info->qom_path = object_get_canonical_path(obj);
+    info->port = (IgvtDisplayPort)s->display.port;
+    info->connected = s->display.connected;
+    info->edid_xres = s->display.sink.edid_size ? s->display.edid_xres : 0;
+    info->edid_yres = s->display.sink.edid_size ? s->display.edid_yres : 0;
+    info->vga = igvt_vga_enabled(s);
+    for (pipe = IGVT_NUM_PIPES - 1; pipe >= 0; pipe--) {
+        QAPI_LIST_PREPEND(info->pipes, igvt_query_pipe(s, pipe));
+    }
+    info->frames_shown = s->display.frames_shown;
+    info->updates_skipped = s->display.updates_skipped;
+    QAPI_LIST_PREPEND(*list, info);
+    return 0;
+}
+
+IgvtDisplayInfoList *qmp_query_igvt_display(Error **errp)
+{
+    IgvtDisplayInfoList *list = NULL;
+
+    object_child_foreach_recursive(object_get_root(),
+                                   igvt_query_display_child, &list);
     return list;
 }
 

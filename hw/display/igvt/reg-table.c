@@ -70,8 +70,10 @@
     PLANE_REGS(_p, 2, (_i) * IGVT_PIPE_STRIDE), \
     PLANE_REGS(_p, 3, (_i) * IGVT_PIPE_STRIDE)
 
-/* A DDI port: buffer, DP transport (AUX comes with the monitor) */
+/* A DDI port: buffer, AUX channel, DP transport */
 #define PORT_REGS(_p, _i) \
+    REG("DP_AUX_CH_CTL_" _p, A_DP_AUX_CH_CTL_A + (_i) * IGVT_PORT_STRIDE, \
+        .write = igvt_aux_ctl_write), \
     REG("DDI_BUF_CTL_" _p, A_DDI_BUF_CTL_A + (_i) * IGVT_PORT_STRIDE, \
         .ro_mask = R_DDI_BUF_CTL_IS_IDLE_MASK, .write = igvt_ddi_buf_write), \
     REG("DP_TP_CTL_" _p, A_DP_TP_CTL_A + (_i) * IGVT_PORT_STRIDE, \
@@ -216,6 +218,10 @@ const IgvtRegInfo igvt_reg_table[] = {
     REG("PCH_PORT_HOTPLUG", A_PCH_PORT_HOTPLUG),
     REG("PCH_PORT_HOTPLUG2", A_PCH_PORT_HOTPLUG2),
     REG("SBI_CTL_STAT", A_SBI_CTL_STAT, .write = igvt_sbi_write),
+    BLOCK("GMBUS0-4", A_GMBUS0, 0x14, .read = igvt_gmbus_reg_read,
+          .write = igvt_gmbus_reg_write),
+    REG("GMBUS5", A_GMBUS0 + 0x20, .read = igvt_gmbus_reg_read,
+        .write = igvt_gmbus_reg_write),
     RO("PCH_PP_STATUS", A_PCH_PP_STATUS, 0),
     REG("PCH_PP_CONTROL", A_PCH_PP_CONTROL, .write = igvt_pp_control_write),
     RO("SKL_MAD_INTER_CHANNEL", A_SKL_MAD_INTER_CHANNEL, 0),

@@ -95,7 +95,13 @@ static void igvt_gfx_text_update(void *opaque, console_ch_t *chardata)
     }
 }
 
+static void igvt_gfx_ui_info(void *opaque, uint32_t head, QemuUIInfo *info)
+{
+    igvt_monitor_ui_info(opaque, info);
+}
+
 static const GraphicHwOps igvt_gfx_ops = {
+    .ui_info = igvt_gfx_ui_info,
     .invalidate = igvt_gfx_invalidate,
     .gfx_update = igvt_gfx_update,
     .text_update = igvt_gfx_text_update,
