@@ -5,9 +5,10 @@
 #
 #   qemu-overlay.sh PROJECT_DIR QEMU_TREE
 #
-# Files are copied only when their contents differ, keeping their
-# timestamps, so that re-running make after editing one file rebuilds only
-# what depends on it.
+# Files are copied only when their contents differ, so re-running make
+# after editing one file rebuilds only what depends on it.  A copy gets a
+# fresh timestamp (not the project file's): a file edited while a build
+# ran must still look newer than the objects that build produced.
 set -euo pipefail
 
 project=${1:?usage: qemu-overlay.sh PROJECT_DIR QEMU_TREE}
@@ -23,7 +24,7 @@ for d in $DIRS; do
     while IFS= read -r -d '' f; do
         if ! cmp -s "$f" "$tree/$f"; then
             mkdir -p "$tree/$(dirname "$f")"
-            cp -p "$f" "$tree/$f"
+            cp "$f" "$tree/$f"
         fi
     done
 done

@@ -5,17 +5,23 @@
 # and the i915 module chain (/lib/modules/*.ko, load order in
 # /etc/modules.load, i915 last) into an uncompressed initramfs.
 #
-# Two modes, picked with igvt.mode= on the kernel command line:
-#   check  load the chain, report what i915 did, dump dmesg, power off
-#   demo   load the chain, then give the console (and tty1) a shell
+# Three modes, picked with igvt.mode= on the kernel command line:
+#   check    load the chain, report what i915 did, dump dmesg, power off
+#   display  like check, and in between exercise the display: draw a
+#            marker on the fbcon console, run modetest, ask for a monitor
+#            hotplug (needs the display initramfs and run.sh's display.py
+#            on the other end of the serial line)
+#   demo     load the chain, then give the console (and tty1) a shell
 #
 # Every line meant for the host starts with "IGVT-GUEST: ".  Results are
 # single "IGVT-GUEST: RESULT key=value" lines; the raw dmesg (with <level>
-# prefixes) sits between DMESG-BEGIN and DMESG-END.
+# prefixes) sits between DMESG-BEGIN and DMESG-END.  In display mode the
+# guest asks the host for things (a screendump, a monitor change) with
+# "IGVT-GUEST: REQUEST N VERB ARGS" and waits for "ACK N ..." on ttyS0.
 
 /bin/busybox mkdir -p /proc /sys /dev /tmp /run /root
 /bin/busybox --install -s /bin
-PATH=/bin
+PATH=/bin:/usr/bin
 export PATH
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -30,10 +36,18 @@ nap() { usleep 200000 2>/dev/null || sleep 1; }
 
 mode=check
 wait_s=240
+token=NOTOKEN
+setmode=800x600
+hotplug=
+flip_s=4
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	igvt.mode=*) mode=${arg#*=} ;;
 	igvt.wait=*) wait_s=${arg#*=} ;;
+	igvt.token=*) token=${arg#*=} ;;
+	igvt.setmode=*) setmode=${arg#*=} ;;
+	igvt.hotplug=*) hotplug=${arg#*=} ;;
+	igvt.flip=*) flip_s=${arg#*=} ;;
 	esac
 done
 
@@ -94,6 +108,176 @@ load_module() {
 	return "$rc"
 }
 
+# ---------------------------------------------------------------- display --
+req_n=0
+
+# request VERB ARGS...: ask the host (run.sh's display.py reads the serial
+# line) and wait up to 60 s for its "ACK N ..." on ttyS0.
+request() {
+	req_n=$((req_n + 1))
+	say "REQUEST $req_n $*"
+	deadline=$(($(cut -d. -f1 /proc/uptime) + 60))
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt "$deadline" ]; do
+		line=
+		read -t 5 -r line </dev/ttyS0 || true
+		case $line in
+		"ACK $req_n "*)
+			say "ACKED $req_n ${line#ACK $req_n } uptime=$(now)"
+			return 0
+			;;
+		esac
+	done
+	say "REQUEST $req_n unanswered"
+	return 1
+}
+
+# wait_for SECONDS COMMAND...: poll every 0.2 s until COMMAND succeeds
+wait_for() {
+	n=$(($1 * 5))
+	shift
+	while ! "$@"; do
+		[ "$n" -gt 0 ] || return 1
+		n=$((n - 1))
+		nap
+	done
+}
+
+# show NAME FILE RC: copy a program's output to the host between markers
+show() {
+	say "OUTPUT-BEGIN $1"
+	sed 's/^/| /' "$2"
+	say "OUTPUT-END $1 uptime=$(now) rc=$3"
+}
+
+has_line() { grep -q "$2" "$1" 2>/dev/null; }
+
+# mt_waiting MODE: the CRTC runs MODE (debugfs atomic state) and modetest
+# is blocked reading its stdin
+mt_waiting() {
+	grep -qF "$1" /sys/kernel/debug/dri/0/state 2>/dev/null &&
+		grep -q pipe_read "/proc/$mt_pid/wchan" 2>/dev/null
+}
+running() { kill -0 "$1" 2>/dev/null; }
+
+# mt_start NAME ARGS...: modetest in the background, its stdin a fifo that
+# stays open (so it waits in getchar/select until mt_stop writes a line)
+mt_start() {
+	mt_name=$1
+	shift
+	rm -f /tmp/mt.in
+	mkfifo /tmp/mt.in
+	modetest "$@" </tmp/mt.in >"/tmp/mt-$mt_name.txt" 2>&1 &
+	mt_pid=$!
+	exec 3>/tmp/mt.in
+}
+
+# mt_stop: press Enter, wait up to 20 s for the exit, report
+mt_stop() {
+	echo >&3 2>/dev/null
+	exec 3>&-
+	rc=timeout
+	if wait_for 20 eval '! running $mt_pid'; then
+		wait "$mt_pid"
+		rc=$?
+	else
+		kill -9 "$mt_pid" 2>/dev/null
+	fi
+	show "modetest-$mt_name" "/tmp/mt-$mt_name.txt" "$rc"
+}
+
+display_tests() {
+	tty=/dev/tty1
+	stty -F /dev/ttyS0 -echo 2>/dev/null
+	for c in /sys/class/drm/card0-*; do
+		[ -e "$c/status" ] || continue
+		say "CONNECTOR ${c##*/card0-} status=$(cat "$c/status") enabled=$(cat "$c/enabled") modes=$(head -3 "$c/modes" | tr '\n' ' ')"
+	done
+	for f in /sys/class/graphics/fb*; do
+		[ -e "$f/name" ] || continue
+		say "FB ${f##*/} name=$(cat "$f/name") virtual_size=$(cat "$f/virtual_size") bpp=$(cat "$f/bits_per_pixel") stride=$(cat "$f/stride")"
+	done
+	for v in /sys/class/vtconsole/vtcon*; do
+		[ -e "$v/name" ] && say "VTCON ${v##*/} bind=$(cat "$v/bind") $(cat "$v/name")"
+	done
+
+	# The console screen: a token in each corner, a line with every
+	# character the tokens use (the host learns the glyphs from it) and
+	# the marker line, the token in bright red.  No cursor, no kernel
+	# messages (dmesg -n 1 above).
+	chvt 1
+	size=$(stty size <"$tty" 2>/dev/null)
+	rows=${size% *}
+	cols=${size#* }
+	say "RESULT tty-size=${rows:-0}x${cols:-0}"
+	if [ "${rows:-0}" -gt 8 ] && [ "${cols:-0}" -gt 40 ]; then
+		printf '\033[0m\033[?25l\033[2J\033[H%s' "$token" >"$tty"
+		printf '\033[%d;1HABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-:' $((rows / 2 - 2)) >"$tty"
+		printf '\033[%d;1HIGVT-GUEST: DISPLAY-MARK \033[1;31m%s\033[0m' $((rows / 2 + 1)) "$token" >"$tty"
+		printf '\033[%d;%dH%s' "$rows" $((cols - ${#token} + 1)) "$token" >"$tty"
+		say "DISPLAY-MARK $token drawn"
+		request shot console
+	fi
+
+	# modetest: the connector list, a mode set with the SMPTE pattern,
+	# then the page flip loop at the preferred mode
+	modetest -M i915 -c >/tmp/mt-c.txt 2>&1 </dev/null
+	show modetest-c /tmp/mt-c.txt $?
+	# the first connected connector, and its preferred mode
+	set -- $(awk '
+		$1 ~ /^[0-9]+$/ && $3 == "connected" && conn == "" { conn = $1; inconn = 1; next }
+		$1 ~ /^[0-9]+$/ && NF >= 5 { inconn = 0 }
+		inconn && /^ *#[0-9]+ / && /preferred/ && pref == "" { pref = $2 }
+		END { print conn, pref }' /tmp/mt-c.txt)
+	conn=${1:-}
+	pref=${2:-}
+	say "RESULT modetest-connector=${conn:-none} preferred=${pref:-none}"
+	[ -n "$conn" ] || return 0
+
+	mt_start s -M i915 -s "$conn:$setmode"
+	# modetest's stdout is a file, so fully buffered: wait for the new
+	# mode in the atomic state and for modetest to sit in getchar()
+	if wait_for 30 mt_waiting "\"$setmode\""; then
+		sleep 1
+		request shot modeset
+	else
+		say "MODETEST-S not waiting for input after 30 s: wchan=$(cat /proc/$mt_pid/wchan 2>/dev/null)"
+	fi
+	mt_stop
+
+	if [ -n "$pref" ]; then
+		mt_start v -M i915 -v -s "$conn:$pref"
+		# stderr is not buffered: the first rate report comes after 60 flips
+		if wait_for 30 has_line /tmp/mt-v.txt 'freq:'; then
+			sleep "$flip_s"
+			running "$mt_pid" && request shot flip
+		else
+			say "MODETEST-V no rate report after 30 s"
+		fi
+		mt_stop
+	fi
+
+	# hotplug: the host changes the monitor's preferred mode; i915 must
+	# notice on its own and re-read the EDID (nothing here forces a probe:
+	# the sysfs modes file only shows what the last probe found, and that
+	# probe is fbdev's, which drops modes larger than its framebuffer)
+	if [ -n "$hotplug" ]; then
+		name=
+		for c in /sys/class/drm/card0-*; do
+			[ "$(cat "$c/status" 2>/dev/null)" = connected ] && name=${c##*/} && break
+		done
+		if [ -n "$name" ] && request monitor "${hotplug%x*}" "${hotplug#*x}"; then
+			t0=$(now)
+			if wait_for 20 eval '[ "$(head -1 /sys/class/drm/$name/modes)" = "$hotplug" ]'; then
+				say "RESULT hotplug=$hotplug after $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }') s"
+			else
+				say "RESULT hotplug=none first-mode=$(head -1 "/sys/class/drm/$name/modes")"
+			fi
+			say "CONNECTOR ${name#card0-} status=$(cat "/sys/class/drm/$name/status") modes=$(head -3 "/sys/class/drm/$name/modes" | tr '\n' ' ')"
+			request shot hotplug
+		fi
+	fi
+}
+
 pci_list
 chain_ok=yes
 while read -r m; do
@@ -119,8 +303,9 @@ for f in /sys/kernel/debug/dri/*/i915_wedged; do
 	break
 done
 
-if [ "$mode" = check ]; then
-	# keep later kernel messages from splitting the lines below
+if [ "$mode" != demo ]; then
+	# keep later kernel messages from splitting the lines below (and, in
+	# display mode, off the console the screendumps look at)
 	dmesg -n 1
 fi
 
@@ -144,6 +329,14 @@ if [ "$mode" = demo ]; then
 	say "RESULT poweroff-uptime=$(now)"
 	poweroff -f
 	sleep 10
+fi
+
+if [ "$mode" = display ]; then
+	if [ "$card0" = yes ]; then
+		display_tests
+	else
+		say "DISPLAY skipped: no /dev/dri/card0"
+	fi
 fi
 
 say "DMESG-BEGIN"

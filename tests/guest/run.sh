@@ -22,6 +22,11 @@ KERNELS=${KERNELS:-"6.1 6.12"}          # kernels `check` and `fetch` use
 KERNEL=${KERNEL:-6.12}                  # kernel `demo` boots
 VNC=${VNC:-:0}                          # demo VNC display
 DISPLAY_OFF=${DISPLAY_OFF:-0}           # demo: 1 adds i915.disable_display=1
+DISPLAY_TESTS=${DISPLAY_TESTS:-1}       # check: 0 skips the display boots
+DISPLAY_RES=${DISPLAY_RES:-"1024x768 1280x720"} # display boot resolution per kernel
+SETMODE=${SETMODE:-800x600}             # the mode modetest -s sets
+FLIP_SECS=${FLIP_SECS:-4}               # guest seconds of modetest's flip loop
+HOTPLUG_RES=${HOTPLUG_RES:-960x640}     # igvt-set-monitor target (fits in every DISPLAY_RES)
 DRM_DEBUG=${DRM_DEBUG:-0x1e}            # drm.debug for check
 ACCEL=${ACCEL:-auto}                    # auto | tcg | kvm
 MEM=${MEM:-1G}
@@ -182,11 +187,10 @@ kernel_pkg_of() { # SUITE -> linux-image-X package the metapackage points at
 }
 
 # fetch_deb SUITE PKG: print the path of the candidate .deb of PKG under
-# $WORK/debs/SUITE, downloading it unless a file of that name and size is
-# already there.
-fetch_deb() {
-	local suite=$1 pkg=$2 dir uri file size _hash line
-	dir=$WORK/debs/$suite
+# $WORK/debs/SUITE (or DIR), downloading it unless a file of that name and
+# size is already there.
+fetch_deb() { # SUITE PKG [DIR]
+	local suite=$1 pkg=$2 dir=${3:-$WORK/debs/$1} uri file size _hash line
 	mkdir -p "$dir"
 	line=$(apt_run "$suite" apt-get --print-uris download "$pkg" 2>/dev/null |
 		awk '/^\047/ && !l { l = $0 } END { if (!l) exit 1; print l }') ||
@@ -347,18 +351,148 @@ prepare_kernel() {
 	return 1
 }
 
-# ------------------------------------------------------------- initramfs --
-initrd_of() { echo "$WORK/initrd/$1.cpio"; }
+# -------------------------------------------------------------- userland --
+# The display boots also run libdrm's modetest (package libdrm-tests), from
+# the same suite as the kernel.  $WORK/userland/TAG/root holds modetest, the
+# dynamic loader and the shared libraries modetest loads, as the sysroot's
+# own ld.so resolves them (no host ldd, nothing from the host).  SOURCE
+# names the .debs; the tree is rebuilt when they change.
 
-build_initrd() { # TAG: uncompressed newc cpio; rebuilt when its inputs change
-	local tag=$1 kit out key stage
+USER_PKGS="libdrm-tests"
+USER_BINS="usr/bin/modetest"
+
+user_closure() { # SUITE: USER_PKGS and what they depend on, recursively
+	# shellcheck disable=SC2086 # USER_PKGS is a word list
+	apt_run "$1" apt-cache depends --recurse --no-recommends --no-suggests \
+		--no-conflicts --no-breaks --no-replaces --no-enhances $USER_PKGS |
+		awk '/^[a-z0-9]/ { print $1 }' | LC_ALL=C sort -u
+}
+
+# sys_resolve ROOT PATH: follow symbolic links inside the unpacked tree ROOT
+# (absolute link targets are taken relative to ROOT, as in the guest).
+sys_resolve() {
+	local root=$1 p=$2 t n=0
+	while [ -L "$p" ]; do
+		[ "$n" -lt 40 ] || return 1
+		n=$((n + 1))
+		t=$(readlink "$p")
+		case $t in
+		/*) p=$root$t ;;
+		*) p=${p%/*}/$t ;;
+		esac
+	done
+	[ -f "$p" ] || return 1
+	echo "$p"
+}
+
+build_userland() { # TAG DEB...
+	local tag=$1 kit tmp new ld p bin line name path src libdirs
+	shift
+	kit=$WORK/userland/$tag
+	tmp=$WORK/tmp/user-$tag
+	new=$kit.new
+	say "$tag: unpacking ${*##*/}"
+	rm -rf "$tmp" "$new"
+	mkdir -p "$tmp" "$new/root/lib64" "$new/root/lib/x86_64-linux-gnu" "$new/root/usr/bin"
+	for p in "$@"; do dpkg-deb -x "$p" "$tmp"; done
+	ld=
+	for p in lib64 usr/lib64 lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu; do
+		if [ -z "$ld" ] && [ -e "$tmp/$p/ld-linux-x86-64.so.2" ]; then
+			ld=$(sys_resolve "$tmp" "$tmp/$p/ld-linux-x86-64.so.2") || ld=
+		fi
+	done
+	[ -n "$ld" ] || die "$tag: no ld-linux-x86-64.so.2 in the userland packages"
+	cp "$ld" "$new/root/lib64/ld-linux-x86-64.so.2"
+	libdirs=$tmp/lib/x86_64-linux-gnu:$tmp/usr/lib/x86_64-linux-gnu
+	for bin in $USER_BINS; do
+		src=$(sys_resolve "$tmp" "$tmp/$bin") || die "$tag: no $bin in the userland packages"
+		cp "$src" "$new/root/$bin"
+		chmod 755 "$new/root/$bin"
+		# the sysroot's loader lists what the binary loads; a library it
+		# finds outside the sysroot (or not at all) is an error
+		"$ld" --inhibit-cache --library-path "$libdirs" --list "$src" >"$tmp/list" 2>&1 ||
+			die "$tag: $ld --list $bin failed: $(head -3 "$tmp/list")"
+		while IFS= read -r line; do
+			case $line in *'=>'*) ;; *) continue ;; esac
+			read -r name _ path _ <<<"$line"
+			case $path in
+			"$tmp"/*) ;;
+			*) die "$tag: $bin needs $name, found ${path:-nowhere} (not in the userland packages)" ;;
+			esac
+			[ "$name" != ld-linux-x86-64.so.2 ] || continue
+			case $name in /*) continue ;; esac
+			src=$(sys_resolve "$tmp" "$path") || die "$tag: cannot resolve $path"
+			cp "$src" "$new/root/lib/x86_64-linux-gnu/$name"
+		done <"$tmp/list"
+		if grep -q 'not found' "$tmp/list"; then
+			die "$tag: $bin: $(grep 'not found' "$tmp/list" | head -1)"
+		fi
+	done
+	printf '%s\n' "${@##*/}" | LC_ALL=C sort | tr '\n' ' ' >"$new/SOURCE"
+	rm -rf "$kit" "$tmp"
+	mv "$new" "$kit"
+	say "$tag: userland: $USER_BINS with $(ls "$kit/root/lib/x86_64-linux-gnu" | tr '\n' ' ')"
+}
+
+userland_ok() { [ -s "$WORK/userland/$1/SOURCE" ] && [ -d "$WORK/userland/$1/root" ]; }
+
+prepare_userland() { # TAG: like prepare_kernel, for the display boots' programs
+	local tag=$1 suite kit pkgs pkg d want dir f keep
+	local debs=()
+	suite=$(suite_of "$tag") || return 1
+	kit=$WORK/userland/$tag
+	dir=$WORK/debs/$suite/user
+	suite_refresh "$suite"
+	if [ "${SUITE_STATE[$suite]}" = fresh ]; then
+		if pkgs=$(user_closure "$suite") && [ -n "$pkgs" ]; then
+			for pkg in $pkgs; do
+				d=$(fetch_deb "$suite" "$pkg" "$dir") || { debs=(); break; }
+				debs+=("$d")
+			done
+		fi
+		if [ ${#debs[@]} -gt 0 ]; then
+			want=$(printf '%s\n' "${debs[@]##*/}" | LC_ALL=C sort | tr '\n' ' ')
+			if userland_ok "$tag" && [ "$(cat "$kit/SOURCE")" = "$want" ]; then
+				say "$tag: userland unchanged ($USER_PKGS), using the cached tree"
+			else
+				build_userland "$tag" "${debs[@]}"
+			fi
+			for f in "$dir"/*.deb; do
+				[ -e "$f" ] || continue
+				keep=
+				for d in "${debs[@]}"; do [ "$d" != "$f" ] || keep=1; done
+				[ -n "$keep" ] || { say "removing superseded ${f##*/}"; rm -f "$f"; }
+			done
+			return 0
+		fi
+		say "$tag: could not get $USER_PKGS from $suite"
+	fi
+	if userland_ok "$tag"; then
+		say "$tag: using the cached userland ($(cat "$kit/SOURCE"))"
+		return 0
+	fi
+	say "$tag: no userland for the display tests (archive unreachable and nothing cached in $kit)"
+	return 1
+}
+
+# ------------------------------------------------------------- initramfs --
+# TAG.cpio: busybox, the i915 chain and init.sh.  TAG-display.cpio: the
+# same plus the userland tree (modetest and its libraries).
+initrd_of() { echo "$WORK/initrd/$1${2:+-$2}.cpio"; }
+
+build_initrd() { # TAG [display]: uncompressed newc cpio; rebuilt when its inputs change
+	local tag=$1 variant=${2:-} kit out key stage
 	kit=$WORK/kernels/$tag
-	out=$(initrd_of "$tag")
+	out=$(initrd_of "$tag" "$variant")
 	key=$(cat "$kit/SOURCE" "$kit/modules.load" "$HERE/init.sh" | sha256sum | cut -d' ' -f1)
+	if [ -n "$variant" ]; then
+		key=$key-$( (cat "$WORK/userland/$tag/SOURCE"; cd "$WORK/userland/$tag/root" && find . | LC_ALL=C sort) |
+			sha256sum | cut -d' ' -f1)
+	fi
 	if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
 		return 0
 	fi
-	stage=$WORK/tmp/initrd-$tag
+	stage=$WORK/tmp/initrd-$tag${variant:+-$variant}
 	rm -rf "$stage"
 	mkdir -p "$stage"/{bin,dev,etc,lib/modules,proc,sys,tmp,run,root} "${out%/*}"
 	cp "$kit/busybox" "$stage/bin/busybox"
@@ -366,6 +500,7 @@ build_initrd() { # TAG: uncompressed newc cpio; rebuilt when its inputs change
 	chmod 755 "$stage/init" "$stage/bin/busybox"
 	cp "$kit"/modules/*.ko "$stage/lib/modules/"
 	cp "$kit/modules.load" "$stage/etc/modules.load"
+	[ -z "$variant" ] || cp -a "$WORK/userland/$tag/root/." "$stage/"
 	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$out.tmp"
 	mv "$out.tmp" "$out"
 	echo "$key" >"$out.key"
@@ -373,7 +508,9 @@ build_initrd() { # TAG: uncompressed newc cpio; rebuilt when its inputs change
 	say "$tag: initramfs $out ($(($(stat -c %s "$out") / 1048576)) MiB)"
 }
 
-prepare_all() { # TAGS...: prints the tags that are ready
+# prepare_all TAGS...: prints "TAG" for each kernel whose probe boot is
+# ready and "TAG:display" when its display boot is ready too (DISPLAY=1).
+prepare_all() {
 	local tag rc
 	# one preparer at a time per work dir (a demo may run beside a check)
 	exec 9>"$WORK/.lock"
@@ -389,10 +526,21 @@ prepare_all() { # TAGS...: prints the tags that are ready
 			set -e
 			prepare_kernel "$tag"
 			build_initrd "$tag"
+			echo "$tag"
+			[ "$DISPLAY_TESTS" = 1 ] || exit 0
+			# the userland in a subshell of its own: without it the
+			# probe boot still runs
+			set +e
+			(
+				set -e
+				prepare_userland "$tag"
+				build_initrd "$tag" display
+			)
+			rc=$?
+			set -e
+			[ "$rc" -ne 0 ] || echo "$tag:display"
 		)
-		rc=$?
 		set -e
-		[ "$rc" -ne 0 ] || echo "$tag"
 	done
 	exec 9>&-
 	return 0
@@ -443,15 +591,16 @@ firmware_args() {
 	done
 }
 
-qemu_base_args() { # fills QARGS for kernel TAG, trace log FILE
-	local tag=$1 trace=$2 accel
+# qemu_base_args TAG TRACEFILE [INITRD-VARIANT [DEVICE-PROPERTIES]]: fills QARGS
+qemu_base_args() {
+	local tag=$1 trace=$2 variant=${3:-} props=${4:-} accel
 	accel=$(pick_accel)
 	QARGS=("${FWARGS[@]}" -machine q35 -accel "$accel")
 	[ "$accel" != kvm ] || QARGS+=(-cpu host)
 	QARGS+=(-m "$MEM" -nodefaults -vga none)
-	[ -z "$QEMU_DEVICE" ] || QARGS+=(-device "$QEMU_DEVICE")
+	[ -z "$QEMU_DEVICE" ] || QARGS+=(-device "$QEMU_DEVICE${props:+,$props}")
 	QARGS+=(-nic none -no-reboot
-		-kernel "$WORK/kernels/$tag/vmlinuz" -initrd "$(initrd_of "$tag")"
+		-kernel "$WORK/kernels/$tag/vmlinuz" -initrd "$(initrd_of "$tag" "$variant")"
 		-trace 'enable=igvt_mmio_untracked_*' -D "$trace")
 	# shellcheck disable=SC2206 # QEMU_EXTRA is a word list on purpose
 	[ -z "$QEMU_EXTRA" ] || QARGS+=($QEMU_EXTRA)
@@ -490,6 +639,63 @@ boot_check() { # TAG OUTDIR: one check boot; leaves serial.log qemu.err trace.lo
 	fi
 	wait "$tpid" || rc=$?
 	rm -f "$out/timeout.pid"
+	t1=$(date +%s%N)
+	echo "$rc" >"$out/rc"
+	echo $(((t1 - t0) / 1000000)) >"$out/ms"
+	return 0
+}
+
+# The display boot's resolution: DISPLAY_RES gives one per kernel, in the
+# order of KERNELS (cycled).  Prints "WxH HOTPLUG-WxH".
+display_res_of() { # TAG
+	local i=0 t
+	# shellcheck disable=SC2206 # word lists
+	local res=($DISPLAY_RES) tags=($KERNELS)
+	for t in "${tags[@]}"; do
+		[ "$t" = "$1" ] && break
+		i=$((i + 1))
+	done
+	echo "${res[$((i % ${#res[@]}))]} $HOTPLUG_RES"
+}
+
+# boot_display TAG OUTDIR WxH HOTPLUG-WxH: one display boot, driven by
+# display.py (it answers the guest's requests for screendumps and monitor
+# changes over the serial line and QMP).  Leaves serial.log qemu.err
+# trace.log shots/ rc ms token.
+boot_display() {
+	local tag=$1 out=$2 res=$3 hp=$4 append t0 t1 rc token sock
+	rm -rf "$out"
+	mkdir -p "$out/shots"
+	token=$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n' | tr a-f A-F)
+	echo "$token" >"$out/token"
+	sock=$out/qmp.sock
+	if [ ${#sock} -gt 100 ]; then
+		sock=$(mktemp -u /tmp/igvt-qmp.XXXXXX)
+	fi
+	qemu_base_args "$tag" "$out/trace.log" display "xres=${res%x*},yres=${res#*x}"
+	QARGS+=(-d guest_errors)
+	append="console=tty0 console=ttyS0 panic=-1 loglevel=4 drm.debug=$DRM_DEBUG log_buf_len=8M"
+	append+=" fbcon=font:VGA8x16 vt.global_cursor_default=0 consoleblank=0"
+	append+=" igvt.mode=display igvt.wait=$((TIMEOUT > 90 ? TIMEOUT - 60 : TIMEOUT * 2 / 3))"
+	append+=" igvt.token=$token igvt.setmode=$SETMODE igvt.flip=$FLIP_SECS"
+	[ -z "$hp" ] || append+=" igvt.hotplug=$hp"
+	[ -z "$APPEND_EXTRA" ] || append+=" $APPEND_EXTRA"
+	QARGS+=(-smp 1 -display none -serial stdio -monitor none
+		-qmp "unix:$sock,server=on,wait=off" -append "$append")
+	printf '%q ' "$QEMU_BIN" "${QARGS[@]}" >"$out/cmdline"
+	echo >>"$out/cmdline"
+	t0=$(date +%s%N)
+	rc=0
+	timeout -k 10 "$TIMEOUT" python3 "$HERE/display.py" drive --qmp "$sock" \
+		--serial-log "$out/serial.log" --shots "$out/shots" --qemu-err "$out/qemu.err" \
+		-- "$QEMU_BIN" "${QARGS[@]}" </dev/null &
+	local tpid=$!
+	echo "$tpid" >"$out/timeout.pid"
+	if [ "$VERBOSE" = 1 ]; then
+		tail -n +1 -F --pid="$tpid" "$out/serial.log" 2>/dev/null | sed -u "s/^/[$tag display] /" >&2 &
+	fi
+	wait "$tpid" || rc=$?
+	rm -f "$out/timeout.pid" "$sock"
 	t1=$(date +%s%N)
 	echo "$rc" >"$out/rc"
 	echo $(((t1 - t0) / 1000000)) >"$out/ms"
@@ -649,6 +855,53 @@ report_kernel() { # TAG OUTDIR: the four test lines of one kernel
 	fi
 }
 
+# The display tests of one kernel: display.py judges, tap numbers.
+DISPLAY_NTESTS=7
+
+report_display() { # TAG OUTDIR
+	local tag=$1 out=$2 res hp why= line verdict desc n=0 py rc=0
+	local diags=()
+	read -r res hp <<<"$(display_res_of "$tag")"
+	py=(python3 "$HERE/display.py" report --run "$out" --tag "$tag"
+		--xres "${res%x*}" --yres "${res#*x}" --setmode "$SETMODE" --hotplug "$hp")
+	if [ -n "${NOT_READY_D[$tag]:-}" ]; then
+		py+=(--why "${NOT_READY_D[$tag]}")
+	else
+		tr -d '\r' <"$out/serial.log" >"$out/console.txt"
+		dmesg_of "$out" >"$out/dmesg.txt"
+		py+=(--token "$(cat "$out/token")")
+		grep -aq "$MARK DMESG-END" "$out/console.txt" || why=$(boot_failure "$out")
+		[ -z "$why" ] || py+=(--boot-failure "$why")
+	fi
+	"${py[@]}" >"$out/report.txt" 2>"$out/report.err" || rc=$?
+	_flush_test() {
+		[ -n "${verdict:-}" ] || return 0
+		tap "$verdict" "$desc" "${diags[@]}"
+		n=$((n + 1))
+		verdict=
+		diags=()
+	}
+	verdict=
+	while IFS= read -r line; do
+		case $line in
+		'TEST OK '*) _flush_test; verdict=OK; desc=${line#TEST OK } ;;
+		'TEST FAIL '*) _flush_test; verdict=FAIL; desc=${line#TEST FAIL } ;;
+		'DIAG '*) diags+=("${line#DIAG }") ;;
+		esac
+	done <"$out/report.txt"
+	_flush_test
+	while [ "$n" -lt "$DISPLAY_NTESTS" ]; do
+		tap FAIL "$tag: display: test $((n + 1)) (display.py report failed, status $rc)" \
+			"$(tail -1 "$out/report.err" 2>/dev/null)"
+		n=$((n + 1))
+	done
+	if [ -z "${NOT_READY_D[$tag]:-}" ]; then
+		echo "# $tag display boot: kernel $(cat "$WORK/kernels/$tag/KVER" 2>/dev/null), $res (hotplug to $hp)," \
+			"QEMU status $(cat "$out/rc"), boot $(awk -v ms="$(cat "$out/ms")" 'BEGIN { printf "%.1f", ms / 1000 }') s," \
+			"guest uptime at poweroff $(result_of "$out/console.txt" poweroff-uptime) s"
+	fi
+}
+
 # How the GT got wedged, from the log: a message that says so, else the
 # caller of intel_gt_set_wedged in a logged call trace.
 wedge_evidence() {
@@ -666,10 +919,15 @@ wedge_evidence() {
 		}'
 }
 
-details_kernel() { # TAG OUTDIR: problem lines and untracked registers
-	local tag=$1 out=$2 n
-	[ -z "${NOT_READY[$tag]:-}" ] || return 0
+details_kernel() { # TAG OUTDIR [LABEL]: problem lines and untracked registers
+	local tag=$1 out=$2 label=${3:-} n
+	if [ -n "$label" ]; then
+		[ -z "${NOT_READY_D[$tag]:-}" ] || return 0
+	else
+		[ -z "${NOT_READY[$tag]:-}" ] || return 0
+	fi
 	dmesg_of "$out" >"$out/dmesg.txt"
+	tag="$tag${label:+ $label}"
 	awk -f "$HERE/problems.awk" "$out/dmesg.txt" >"$out/problems.txt"
 	n=$(wc -l <"$out/problems.txt")
 	echo "# ---- $tag: i915/drm warnings and errors ($n distinct; full log $out/dmesg.txt) ----"
@@ -682,10 +940,19 @@ details_kernel() { # TAG OUTDIR: problem lines and untracked registers
 	writes=$(awk '{ s += $5 } END { print s + 0 }' "$out/untracked.txt")
 	echo "# ---- $tag: untracked registers ($n offsets, $reads reads, $writes writes) ----"
 	sed 's/^/#   /' "$out/untracked.txt"
+	if [ -n "$label" ]; then
+		# -d guest_errors: what igvt-vga found wrong in the guest's use of it
+		{ grep -av 'igvt_mmio_untracked_' "$out/trace.log" 2>/dev/null || true; } |
+			sed 's/^[0-9]*@[0-9.]*://; s/0x[0-9a-f]\{5,\}/0x.../g' | LC_ALL=C sort | uniq -c |
+			sort -rn >"$out/guest-errors.txt"
+		n=$(wc -l <"$out/guest-errors.txt")
+		echo "# ---- $tag: -d guest_errors ($n distinct; $out/trace.log) ----"
+		head -n "$MAXLINES" "$out/guest-errors.txt" | sed 's/^/#   /'
+	fi
 }
 
 # --------------------------------------------------------------- commands --
-declare -A NOT_READY=()
+declare -A NOT_READY=() NOT_READY_D=()
 
 cmd_fetch() {
 	local tag ready rc=0
@@ -706,7 +973,7 @@ cmd_fetch() {
 stop_boots() {
 	local f
 	say "interrupted: stopping the guests"
-	for f in "$WORK"/runs/check-*/timeout.pid; do
+	for f in "$WORK"/runs/check-*/timeout.pid "$WORK"/runs/display-*/timeout.pid; do
 		[ -e "$f" ] || continue
 		kill -TERM "$(cat "$f")" 2>/dev/null || true
 	done
@@ -714,7 +981,8 @@ stop_boots() {
 }
 
 cmd_check() {
-	local tag ready qerr pids=() running=0 t0
+	local tag ready qerr pids=() running=0 t0 job kind dir res hp
+	local jobs=()
 	t0=$(date +%s)
 	need_tools
 	# shellcheck disable=SC2086 # KERNELS is a word list
@@ -727,36 +995,72 @@ cmd_check() {
 		elif ! grep -qx -- "$tag" <<<"$ready"; then
 			NOT_READY[$tag]="no kernel $tag available (see the guest: lines above)"
 		fi
+		if [ -n "${NOT_READY[$tag]:-}" ]; then
+			NOT_READY_D[$tag]=${NOT_READY[$tag]}
+		elif ! grep -qx -- "$tag:display" <<<"$ready"; then
+			NOT_READY_D[$tag]="no display initramfs for $tag: $USER_PKGS unavailable (see the guest: lines above)"
+		elif [ -z "$QEMU_DEVICE" ]; then
+			NOT_READY_D[$tag]="QEMU_DEVICE is empty: no display to test"
+		fi
+	done
+	# the display boots take longer: start them first
+	if [ "$DISPLAY_TESTS" = 1 ]; then
+		for tag in $KERNELS; do
+			[ -n "${NOT_READY_D[$tag]:-}" ] || jobs+=("display:$tag")
+		done
+	fi
+	for tag in $KERNELS; do
+		[ -n "${NOT_READY[$tag]:-}" ] || jobs+=("check:$tag")
 	done
 	trap stop_boots INT TERM
-	for tag in $KERNELS; do
-		[ -z "${NOT_READY[$tag]:-}" ] || continue
+	for job in "${jobs[@]}"; do
+		kind=${job%%:*}
+		tag=${job#*:}
 		if [ "$running" -ge "$JOBS" ]; then
 			wait "${pids[0]}" || true
 			pids=("${pids[@]:1}")
 			running=$((running - 1))
 		fi
-		say "$tag: booting $(cat "$WORK/kernels/$tag/KVER") (timeout ${TIMEOUT}s, $(pick_accel))"
-		boot_check "$tag" "$WORK/runs/check-$tag" &
+		if [ "$kind" = check ]; then
+			say "$tag: booting $(cat "$WORK/kernels/$tag/KVER") (timeout ${TIMEOUT}s, $(pick_accel))"
+			boot_check "$tag" "$WORK/runs/check-$tag" &
+		else
+			read -r res hp <<<"$(display_res_of "$tag")"
+			say "$tag: booting $(cat "$WORK/kernels/$tag/KVER") with the display at $res (timeout ${TIMEOUT}s, $(pick_accel))"
+			boot_display "$tag" "$WORK/runs/display-$tag" "$res" "$hp" &
+		fi
 		pids+=($!)
 		running=$((running + 1))
 	done
-	for tag in "${pids[@]}"; do wait "$tag" || true; done
+	for job in "${pids[@]}"; do wait "$job" || true; done
 	trap - INT TERM
-	for tag in $KERNELS; do
-		[ -n "${NOT_READY[$tag]:-}" ] ||
-			say "$tag: QEMU finished, status $(cat "$WORK/runs/check-$tag/rc"), $(($(cat "$WORK/runs/check-$tag/ms") / 1000)) s"
+	for job in "${jobs[@]}"; do
+		kind=${job%%:*}
+		tag=${job#*:}
+		dir=$WORK/runs/$kind-$tag
+		say "$tag: $kind boot finished, QEMU status $(cat "$dir/rc"), $(($(cat "$dir/ms") / 1000)) s"
 	done
 
 	local ntests
 	ntests=$(($(wc -w <<<"$KERNELS") * 4))
+	[ "$DISPLAY_TESTS" != 1 ] || ntests=$((ntests + $(wc -w <<<"$KERNELS") * DISPLAY_NTESTS))
 	echo "1..$ntests"
 	for tag in $KERNELS; do
 		report_kernel "$tag" "$WORK/runs/check-$tag"
 	done
+	if [ "$DISPLAY_TESTS" = 1 ]; then
+		for tag in $KERNELS; do
+			report_display "$tag" "$WORK/runs/display-$tag"
+		done
+	fi
 	for tag in $KERNELS; do
 		details_kernel "$tag" "$WORK/runs/check-$tag"
 	done
+	if [ "$DISPLAY_TESTS" = 1 ]; then
+		for tag in $KERNELS; do
+			details_kernel "$tag" "$WORK/runs/display-$tag" display
+		done
+	fi
 	say "check took $(($(date +%s) - t0)) s"
 	echo "$T_PASS passed, $T_FAIL failed"
 	[ "$T_FAIL" -eq 0 ]

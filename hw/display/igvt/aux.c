@@ -346,7 +346,8 @@ static int igvt_aux_i2c(IgvtDpSink *sink, uint8_t cmd, uint32_t addr,
 
     if (type == IGVT_AUX_I2C_WSU) {
         /* The previous write completed; tell so, and change nothing */
-        if (!ddc->open && !igvt_ddc_present(addr, false, esize)) {
+        if (!(ddc->open && ddc->addr == addr) &&
+            !igvt_ddc_present(addr, false, esize)) {
             code = IGVT_AUX_REPLY_I2C_NACK;
         }
     } else if (!len) {

@@ -5,15 +5,22 @@
  * Once the guest driver has turned the VGA plane off, each refresh finds
  * the first enabled pipe with an enabled primary plane, decodes it
  * (fb-format.c) and reads its pixels through the host GGTT from guest
- * memory into a console surface, row by row.  Only rows whose pixels
- * changed are sent to the display.  A plane that cannot be shown (bad
+ * memory into a console surface, row by row.  QEMU's dirty memory
+ * tracking (the VGA client, on the guest RAM region behind the
+ * framebuffer) tells which framebuffer pages were written since the last
+ * refresh; only rows on those pages are read, and only rows whose pixels
+ * changed are sent to the display.  A flip, a mode change or a GGTT write
+ * into the scanout redraws everything.  A plane that cannot be shown (bad
  * format, absurd geometry, unmapped memory) is a guest error and a blank
  * console, never a crash.
  */
 
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "qemu/bitmap.h"
 #include "system/dma.h"
+#include "exec/memory.h"
+#include "qemu/crc32c.h"
 #include "ui/console.h"
 #include "igvt.h"
 #include "backend.h"
@@ -46,6 +53,95 @@ static bool igvt_console_read(void *opaque, uint64_t offset, void *buf,
                            MEMTXATTRS_UNSPECIFIED) == MEMTX_OK;
 }
 
+/* Stop dirty logging on the RAM region behind the last scanout */
+static void igvt_console_unlog(IgvtDisplay *d)
+{
+    if (d->log_mr) {
+        memory_region_set_log(d->log_mr, false, DIRTY_MEMORY_VGA);
+        memory_region_unref(d->log_mr);
+        d->log_mr = NULL;
+    }
+}
+
+/*
+ * Mark in @dirty the pages of the plane written since the last refresh.
+ * Pages on RAM other than the logged region, or not RAM, count as dirty.
+ */
+static void igvt_console_dirty_pages(IgvtState *s, const IgvtPlane *p,
+                                     unsigned long *dirty, uint64_t npages,
+                                     bool all)
+{
+    IgvtDisplay *d = &s->display;
+    AddressSpace *as = pci_get_address_space(PCI_DEVICE(s));
+    g_autofree hwaddr *off = g_new(hwaddr, npages);
+    g_autofree MemoryRegion **mr = g_new0(MemoryRegion *, npages);
+    hwaddr lo = HWADDR_MAX, hi = 0;
+    DirtyBitmapSnapshot *snap = NULL;
+    uint64_t i, page;
+
+    WITH_RCU_READ_LOCK_GUARD() {
+        for (i = 0; i < npages; i++) {
+            uint64_t gm = p->base + i * IGVT_GTT_PAGE_SIZE;
+            hwaddr len = IGVT_GTT_PAGE_SIZE;
+
+            if (!igvt_gm_in_slice(s, gm, IGVT_GTT_PAGE_SIZE) ||
+                !igvt_backend_ggtt_get(s->backend, gm / IGVT_GTT_PAGE_SIZE,
+                                       &page)) {
+                continue;       /* reads as zeros: never changes */
+            }
+            mr[i] = address_space_translate(as, page, &off[i], &len, false,
+                                            MEMTXATTRS_UNSPECIFIED);
+            if (!memory_region_is_ram(mr[i])) {
+                mr[i] = NULL;
+                continue;
+            }
+            if (!d->log_mr) {
+                d->log_mr = mr[i];
+                memory_region_ref(d->log_mr);
+                memory_region_set_log(d->log_mr, true, DIRTY_MEMORY_VGA);
+                all = true;
+            }
+            if (mr[i] == d->log_mr) {
+                lo = MIN(lo, off[i]);
+                hi = MAX(hi, off[i] + IGVT_GTT_PAGE_SIZE);
+            }
+        }
+        if (lo < hi) {
+            snap = memory_region_snapshot_and_clear_dirty(d->log_mr, lo,
+                                                          hi - lo,
+                                                          DIRTY_MEMORY_VGA);
+        }
+        for (i = 0; i < npages; i++) {
+            if (all || (mr[i] && mr[i] != d->log_mr) ||
+                (mr[i] && memory_region_snapshot_get_dirty(
+                              d->log_mr, snap, off[i], IGVT_GTT_PAGE_SIZE))) {
+                set_bit(i, dirty);
+            }
+        }
+    }
+    g_free(snap);
+}
+
+/* The range of pages (relative to the plane's base) row @row reads */
+static void igvt_console_row_pages(const IgvtPlane *p, uint32_t row,
+                                   uint64_t *first, uint64_t *last)
+{
+    uint64_t lo, hi, th;
+
+    if (p->tiling == IGVT_TILING_LINEAR) {
+        lo = igvt_plane_pixel_offset(p, p->x, p->y + row);
+        hi = igvt_plane_pixel_offset(p, p->x + p->width - 1, p->y + row) +
+             p->cpp;
+    } else {
+        /* The whole row of tiles */
+        th = p->tiling == IGVT_TILING_X ? 8 : 32;
+        lo = (uint64_t)((p->y + row) / th) * p->stride * th;
+        hi = lo + (uint64_t)p->stride * th;
+    }
+    *first = lo / IGVT_GTT_PAGE_SIZE;
+    *last = (hi - 1) / IGVT_GTT_PAGE_SIZE;
+}
+
 /* The pipe whose primary plane the console shows, or -1 */
 static int igvt_console_pipe(IgvtState *s)
 {
@@ -76,6 +172,73 @@ static void igvt_console_blank(IgvtState *s, const char *why)
                             qemu_create_placeholder_surface(640, 480, msg));
 }
 
+/*
+ * The cursor plane becomes a QEMU cursor (the UI draws it) rather than
+ * pixels in the frame.  The image is re-read every refresh and defined
+ * again only when it or its hot spot changed.
+ */
+static void igvt_console_cursor(IgvtState *s, int pipe)
+{
+    IgvtDisplay *d = &s->display;
+    uint32_t base = pipe * IGVT_PIPE_STRIDE;
+    uint32_t hot_x = igvt_reg(s, IGVT_PVINFO_CURSOR_X_HOT);
+    uint32_t hot_y = igvt_reg(s, IGVT_PVINFO_CURSOR_Y_HOT);
+    IgvtFbRead r = { .s = s };
+    g_autofree uint32_t *image = NULL;
+    QEMUCursor *c;
+    IgvtCursor cur;
+    uint32_t row, hash;
+
+    if (!igvt_cursor_decode(igvt_reg(s, A_CUR_CTL_A + base),
+                            igvt_reg(s, A_CUR_SURFLIVE_A + base),
+                            igvt_reg(s, A_CUR_POS_A + base), &cur, NULL)) {
+        if (d->cursor_visible) {
+            d->cursor_visible = false;
+            dpy_mouse_set(s->con, 0, 0, false);
+        }
+        return;
+    }
+    /* No hot spot from the guest (all ones): the corner */
+    hot_x = hot_x < cur.width ? hot_x : 0;
+    hot_y = hot_y < cur.height ? hot_y : 0;
+
+    image = g_new0(uint32_t, cur.width * cur.height);
+    r.base = cur.base;
+    for (row = 0; row < cur.height; row++) {
+        uint64_t off = (uint64_t)row * cur.stride;
+        uint32_t done = 0;
+
+        /* A cursor row never crosses a page: 1 KiB at most, aligned */
+        if (!igvt_console_read(&r, off, image + row * cur.width,
+                               cur.width * 4)) {
+            memset(image + row * cur.width, 0, cur.width * 4);
+        }
+        for (done = 0; done < cur.width; done++) {
+            image[row * cur.width + done] =
+                le32_to_cpu(image[row * cur.width + done]);
+        }
+    }
+    hash = crc32c(hot_x ^ (hot_y << 16), (uint8_t *)image,
+                  cur.width * cur.height * 4);
+    if (!d->cursor_visible || hash != d->cursor_hash ||
+        cur.width != d->cursor_size) {
+        c = cursor_alloc(cur.width, cur.height);
+        memcpy(c->data, image, cur.width * cur.height * 4);
+        c->hot_x = hot_x;
+        c->hot_y = hot_y;
+        dpy_cursor_define(s->con, c);
+        cursor_unref(c);
+        d->cursor_hash = hash;
+        d->cursor_size = cur.width;
+    }
+    if (!d->cursor_visible || cur.x != d->cursor_x || cur.y != d->cursor_y) {
+        dpy_mouse_set(s->con, cur.x + hot_x, cur.y + hot_y, true);
+        d->cursor_x = cur.x;
+        d->cursor_y = cur.y;
+    }
+    d->cursor_visible = true;
+}
+
 void igvt_console_update(IgvtState *s)
 {
     IgvtDisplay *d = &s->display;
@@ -85,10 +248,14 @@ void igvt_console_update(IgvtState *s)
     const char *why;
     uint32_t palette[256];
     uint32_t base, row, i, first = UINT32_MAX, last = 0;
+    g_autofree unsigned long *dirty = NULL;
+    uint64_t npages, pg, pg_first, pg_last;
     uint32_t *line;
+    bool changed;
     int pipe = igvt_console_pipe(s);
 
     if (pipe < 0) {
+        igvt_console_unlog(d);
         igvt_console_blank(s, "no active display plane");
         return;
     }
@@ -103,8 +270,14 @@ void igvt_console_update(IgvtState *s)
             IGVT_GUEST_ERR(igvt_err_plane, "pipe %d primary plane cannot be "
                            "shown: %s", pipe, why);
         }
+        igvt_console_unlog(d);
         igvt_console_blank(s, why);
         return;
+    }
+    if (plane.base != d->scan_base || plane.size != d->scan_size) {
+        d->scan_base = plane.base;
+        d->scan_size = plane.size;
+        d->dirty = true;
     }
 
     ds = qemu_console_surface(s->con);
@@ -126,10 +299,25 @@ void igvt_console_update(IgvtState *s)
         }
     }
 
+    npages = DIV_ROUND_UP(plane.size, IGVT_GTT_PAGE_SIZE);
+    dirty = bitmap_new(npages);
+    igvt_console_dirty_pages(s, &plane, dirty, npages, d->dirty);
+
     r.base = plane.base;
     d->rowbuf = g_realloc(d->rowbuf, (size_t)plane.width * plane.cpp);
     d->linebuf = g_realloc(d->linebuf, (size_t)plane.width * 4);
     for (row = 0; row < plane.height; row++) {
+        igvt_console_row_pages(&plane, row, &pg_first, &pg_last);
+        changed = false;
+        for (pg = pg_first; pg <= pg_last && pg < npages; pg++) {
+            if (test_bit(pg, dirty)) {
+                changed = true;
+                break;
+            }
+        }
+        if (!changed) {
+            continue;
+        }
         line = (uint32_t *)((uint8_t *)surface_data(ds) +
                             (size_t)row * surface_stride(ds));
         igvt_plane_read_row(&plane, row, igvt_console_read, &r, d->rowbuf);
@@ -142,6 +330,7 @@ void igvt_console_update(IgvtState *s)
         }
     }
     d->dirty = false;
+    igvt_console_cursor(s, pipe);
     if (first == UINT32_MAX) {
         d->updates_skipped++;
         return;
@@ -152,6 +341,7 @@ void igvt_console_update(IgvtState *s)
 
 void igvt_console_fini(IgvtState *s)
 {
+    igvt_console_unlog(&s->display);
     g_free(s->display.rowbuf);
     s->display.rowbuf = NULL;
     g_free(s->display.linebuf);

@@ -66,19 +66,33 @@ static void igvt_gtt_update_host(IgvtState *s, uint32_t index)
         }
     }
     igvt_backend_ggtt_set(s->backend, index, addr, valid);
+    /* Remapping the scanout: the console must read it all again */
+    if ((uint64_t)index * IGVT_GTT_PAGE_SIZE - s->display.scan_base <
+        s->display.scan_size) {
+        s->display.dirty = true;
+    }
 }
 
+/*
+ * A PTE written as two dwords takes effect once both halves have arrived,
+ * in either order; until then the host keeps the old entry.  One entry at
+ * a time can be half written (guests write the halves back to back); a
+ * half of another entry starts over with that one.
+ */
 static void igvt_gtt_write_half(IgvtState *s, uint32_t index, bool high,
                                 uint32_t val)
 {
-    uint64_t *e = &s->gtt.entries[index];
+    IgvtGtt *g = &s->gtt;
+    uint32_t half = high ? IGVT_GTT_HALF_HIGH : IGVT_GTT_HALF_LOW;
 
-    *e = deposit64(*e, high ? 32 : 0, 32, val);
-    /*
-     * A PTE written as two dwords takes effect with its high half, which
-     * the guest writes last; until then the host keeps the old entry.
-     */
-    if (high) {
+    g->entries[index] = deposit64(g->entries[index], high ? 32 : 0, 32, val);
+    if (g->partial_index != index) {
+        g->partial_index = index;
+        g->partial_halves = 0;
+    }
+    g->partial_halves |= half;
+    if (g->partial_halves == (IGVT_GTT_HALF_LOW | IGVT_GTT_HALF_HIGH)) {
+        g->partial_halves = 0;
         igvt_gtt_update_host(s, index);
     }
 }
@@ -128,6 +142,9 @@ static void igvt_gtt_write(void *opaque, hwaddr addr, uint64_t val,
     }
     if (size == 8) {
         s->gtt.entries[index] = val;
+        if (s->gtt.partial_index == index) {
+            s->gtt.partial_halves = 0;
+        }
         igvt_gtt_update_host(s, index);
     } else {
         igvt_gtt_write_half(s, index, addr & 4, val);
@@ -157,9 +174,11 @@ const MemoryRegionOps igvt_gtt_ops = {
 static bool igvt_aperture_translate(IgvtState *s, hwaddr addr, unsigned size,
                                     bool is_write, dma_addr_t *dma)
 {
+    const IgvtSlice *sl = &s->slice;
     uint64_t page;
 
-    if (!igvt_gm_in_slice(s, addr, size) ||
+    /* Only the aperture slice is CPU-visible, even past the BAR's end */
+    if (addr < sl->low_base || addr + size > sl->low_base + sl->low_size ||
         !igvt_backend_ggtt_get(s->backend, addr / IGVT_GTT_PAGE_SIZE,
                                &page)) {
         s->counters.aperture_faults++;
@@ -271,6 +290,7 @@ static void igvt_gtt_clear_host(IgvtState *s, uint64_t base, uint64_t size)
 void igvt_gtt_reset(IgvtState *s)
 {
     memset(s->gtt.entries, 0, s->gtt.num_entries * sizeof(uint64_t));
+    s->gtt.partial_halves = 0;
     igvt_gtt_clear_host(s, s->slice.low_base, s->slice.low_size);
     igvt_gtt_clear_host(s, s->slice.high_base, s->slice.high_size);
 }

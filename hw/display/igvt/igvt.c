@@ -268,6 +268,8 @@ static const VMStateDescription vmstate_igvt_gtt = {
         VMSTATE_UINT32_EQUAL(num_entries, IgvtGtt, NULL),
         VMSTATE_VARRAY_UINT32(entries, IgvtGtt, num_entries, 1,
                               vmstate_info_uint64, uint64_t),
+        VMSTATE_UINT32(partial_index, IgvtGtt),
+        VMSTATE_UINT32(partial_halves, IgvtGtt),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -90,11 +90,17 @@ typedef struct IgvtStats {
     uint64_t aperture_faults;
 } IgvtStats;
 
+#define IGVT_GTT_HALF_LOW   1
+#define IGVT_GTT_HALF_HIGH  2
+
 /* The virtual GGTT */
 typedef struct IgvtGtt {
     /* What the guest wrote, one 64-bit PTE per 4 KiB of graphics memory */
     uint64_t *entries;
     uint32_t num_entries;
+    /* The entry being written as two dwords, and which halves arrived */
+    uint32_t partial_index;
+    uint32_t partial_halves;
 } IgvtGtt;
 
 /* The display engine (display.c) */
@@ -123,6 +129,13 @@ typedef struct IgvtDisplay {
     uint32_t *linebuf;
     uint64_t frames_shown;
     uint64_t updates_skipped;
+    MemoryRegion *log_mr;       /* guest RAM we track writes to */
+    uint64_t scan_base;         /* graphics memory the console shows */
+    uint64_t scan_size;
+    bool cursor_visible;
+    uint32_t cursor_hash;
+    uint32_t cursor_size;
+    int32_t cursor_x, cursor_y;
 } IgvtDisplay;
 
 struct IgvtState {
