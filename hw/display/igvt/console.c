@@ -10,7 +10,10 @@
  * framebuffer) tells which framebuffer pages were written since the last
  * refresh; only rows on those pages are read, and only rows whose pixels
  * changed are sent to the display.  A flip, a mode change or a GGTT write
- * into the scanout redraws everything.  A plane that cannot be shown (bad
+ * into the scanout redraws everything.  A linear framebuffer in a format
+ * the display can show as it is, whose pages are contiguous in one guest
+ * RAM block, is shown in place (no copy at all): the console surface
+ * points into guest memory and dirty rows are only announced.  A plane that cannot be shown (bad
  * format, absurd geometry, unmapped memory) is a guest error and a blank
  * console, never a crash.
  */
@@ -142,6 +145,64 @@ static void igvt_console_row_pages(const IgvtPlane *p, uint32_t row,
     *last = (hi - 1) / IGVT_GTT_PAGE_SIZE;
 }
 
+/* Drop the in-place surface's hold on guest RAM */
+static void igvt_console_undirect(IgvtDisplay *d)
+{
+    if (d->direct_mr) {
+        memory_region_unref(d->direct_mr);
+        d->direct_mr = NULL;
+    }
+    d->direct_ptr = NULL;
+}
+
+/*
+ * Can @p be shown in place?  Returns the host address of its first visible
+ * pixel, or NULL; *mr_out is the RAM region it lies in.
+ */
+static uint8_t *igvt_console_direct_ptr(IgvtState *s, const IgvtPlane *p,
+                                        pixman_format_code_t fmt,
+                                        MemoryRegion **mr_out)
+{
+    AddressSpace *as = pci_get_address_space(PCI_DEVICE(s));
+    uint64_t npages = DIV_ROUND_UP(p->size, IGVT_GTT_PAGE_SIZE);
+    MemoryRegion *mr0 = NULL, *mr;
+    hwaddr off0 = 0, off, len;
+    uint64_t i, page;
+
+    if (p->tiling != IGVT_TILING_LINEAR || !fmt ||
+        !dpy_gfx_check_format(s->con, fmt)) {
+        return NULL;
+    }
+    RCU_READ_LOCK_GUARD();
+    for (i = 0; i < npages; i++) {
+        uint64_t gm = p->base + i * IGVT_GTT_PAGE_SIZE;
+
+        if (!igvt_gm_in_slice(s, gm, IGVT_GTT_PAGE_SIZE) ||
+            !igvt_backend_ggtt_get(s->backend, gm / IGVT_GTT_PAGE_SIZE,
+                                   &page)) {
+            return NULL;
+        }
+        len = IGVT_GTT_PAGE_SIZE;
+        mr = address_space_translate(as, page, &off, &len, false,
+                                     MEMTXATTRS_UNSPECIFIED);
+        if (!memory_region_is_ram(mr) || len < IGVT_GTT_PAGE_SIZE) {
+            return NULL;
+        }
+        if (i == 0) {
+            mr0 = mr;
+            off0 = off;
+        } else if (mr != mr0 || off != off0 + i * IGVT_GTT_PAGE_SIZE) {
+            return NULL;
+        }
+    }
+    if (!mr0 || off0 + npages * IGVT_GTT_PAGE_SIZE > memory_region_size(mr0)) {
+        return NULL;
+    }
+    *mr_out = mr0;
+    return (uint8_t *)memory_region_get_ram_ptr(mr0) + off0 +
+           igvt_plane_pixel_offset(p, p->x, p->y);
+}
+
 /* The pipe whose primary plane the console shows, or -1 */
 static int igvt_console_pipe(IgvtState *s)
 {
@@ -166,6 +227,7 @@ static void igvt_console_blank(IgvtState *s, const char *why)
     if (ds && surface_is_placeholder(ds) && s->display.blank_reason == why) {
         return;
     }
+    igvt_console_release(s);
     s->display.blank_reason = why;
     msg = g_strdup_printf("igvt: %s", why);
     dpy_gfx_replace_surface(s->con,
@@ -239,6 +301,35 @@ static void igvt_console_cursor(IgvtState *s, int pipe)
     d->cursor_visible = true;
 }
 
+/* The surface is guest memory: only say which rows were written */
+static void igvt_console_direct_update(IgvtState *s, const IgvtPlane *plane,
+                                       int pipe)
+{
+    IgvtDisplay *d = &s->display;
+    uint64_t npages = DIV_ROUND_UP(plane->size, IGVT_GTT_PAGE_SIZE);
+    g_autofree unsigned long *dirty = bitmap_new(npages);
+    uint32_t row, first = UINT32_MAX, last = 0;
+    uint64_t pg, pg_first, pg_last;
+
+    igvt_console_dirty_pages(s, plane, dirty, npages, d->dirty);
+    d->dirty = false;
+    for (row = 0; row < plane->height; row++) {
+        igvt_console_row_pages(plane, row, &pg_first, &pg_last);
+        pg = find_next_bit(dirty, npages, pg_first);
+        if (pg <= pg_last && pg < npages) {
+            first = MIN(first, row);
+            last = row;
+        }
+    }
+    igvt_console_cursor(s, pipe);
+    if (first == UINT32_MAX) {
+        d->updates_skipped++;
+        return;
+    }
+    d->frames_shown++;
+    dpy_gfx_update(s->con, 0, first, plane->width, last - first + 1);
+}
+
 void igvt_console_update(IgvtState *s)
 {
     IgvtDisplay *d = &s->display;
@@ -280,13 +371,47 @@ void igvt_console_update(IgvtState *s)
         d->dirty = true;
     }
 
+    if (d->dirty) {
+        MemoryRegion *mr = NULL;
+        pixman_format_code_t fmt = igvt_fb_pixman_format(plane.drm_format);
+        uint8_t *ptr = igvt_console_direct_ptr(s, &plane, fmt, &mr);
+
+        if (ptr != d->direct_ptr || (ptr && (d->direct_fmt != fmt ||
+            d->direct_stride != plane.stride ||
+            d->direct_width != plane.width ||
+            d->direct_height != plane.height))) {
+            igvt_console_undirect(d);
+            if (ptr) {
+                memory_region_ref(mr);
+                d->direct_mr = mr;
+                d->direct_ptr = ptr;
+                d->direct_fmt = fmt;
+                d->direct_stride = plane.stride;
+                d->direct_width = plane.width;
+                d->direct_height = plane.height;
+                dpy_gfx_replace_surface(s->con,
+                    qemu_create_displaysurface_from(plane.width, plane.height,
+                                                    fmt, plane.stride, ptr));
+                d->shadow = NULL;
+                d->blank_reason = NULL;
+                trace_igvt_console_direct(pipe, plane.width, plane.height,
+                                          plane.drm_format);
+            }
+        }
+    }
+    if (d->direct_ptr) {
+        igvt_console_direct_update(s, &plane, pipe);
+        return;
+    }
+
     ds = qemu_console_surface(s->con);
-    if (!ds || surface_is_placeholder(ds) ||
+    if (!ds || ds != d->shadow ||
         surface_width(ds) != plane.width ||
         surface_height(ds) != plane.height ||
         surface_format(ds) != PIXMAN_x8r8g8b8) {
         ds = qemu_create_displaysurface(plane.width, plane.height);
         dpy_gfx_replace_surface(s->con, ds);
+        d->shadow = ds;
         d->blank_reason = NULL;
         d->dirty = true;
         trace_igvt_console_mode(pipe, plane.width, plane.height,
@@ -339,9 +464,21 @@ void igvt_console_update(IgvtState *s)
     dpy_gfx_update(s->con, 0, first, plane.width, last - first + 1);
 }
 
+/* Somebody else (the VGA core) owns the console surface now */
+void igvt_console_release(IgvtState *s)
+{
+    IgvtDisplay *d = &s->display;
+
+    igvt_console_undirect(d);
+    d->shadow = NULL;
+    d->blank_reason = NULL;
+    d->dirty = true;
+}
+
 void igvt_console_fini(IgvtState *s)
 {
     igvt_console_unlog(&s->display);
+    igvt_console_undirect(&s->display);
     g_free(s->display.rowbuf);
     s->display.rowbuf = NULL;
     g_free(s->display.linebuf);

@@ -130,6 +130,11 @@ typedef struct IgvtDisplay {
     uint64_t frames_shown;
     uint64_t updates_skipped;
     MemoryRegion *log_mr;       /* guest RAM we track writes to */
+    DisplaySurface *shadow;     /* our own surface, when copying */
+    MemoryRegion *direct_mr;    /* guest RAM the surface shows in place */
+    uint8_t *direct_ptr;
+    uint32_t direct_fmt;        /* pixman_format_code_t */
+    uint32_t direct_stride, direct_width, direct_height;
     uint64_t scan_base;         /* graphics memory the console shows */
     uint64_t scan_size;
     bool cursor_visible;
@@ -228,6 +233,7 @@ IgvtRegWriteFn igvt_pvinfo_display_ready_write;
 
 /* console.c */
 void igvt_console_update(IgvtState *s);
+void igvt_console_release(IgvtState *s);
 void igvt_console_fini(IgvtState *s);
 
 /* monitor.c */

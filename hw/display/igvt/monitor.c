@@ -6,7 +6,7 @@
  * generator for the configured resolution, reached over that port's AUX
  * channel (native AUX to the DPCD, I2C-over-AUX to the EDID); AUX on the
  * other channels times out as on hardware with nothing plugged in.  GMBUS
- * finds nothing on any pin: the VBT declares DP ports only.  Changing the
+ * finds the EDID on the monitor port's DDC pin only.  Changing the
  * resolution (QMP, or the console window asking for another size)
  * regenerates the EDID and signals a hotplug so the guest re-reads it.
  */
@@ -108,12 +108,26 @@ void igvt_aux_ctl_write(IgvtState *s, uint32_t offset, uint32_t old,
     }
 }
 
-/* GMBUS: nothing answers on any pin, every port is DP */
+/*
+ * GMBUS: the monitor's EDID answers on its port's DDC pin (as on a DP++
+ * connector); nothing answers on the other pins.
+ */
 static const uint8_t *igvt_gmbus_edid(void *opaque, unsigned pin,
                                       size_t *size)
 {
-    *size = 0;
-    return NULL;
+    /* SKL GMBUS pin pairs of DDI B, C and D */
+    static const uint8_t ddc_pin[IGVT_NUM_PORTS] = { 0, 5, 4, 6, 0 };
+    IgvtState *s = opaque;
+    IgvtDisplay *d = &s->display;
+
+    if (!d->connected || !d->sink.edid_size ||
+        !ddc_pin[d->port % IGVT_NUM_PORTS] ||
+        pin != ddc_pin[d->port % IGVT_NUM_PORTS]) {
+        *size = 0;
+        return NULL;
+    }
+    *size = d->sink.edid_size;
+    return d->sink.edid;
 }
 
 uint32_t igvt_gmbus_reg_read(IgvtState *s, uint32_t offset)
