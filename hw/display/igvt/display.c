@@ -108,6 +108,16 @@ void igvt_pp_control_write(IgvtState *s, uint32_t offset, uint32_t old,
                             FIELD_EX32(val, PCH_PP_CONTROL, POWER_TARGET_ON)));
 }
 
+/* Hotplug pulse status bits clear when the guest writes them back */
+void igvt_pch_hotplug_write(IgvtState *s, uint32_t offset, uint32_t old,
+                            uint32_t val)
+{
+    uint32_t status = offset == A_PCH_PORT_HOTPLUG ?
+                      IGVT_PCH_HOTPLUG_STATUS : IGVT_PCH_HOTPLUG2_STATUS;
+
+    igvt_reg_set(s, offset, (val & ~status) | (old & ~val & status));
+}
+
 /* The sideband interface completes every request successfully */
 void igvt_sbi_write(IgvtState *s, uint32_t offset, uint32_t old, uint32_t val)
 {

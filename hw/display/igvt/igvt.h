@@ -265,6 +265,7 @@ IgvtRegWriteFn igvt_ddi_buf_write;
 IgvtRegWriteFn igvt_dp_tp_ctl_write;
 IgvtRegWriteFn igvt_pp_control_write;
 IgvtRegWriteFn igvt_sbi_write;
+IgvtRegWriteFn igvt_pch_hotplug_write;
 IgvtRegReadFn igvt_frmcount_read;
 IgvtRegReadFn igvt_pipedsl_read;
 IgvtRegWriteFn igvt_transconf_write;

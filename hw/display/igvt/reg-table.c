@@ -215,8 +215,10 @@ const IgvtRegInfo igvt_reg_table[] = {
 
     /* South display: hotplug, sideband, panel power; DRAM for bandwidth */
     REG("SFUSE_STRAP", A_SFUSE_STRAP),
-    REG("PCH_PORT_HOTPLUG", A_PCH_PORT_HOTPLUG),
-    REG("PCH_PORT_HOTPLUG2", A_PCH_PORT_HOTPLUG2),
+    REG("PCH_PORT_HOTPLUG", A_PCH_PORT_HOTPLUG,
+        .write = igvt_pch_hotplug_write),
+    REG("PCH_PORT_HOTPLUG2", A_PCH_PORT_HOTPLUG2,
+        .write = igvt_pch_hotplug_write),
     REG("SBI_CTL_STAT", A_SBI_CTL_STAT, .write = igvt_sbi_write),
     BLOCK("GMBUS0-4", A_GMBUS0, 0x14, .read = igvt_gmbus_reg_read,
           .write = igvt_gmbus_reg_write),
