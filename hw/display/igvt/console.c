@@ -13,9 +13,9 @@
  * into the scanout redraws everything.  A linear framebuffer in a format
  * the display can show as it is, whose pages are contiguous in one guest
  * RAM block, is shown in place (no copy at all): the console surface
- * points into guest memory and dirty rows are only announced.  A plane that cannot be shown (bad
- * format, absurd geometry, unmapped memory) is a guest error and a blank
- * console, never a crash.
+ * points into guest memory and dirty rows are only announced.  A plane
+ * that cannot be shown (bad format, absurd geometry, unmapped memory) is
+ * a guest error and a blank console, never a crash.
  */
 
 #include "qemu/osdep.h"

@@ -155,16 +155,7 @@ const MemoryRegionOps igvt_gtt_ops = {
     .read = igvt_gtt_read,
     .write = igvt_gtt_write,
     .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = {
-        .min_access_size = 1,
-        .max_access_size = 8,
-        .unaligned = true,
-    },
-    .impl = {
-        .min_access_size = 1,
-        .max_access_size = 8,
-        .unaligned = true,
-    },
+    IGVT_MMIO_ANY_ACCESS,
 };
 
 /*
@@ -247,16 +238,7 @@ const MemoryRegionOps igvt_aperture_ops = {
     .read_with_attrs = igvt_aperture_read,
     .write_with_attrs = igvt_aperture_write,
     .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = {
-        .min_access_size = 1,
-        .max_access_size = 8,
-        .unaligned = true,
-    },
-    .impl = {
-        .min_access_size = 1,
-        .max_access_size = 8,
-        .unaligned = true,
-    },
+    IGVT_MMIO_ANY_ACCESS,
 };
 
 bool igvt_gtt_init(IgvtState *s, Error **errp)

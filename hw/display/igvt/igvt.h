@@ -211,6 +211,15 @@ struct IgvtRegInfo {
 extern const IgvtRegInfo igvt_reg_table[];
 extern const size_t igvt_reg_table_size;
 
+/*
+ * The device's MemoryRegionOps see every access as the guest made it (any
+ * size up to 8, any alignment) and decide themselves what is valid.
+ */
+#define IGVT_MMIO_ANY_ACCESS \
+    .valid = { .min_access_size = 1, .max_access_size = 8, \
+               .unaligned = true }, \
+    .impl = { .min_access_size = 1, .max_access_size = 8, .unaligned = true }
+
 /* mmio.c */
 void igvt_mmio_class_init(void);
 extern const MemoryRegionOps igvt_mmio_ops;

@@ -196,16 +196,7 @@ const MemoryRegionOps igvt_mmio_ops = {
     .read = igvt_mmio_read,
     .write = igvt_mmio_write,
     .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = {
-        .min_access_size = 1,
-        .max_access_size = 8,
-        .unaligned = true,
-    },
-    .impl = {
-        .min_access_size = 1,
-        .max_access_size = 8,
-        .unaligned = true,
-    },
+    IGVT_MMIO_ANY_ACCESS,
 };
 
 /* BAR0 between the register file and the GGTT decodes to nothing */
@@ -242,14 +233,5 @@ const MemoryRegionOps igvt_bar0_hole_ops = {
     .read = igvt_bar0_hole_read,
     .write = igvt_bar0_hole_write,
     .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = {
-        .min_access_size = 1,
-        .max_access_size = 8,
-        .unaligned = true,
-    },
-    .impl = {
-        .min_access_size = 1,
-        .max_access_size = 8,
-        .unaligned = true,
-    },
+    IGVT_MMIO_ANY_ACCESS,
 };

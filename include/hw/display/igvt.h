@@ -42,7 +42,8 @@
 #define IGVT_GTT_SIZE               (8 * MiB)
 #define IGVT_GTT_PTE_SIZE           8
 #define IGVT_GTT_ENTRIES            (IGVT_GTT_SIZE / IGVT_GTT_PTE_SIZE)
-#define IGVT_GM_SIZE                (4 * GiB)   /* graphics memory the GGTT maps */
+/* Graphics memory the GGTT maps */
+#define IGVT_GM_SIZE                (4 * GiB)
 #define IGVT_GTT_PAGE_SIZE          (4 * KiB)
 
 /* Gen8+ GGTT PTE */
