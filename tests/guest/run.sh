@@ -4,9 +4,11 @@
 # Real-guest harness for igvt-vga: boots stock Debian kernels (bookworm's
 # 6.1 and trixie's 6.12) on `-device igvt-vga` under TCG, from a busybox
 # initramfs that loads the in-tree i915 driver, and checks that i915 takes
-# the device as a GVT-g vGPU.  See tests/guest/README.md.
+# the device as a GVT-g vGPU (probe boots, display off) and drives its
+# display (display boots: fbcon, screendumps, modetest, hotplug; with
+# display.py).  See tests/guest/README.md.
 #
-#   run.sh --qemu PATH --work DIR check   probe test on every kernel (TAP-ish)
+#   run.sh --qemu PATH --work DIR check   probe and display tests on every kernel
 #   run.sh --qemu PATH --work DIR demo    interactive guest, display on VNC
 #   run.sh [--qemu PATH] --work DIR fetch download and unpack only (cached)
 #
@@ -26,7 +28,7 @@ DISPLAY_TESTS=${DISPLAY_TESTS:-1}       # check: 0 skips the display boots
 DISPLAY_RES=${DISPLAY_RES:-"1024x768 1280x720"} # display boot resolution per kernel
 SETMODE=${SETMODE:-800x600}             # the mode modetest -s sets
 FLIP_SECS=${FLIP_SECS:-4}               # guest seconds of modetest's flip loop
-HOTPLUG_RES=${HOTPLUG_RES:-960x640}     # igvt-set-monitor target (fits in every DISPLAY_RES)
+HOTPLUG_RES=${HOTPLUG_RES-960x640}      # igvt-set-monitor target (fits in every DISPLAY_RES); empty: none
 DRM_DEBUG=${DRM_DEBUG:-0x1e}            # drm.debug for check
 ACCEL=${ACCEL:-auto}                    # auto | tcg | kvm
 MEM=${MEM:-1G}
@@ -51,13 +53,16 @@ die() { say "error: $*"; exit 2; }
 usage() {
 	cat <<-EOF
 	usage: $0 --qemu PATH --work DIR {check|demo|fetch}
-	  check  boot every kernel in KERNELS (default "6.1 6.12") on igvt-vga and
-	         check the i915 probe; prints test lines and "N passed, N failed"
+	  check  boot every kernel in KERNELS (default "6.1 6.12") on igvt-vga twice:
+	         the i915 probe with the display off, then the display (fbcon,
+	         screendumps, modetest, hotplug); prints test lines and
+	         "N passed, N failed"
 	  demo   boot KERNEL (default 6.12) with the display on VNC $VNC
 	  fetch  download and unpack kernels and busybox only
 	knobs (environment): TIMEOUT KERNELS KERNEL VNC DISPLAY_OFF DRM_DEBUG ACCEL
 	  MEM JOBS OFFLINE VERBOSE MAXLINES QEMU_DEVICE QEMU_EXTRA APPEND_EXTRA MIRROR
-	  SECURITY_MIRROR KEYRING FIRMWARE_DIRS -- see tests/guest/README.md
+	  SECURITY_MIRROR KEYRING FIRMWARE_DIRS DISPLAY_TESTS DISPLAY_RES SETMODE
+	  FLIP_SECS HOTPLUG_RES -- see tests/guest/README.md
 	EOF
 }
 
@@ -97,7 +102,7 @@ suite_of() {
 need_tools() {
 	local t missing=()
 	for t in apt-get apt-cache dpkg-deb modinfo cpio xz zstd gzip timeout \
-		awk sed sort sha256sum stat; do
+		awk sed sort sha256sum stat od python3; do
 		command -v "$t" >/dev/null 2>&1 || missing+=("$t")
 	done
 	[ ${#missing[@]} -eq 0 ] ||
@@ -431,7 +436,7 @@ build_userland() { # TAG DEB...
 	printf '%s\n' "${@##*/}" | LC_ALL=C sort | tr '\n' ' ' >"$new/SOURCE"
 	rm -rf "$kit" "$tmp"
 	mv "$new" "$kit"
-	say "$tag: userland: $USER_BINS with $(ls "$kit/root/lib/x86_64-linux-gnu" | tr '\n' ' ')"
+	say "$tag: userland: $USER_BINS with $(cd "$kit/root/lib/x86_64-linux-gnu" && echo *)"
 }
 
 userland_ok() { [ -s "$WORK/userland/$1/SOURCE" ] && [ -d "$WORK/userland/$1/root" ]; }
@@ -650,12 +655,12 @@ boot_check() { # TAG OUTDIR: one check boot; leaves serial.log qemu.err trace.lo
 display_res_of() { # TAG
 	local i=0 t
 	# shellcheck disable=SC2206 # word lists
-	local res=($DISPLAY_RES) tags=($KERNELS)
+	local rlist=($DISPLAY_RES) tags=($KERNELS)
 	for t in "${tags[@]}"; do
 		[ "$t" = "$1" ] && break
 		i=$((i + 1))
 	done
-	echo "${res[$((i % ${#res[@]}))]} $HOTPLUG_RES"
+	echo "${rlist[$((i % ${#rlist[@]}))]} $HOTPLUG_RES"
 }
 
 # boot_display TAG OUTDIR WxH HOTPLUG-WxH: one display boot, driven by
@@ -856,10 +861,11 @@ report_kernel() { # TAG OUTDIR: the four test lines of one kernel
 }
 
 # The display tests of one kernel: display.py judges, tap numbers.
-DISPLAY_NTESTS=7
+DISPLAY_NTESTS=6
+[ -z "$HOTPLUG_RES" ] || DISPLAY_NTESTS=7
 
 report_display() { # TAG OUTDIR
-	local tag=$1 out=$2 res hp why= line verdict desc n=0 py rc=0
+	local tag=$1 out=$2 res hp why='' line verdict desc n=0 py rc=0
 	local diags=()
 	read -r res hp <<<"$(display_res_of "$tag")"
 	py=(python3 "$HERE/display.py" report --run "$out" --tag "$tag"
@@ -961,7 +967,8 @@ cmd_fetch() {
 	ready=$(prepare_all $KERNELS)
 	for tag in $KERNELS; do
 		if grep -qx -- "$tag" <<<"$ready"; then
-			say "$tag: ready ($(cat "$WORK/kernels/$tag/KVER"))"
+			say "$tag: ready ($(cat "$WORK/kernels/$tag/KVER"))$(
+				grep -qx -- "$tag:display" <<<"$ready" && echo ", with modetest for the display boot")"
 		else
 			say "$tag: NOT ready"
 			rc=1
@@ -985,6 +992,12 @@ cmd_check() {
 	local jobs=()
 	t0=$(date +%s)
 	need_tools
+	# two checks in one work dir would clobber each other's runs/
+	exec 8>"$WORK/.check.lock"
+	if command -v flock >/dev/null 2>&1 && ! flock -n 8; then
+		say "waiting for another check in $WORK to finish"
+		flock -w $((TIMEOUT * 4 + 900)) 8 || die "could not lock $WORK/.check.lock"
+	fi
 	# shellcheck disable=SC2086 # KERNELS is a word list
 	ready=$(prepare_all $KERNELS)
 	qerr=$(check_qemu)
@@ -1069,16 +1082,19 @@ cmd_check() {
 cmd_demo() {
 	local tag=$KERNEL out append qerr
 	need_tools
-	prepare_all "$tag" >/dev/null
+	local ready variant=
+	ready=$(prepare_all "$tag")
 	if ! kit_ok "$tag" || [ ! -f "$(initrd_of "$tag")" ]; then
 		die "kernel $tag is not available"
 	fi
+	# the display initramfs adds modetest to the shell's tools
+	if grep -qx -- "$tag:display" <<<"$ready"; then variant=display; fi
 	qerr=$(check_qemu)
 	[ -z "$qerr" ] || die "$qerr"
 	firmware_args
 	out=$WORK/runs/demo-$tag
 	mkdir -p "$out"
-	qemu_base_args "$tag" "$out/trace.log"
+	qemu_base_args "$tag" "$out/trace.log" "$variant"
 	append="console=tty0 console=ttyS0 panic=-1 loglevel=7 igvt.mode=demo"
 	[ "$DISPLAY_OFF" != 1 ] || append+=" i915.disable_display=1"
 	[ -z "$APPEND_EXTRA" ] || append+=" $APPEND_EXTRA"
