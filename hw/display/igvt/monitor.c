@@ -170,7 +170,7 @@ void igvt_monitor_hotplug(IgvtState *s)
     };
     unsigned port = d->port % IGVT_NUM_PORTS;
 
-    igvt_dp_sink_init(&d->sink, d->connected);
+    /* A new EDID on a monitor that stays plugged in: the link stays up */
     igvt_monitor_update_edid(s);
     igvt_reg_set(s, A_SDEISR, (igvt_reg(s, A_SDEISR) & ~hpd_bits[port]) |
                               igvt_display_hotplug_bit(s));
