@@ -2068,6 +2068,89 @@ static void test_vga_lfb_size(void)
     igvt_stop(g);
 }
 
+/* Wait until @qts reports migration status @want */
+static void wait_migration(QTestState *qts, const char *want)
+{
+    for (int i = 0; i < 600; i++) {
+        QDict *rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
+        QDict *ret = qdict_get_qdict(rsp, "return");
+        const char *status = qdict_haskey(ret, "status") ?
+                             qdict_get_str(ret, "status") : "none";
+        bool done = !strcmp(status, want);
+
+        g_assert_cmpstr(status, !=, "failed");
+        qobject_unref(rsp);
+        if (done) {
+            return;
+        }
+        g_usleep(50 * 1000);
+    }
+    g_assert_not_reached();
+}
+
+/*
+ * Live migration carries everything the guest can see: registers (plain,
+ * masked, handler-computed), the virtual GGTT (and the host GGTT rebuilt
+ * from it, so the aperture still reaches the same guest page), PV and
+ * failsafe state, counters.
+ */
+static void test_migration(void)
+{
+    Igvt *src = igvt_start_pv();
+    Igvt *dst = g_new0(Igvt, 1);
+    g_autofree char *dir = g_dir_make_tmp("igvt-migration-XXXXXX", NULL);
+    g_autofree char *file = g_strdup_printf("%s/state", dir);
+    g_autofree char *uri = g_strdup_printf("file:%s", file);
+    uint64_t low = slice(src, "aperture-base") / PAGE;
+    uint64_t pte = RAM_PAGE1 | IGVT_PTE_PRESENT;
+    uint64_t pattern = page_pattern(0x5a, 0x40, 8);
+    int64_t writes;
+    QDict *info;
+
+    /* Guest-visible state on the source */
+    mmio_writel(src, UNTRACKED, 0xfeedf00d);
+    mmio_writel(src, 0x7008, 0x00050005);              /* GEN7_GT_MODE */
+    mmio_writel(src, IGVT_PVINFO_DISPLAY_READY, 1);
+    ggtt_write(src, low + 1, pte);
+    ap_write(src, PAGE + 0x40, 8, pattern);
+    writes = counter(src, "ggtt-writes");
+
+    qtest_qmp_assert_success(src->qts, "{'execute': 'stop'}");
+    qtest_qmp_assert_success(src->qts, "{'execute': 'migrate',"
+                             " 'arguments': {'uri': %s}}", uri);
+    wait_migration(src->qts, "completed");
+
+    dst->qts = qtest_initf(IGVT_TEST_ARGS " -incoming defer");
+    dst->bus = qpci_new_pc(dst->qts, NULL);
+    dst->dev = qpci_device_find(dst->bus, QPCI_DEVFN(2, 0));
+    g_assert_nonnull(dst->dev);
+    dst->pci_addr = src->pci_addr;
+    /* The BARs come back where the source had them */
+    dst->mmio = src->mmio;
+    dst->aperture = src->aperture;
+    qtest_qmp_assert_success(dst->qts, "{'execute': 'migrate-incoming',"
+                             " 'arguments': {'uri': %s}}", uri);
+    wait_migration(dst->qts, "completed");
+
+    g_assert_cmphex(mmio_readl(dst, UNTRACKED), ==, 0xfeedf00d);
+    g_assert_cmphex(mmio_readl(dst, 0x7008), ==, 0x0005);
+    g_assert_cmphex(mmio_readl(dst, IGVT_PVINFO_DISPLAY_READY), ==, 1);
+    g_assert_cmphex(ggtt_read(dst, low + 1), ==, pte);
+    /* Through the rebuilt host GGTT to the same guest page */
+    g_assert_cmphex(ap_read(dst, PAGE + 0x40, 8), ==, pattern);
+    g_assert_cmphex(qtest_readq(dst->qts, RAM_PAGE1 + 0x40), ==, pattern);
+    g_assert_cmpint(counter(dst, "ggtt-writes"), ==, writes);
+    info = query(dst);
+    g_assert_true(qdict_get_bool(info, "pv-ready"));
+    g_assert_false(qdict_get_bool(info, "failsafe"));
+    qobject_unref(info);
+
+    unlink(file);
+    rmdir(dir);
+    igvt_stop(dst);
+    igvt_stop(src);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -2088,6 +2171,7 @@ int main(int argc, char **argv)
     qtest_add_func("/igvt/mmio/fences", test_mmio_fences);
     qtest_add_func("/igvt/ggtt/entries", test_ggtt_entries);
     qtest_add_func("/igvt/ggtt/split-write", test_ggtt_split_write);
+    qtest_add_func("/igvt/migration", test_migration);
     qtest_add_func("/igvt/aperture/access", test_aperture_access);
     qtest_add_func("/igvt/aperture/faults", test_aperture_faults);
     qtest_add_func("/igvt/aperture/end-of-bar", test_aperture_end);
