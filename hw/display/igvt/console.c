@@ -31,8 +31,6 @@
 #include "regs.h"
 #include "trace.h"
 
-#define IGVT_LGC_PALETTE(pipe)  (0x4a000 + (pipe) * 0x800)
-
 typedef struct IgvtFbRead {
     IgvtState *s;
     uint64_t base;
@@ -169,7 +167,14 @@ static uint8_t *igvt_console_direct_ptr(IgvtState *s, const IgvtPlane *p,
     hwaddr off0 = 0, off, len;
     uint64_t i, page;
 
+    /*
+     * In place only where the display shows exactly what the copying
+     * path would: pixman's own 10-to-8-bit rule differs from ours, so
+     * 2101010 formats are always converted.
+     */
     if (p->tiling != IGVT_TILING_LINEAR || !fmt ||
+        p->drm_format == DRM_FORMAT_XRGB2101010 ||
+        p->drm_format == DRM_FORMAT_XBGR2101010 ||
         !dpy_gfx_check_format(s->con, fmt)) {
         return NULL;
     }

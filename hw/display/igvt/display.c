@@ -317,6 +317,15 @@ void igvt_plane_surf_write(IgvtState *s, uint32_t offset, uint32_t old,
     igvt_display_update_timers(s);
 }
 
+/* A new palette changes every pixel of a C8 plane */
+void igvt_palette_write(IgvtState *s, uint32_t offset, uint32_t old,
+                        uint32_t val)
+{
+    if (old != val) {
+        s->display.dirty = true;
+    }
+}
+
 void igvt_cur_base_write(IgvtState *s, uint32_t offset, uint32_t old,
                          uint32_t val)
 {

@@ -280,6 +280,7 @@ IgvtRegReadFn igvt_pipedsl_read;
 IgvtRegWriteFn igvt_transconf_write;
 IgvtRegWriteFn igvt_plane_surf_write;
 IgvtRegWriteFn igvt_cur_base_write;
+IgvtRegWriteFn igvt_palette_write;
 
 /* gt.c */
 IgvtRegWriteFn igvt_gdrst_write;

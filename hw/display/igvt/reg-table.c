@@ -63,6 +63,8 @@
        0), \
     REG("PIPEDSL_" _p, A_PIPEDSL_A + (_i) * IGVT_PIPE_STRIDE, \
         .flags = IGVT_REG_RO, .read = igvt_pipedsl_read), \
+    BLOCK("LGC_PALETTE_" _p, IGVT_LGC_PALETTE(_i), IGVT_LGC_PALETTE_SIZE, \
+          .write = igvt_palette_write), \
     REG("CUR_BASE_" _p, A_CUR_BASE_A + (_i) * IGVT_PIPE_STRIDE, \
         .write = igvt_cur_base_write), \
     RO("CUR_SURFLIVE_" _p, A_CUR_SURFLIVE_A + (_i) * IGVT_PIPE_STRIDE, 0), \

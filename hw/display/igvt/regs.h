@@ -209,6 +209,10 @@ REG32(PLANE_SURFLIVE_1_A, 0x701ac)
 #define IGVT_NUM_PLANES         3       /* universal planes per pipe */
 #define IGVT_PLANE_STRIDE       0x100
 
+/* Legacy 8-bit palette of each pipe: 256 entries of 0x00RRGGBB */
+#define IGVT_LGC_PALETTE(pipe)  (0x4a000 + (pipe) * 0x800)
+#define IGVT_LGC_PALETTE_SIZE   (256 * 4)
+
 /* Display engine pipe interrupt bits */
 #define IGVT_DE_PIPE_VBLANK             (1u << 0)
 #define IGVT_DE_PIPE_PLANE_FLIP_DONE(n) (1u << (3 + (n)))   /* plane 0.. */

@@ -1,0 +1,1666 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * QTest for igvt-vga's virtual display, programmed from the guest's side
+ * as i915 would: planes and the GGTT are written directly, framebuffers
+ * are laid out in guest RAM by the test (tiling included) and the
+ * console is compared pixel by pixel with what the test computes, through
+ * "screendump".  Also flips, the frame counter and vblank interrupts, a
+ * mode change, the cursor, planes the display cannot show, the virtual
+ * monitor (EDID, hotplug, DP AUX) and the modeset handshakes.
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "qemu/cutils.h"
+#include "libqtest.h"
+#include "libqos/pci.h"
+#include "libqos/pci-pc.h"
+#include "qobject/qdict.h"
+#include "qobject/qlist.h"
+#include "hw/pci/pci_regs.h"
+#include "hw/display/igvt.h"
+#include "hw/display/igvt/regs.h"
+
+#define DPY_MACHINE         "-machine q35 -nodefaults -vga none "
+#define DPY_DEVICE          "-device igvt-vga,id=gpu0,addr=02.0," \
+                            "aperture-size=64M,low-gm-size=32M," \
+                            "high-gm-size=64M"
+
+#define PAGE                IGVT_GTT_PAGE_SIZE
+
+/* Guest RAM the tests use (q35 has 128 MiB by default) */
+#define RAM_FB0             0x1000000
+#define RAM_FB1             0x2000000
+#define RAM_CURSOR          0x3000000
+#define RAM_MSI             0x3800000
+
+/* Nothing in guest RAM or in any BAR: a 39-bit address near the top */
+#define PTE_NOT_RAM         0x7ffffff000ull
+
+/* PLANE_CTL */
+#define PLANE_CTL_ENABLE        (1u << 31)
+#define PLANE_CTL_FORMAT(f)     ((uint32_t)(f) << 24)
+#define PLANE_CTL_ORDER_RGBX    (1u << 20)
+#define PLANE_CTL_TILED(t)      ((uint32_t)(t) << 10)
+#define PLANE_CTL_ALPHA(a)      ((uint32_t)(a) << 4)
+#define PLANE_CTL_ROTATE_90     1u
+
+/* The legacy palette of pipe A: 256 entries of 0x00RRGGBB */
+#define LGC_PALETTE_A           0x4a000
+
+/* Cursor modes */
+#define CUR_MODE_64_ARGB        0x27
+#define CUR_MODE_128_ARGB       0x22
+
+/* The DDI ports by number */
+#define PORT_B                  1
+#define PORT_D                  3
+#define PORT_REG(a, port)       ((a) + (port) * IGVT_PORT_STRIDE)
+
+/* DP_AUX_CH_CTL */
+#define AUX_SEND_BUSY           (1u << 31)
+#define AUX_DONE                (1u << 30)
+#define AUX_TIME_OUT            (1u << 28)
+#define AUX_RECEIVE_ERROR       (1u << 25)
+#define AUX_SIZE(n)             ((uint32_t)(n) << 20)
+#define AUX_SIZE_OF(ctl)        (((ctl) >> 20) & 0x1f)
+
+/* Port D's hotplug: SDE interrupt bit and long pulse in PCH_PORT_HOTPLUG */
+#define SDE_PORTD_HOTPLUG       (1u << 23)
+#define HOTPLUG_D_LONG          (2u << 16)
+#define HOTPLUG_D_STATUS        (3u << 16)
+#define HOTPLUG_D_ENABLE        (1u << 20)
+
+/* DE pipe interrupt bits and the master register's bits */
+#define DE_PIPE_VBLANK          (1u << 0)
+#define DE_PIPE_FLIP_DONE       (1u << 3)
+#define MASTER_ENABLE           (1u << 31)
+#define MASTER_DE_PIPE_A        (1u << 16)
+#define MASTER_PCH              (1u << 23)
+
+/* One frame at the default 60 Hz, as the device counts it */
+#define PERIOD_60HZ             (1000000000000ll / 60000)
+
+static char *tmpdir;
+
+typedef struct Dpy {
+    QTestState *qts;
+    QPCIBus *bus;
+    QPCIDevice *dev;
+    QPCIBar mmio;
+    uint64_t low_base, low_size;        /* the vGPU's graphics memory */
+    uint64_t high_base, high_size;
+    uint32_t palette[256];              /* what the test put in pipe A's */
+} Dpy;
+
+/*
+ * Pixel formats and tilings
+ */
+
+enum {
+    FMT_XRGB8888, FMT_ARGB8888, FMT_XBGR8888, FMT_ABGR8888,
+    FMT_RGB565, FMT_XRGB2101010, FMT_XBGR2101010, FMT_C8,
+    FMT__MAX
+};
+
+typedef struct Format {
+    const char *name;
+    const char *fourcc;         /* as query-igvt-display reports it */
+    uint32_t ctl;               /* PLANE_CTL format, order and alpha bits */
+    unsigned cpp;
+} Format;
+
+static const Format formats[FMT__MAX] = {
+    [FMT_XRGB8888] = { "xrgb8888", "XR24", PLANE_CTL_FORMAT(4), 4 },
+    [FMT_ARGB8888] = { "argb8888", "AR24",
+                       PLANE_CTL_FORMAT(4) | PLANE_CTL_ALPHA(2), 4 },
+    [FMT_XBGR8888] = { "xbgr8888", "XB24",
+                       PLANE_CTL_FORMAT(4) | PLANE_CTL_ORDER_RGBX, 4 },
+    [FMT_ABGR8888] = { "abgr8888", "AB24",
+                       PLANE_CTL_FORMAT(4) | PLANE_CTL_ORDER_RGBX |
+                       PLANE_CTL_ALPHA(1), 4 },
+    [FMT_RGB565] = { "rgb565", "RG16", PLANE_CTL_FORMAT(14), 2 },
+    [FMT_XRGB2101010] = { "xrgb2101010", "XR30", PLANE_CTL_FORMAT(2), 4 },
+    [FMT_XBGR2101010] = { "xbgr2101010", "XB30",
+                          PLANE_CTL_FORMAT(2) | PLANE_CTL_ORDER_RGBX, 4 },
+    [FMT_C8] = { "c8", "C8  ", PLANE_CTL_FORMAT(12), 1 },
+};
+
+enum { TILE_LINEAR, TILE_X, TILE_Y, TILE__MAX };
+
+typedef struct Tiling {
+    const char *name;           /* as query-igvt-display reports it */
+    uint32_t field;             /* PLANE_CTL bits 12:10 */
+    uint32_t unit;              /* PLANE_STRIDE counts these, bytes */
+    uint32_t rows;              /* rows of a tile */
+} Tiling;
+
+static const Tiling tilings[TILE__MAX] = {
+    [TILE_LINEAR] = { "linear", 0, 64, 1 },
+    [TILE_X] = { "x", 1, 512, 8 },
+    [TILE_Y] = { "y", 4, 128, 32 },
+};
+
+/* A pixel value as the display shows it, 0x00RRGGBB */
+static uint32_t pixel_rgb(const Dpy *d, int fmt, uint32_t v)
+{
+    uint32_t r, g, b;
+
+    switch (fmt) {
+    case FMT_XRGB8888:
+    case FMT_ARGB8888:
+        return v & 0xffffff;
+    case FMT_XBGR8888:
+    case FMT_ABGR8888:
+        r = v & 0xff;
+        g = (v >> 8) & 0xff;
+        b = (v >> 16) & 0xff;
+        break;
+    case FMT_RGB565:
+        r = (v >> 11) & 0x1f;
+        g = (v >> 5) & 0x3f;
+        b = v & 0x1f;
+        r = r << 3 | r >> 2;
+        g = g << 2 | g >> 4;
+        b = b << 3 | b >> 2;
+        break;
+    case FMT_XRGB2101010:
+        r = ((v >> 20) & 0x3ff) * 255;
+        g = ((v >> 10) & 0x3ff) * 255;
+        b = (v & 0x3ff) * 255;
+        r = (r + 511) / 1023;
+        g = (g + 511) / 1023;
+        b = (b + 511) / 1023;
+        break;
+    case FMT_XBGR2101010:
+        b = ((v >> 20) & 0x3ff) * 255;
+        g = ((v >> 10) & 0x3ff) * 255;
+        r = (v & 0x3ff) * 255;
+        r = (r + 511) / 1023;
+        g = (g + 511) / 1023;
+        b = (b + 511) / 1023;
+        break;
+    case FMT_C8:
+        return d->palette[v & 0xff];
+    default:
+        g_assert_not_reached();
+    }
+    return r << 16 | g << 8 | b;
+}
+
+/*
+ * A framebuffer: its bytes as the test laid them out, where they are in
+ * guest RAM and which of its pages the GGTT maps.
+ */
+typedef struct Fb {
+    int fmt;
+    const Tiling *tiling;
+    uint32_t width, height;     /* the whole surface, pixels */
+    uint32_t stride;            /* bytes */
+    uint64_t size;              /* bytes, whole pages */
+    unsigned npages;
+    uint8_t *mem;
+    uint64_t *ram;              /* guest physical address of each page */
+    bool *mapped;               /* the plane can read the page */
+    uint64_t gm;                /* graphics memory address */
+} Fb;
+
+static Fb *fb_new(int fmt, int tiling, uint32_t width, uint32_t height)
+{
+    Fb *fb = g_new0(Fb, 1);
+    uint32_t row = width * formats[fmt].cpp;
+    unsigned i;
+
+    fb->fmt = fmt;
+    fb->tiling = &tilings[tiling];
+    fb->width = width;
+    fb->height = height;
+    switch (tiling) {
+    case TILE_LINEAR:
+        /* A little padding that must never show */
+        fb->stride = ROUND_UP(row, 64) + 64;
+        break;
+    case TILE_X:
+        fb->stride = ROUND_UP(row, 512);
+        break;
+    default:
+        fb->stride = ROUND_UP(row, 128) + 128;
+        break;
+    }
+    fb->size = ROUND_UP((uint64_t)fb->stride *
+                        ROUND_UP(height, fb->tiling->rows), PAGE);
+    fb->npages = fb->size / PAGE;
+    fb->mem = g_malloc(fb->size);
+    for (i = 0; i < fb->size; i++) {
+        fb->mem[i] = g_test_rand_int();
+    }
+    fb->ram = g_new0(uint64_t, fb->npages);
+    fb->mapped = g_new0(bool, fb->npages);
+    return fb;
+}
+
+static void fb_free(Fb *fb)
+{
+    g_free(fb->mem);
+    g_free(fb->ram);
+    g_free(fb->mapped);
+    g_free(fb);
+}
+
+/*
+ * Where byte @xb of surface row @y is, from the definitions: tiles of 4
+ * KiB, row-major; an X tile is 8 rows of 512 bytes; a Y tile is 8
+ * columns of 16 bytes by 32 rows, column after column.
+ */
+static uint64_t fb_offset(const Fb *fb, uint64_t xb, uint64_t y)
+{
+    uint64_t tiles_per_row, tile, in;
+
+    switch (fb->tiling->field) {
+    case 1:
+        tiles_per_row = fb->stride / 512;
+        tile = (y / 8) * tiles_per_row + xb / 512;
+        return tile * 4096 + (y % 8) * 512 + xb % 512;
+    case 4:
+        tiles_per_row = fb->stride / 128;
+        tile = (y / 32) * tiles_per_row + xb / 128;
+        in = xb % 128;
+        return tile * 4096 + (in / 16) * 512 + (y % 32) * 16 + in % 16;
+    default:
+        return y * fb->stride + xb;
+    }
+}
+
+/* What pixel (@x, @y) of the surface should look like on the console */
+static uint32_t fb_expect(const Dpy *d, const Fb *fb, uint32_t x,
+                          uint32_t y)
+{
+    unsigned cpp = formats[fb->fmt].cpp;
+    uint64_t off = fb_offset(fb, (uint64_t)x * cpp, y);
+    uint32_t v = 0;
+    unsigned i;
+
+    g_assert(off + cpp <= fb->size);
+    if (!fb->mapped[off / PAGE]) {
+        return 0;
+    }
+    for (i = 0; i < cpp; i++) {
+        v |= (uint32_t)fb->mem[off + i] << (8 * i);
+    }
+    return pixel_rgb(d, fb->fmt, v);
+}
+
+/* Put the surface's bytes in guest RAM, in order or scattered */
+static void fb_store(Dpy *d, Fb *fb, uint64_t ram, bool scattered)
+{
+    unsigned i;
+
+    for (i = 0; i < fb->npages; i++) {
+        /* Scattered: backwards, with a hole after every page */
+        fb->ram[i] = scattered ? ram + (uint64_t)(fb->npages - 1 - i) * 2 *
+                                 PAGE : ram + (uint64_t)i * PAGE;
+        qtest_bufwrite(d->qts, fb->ram[i], fb->mem + i * PAGE, PAGE);
+    }
+}
+
+/* Rewrite page @i of the surface in guest RAM with new bytes */
+static void fb_scribble(Dpy *d, Fb *fb, unsigned i)
+{
+    unsigned j;
+
+    for (j = 0; j < PAGE; j++) {
+        fb->mem[i * PAGE + j] = g_test_rand_int();
+    }
+    qtest_bufwrite(d->qts, fb->ram[i], fb->mem + i * PAGE, PAGE);
+}
+
+/*
+ * Device access
+ */
+
+static uint32_t rd(Dpy *d, uint32_t off)
+{
+    return qpci_io_readl(d->dev, d->mmio, off);
+}
+
+static void wr(Dpy *d, uint32_t off, uint32_t val)
+{
+    qpci_io_writel(d->dev, d->mmio, off, val);
+}
+
+static void ggtt_write(Dpy *d, uint64_t index, uint64_t pte)
+{
+    qpci_io_writeq(d->dev, d->mmio, IGVT_GTT_OFFSET + index * 8, pte);
+}
+
+static void fb_map_page(Dpy *d, Fb *fb, unsigned i)
+{
+    ggtt_write(d, fb->gm / PAGE + i, fb->ram[i] | IGVT_PTE_PRESENT);
+    fb->mapped[i] = true;
+}
+
+/* Store the surface in guest RAM and map it at @gm */
+static void fb_map(Dpy *d, Fb *fb, uint64_t gm, uint64_t ram, bool scattered)
+{
+    unsigned i;
+
+    fb->gm = gm;
+    fb_store(d, fb, ram, scattered);
+    for (i = 0; i < fb->npages; i++) {
+        fb_map_page(d, fb, i);
+    }
+}
+
+static QDict *query_igvt(Dpy *d)
+{
+    QDict *resp = qtest_qmp(d->qts, "{'execute': 'query-igvt'}");
+    QList *list = qdict_get_qlist(resp, "return");
+    QDict *info;
+
+    g_assert(list && qlist_size(list) == 1);
+    info = qobject_to(QDict, qlist_peek(list));
+    qobject_ref(info);
+    qobject_unref(resp);
+    return info;
+}
+
+/* The one vGPU's query-igvt-display entry (a new reference) */
+static QDict *query_display(Dpy *d)
+{
+    QDict *resp = qtest_qmp(d->qts, "{'execute': 'query-igvt-display'}");
+    QList *list = qdict_get_qlist(resp, "return");
+    QDict *info;
+
+    g_assert(list && qlist_size(list) == 1);
+    info = qobject_to(QDict, qlist_peek(list));
+    g_assert_cmpstr(qdict_get_str(info, "qom-path"), ==,
+                    "/machine/peripheral/gpu0");
+    qobject_ref(info);
+    qobject_unref(resp);
+    return info;
+}
+
+/* Pipe A of @info (borrowed) */
+static QDict *pipe_a(QDict *info)
+{
+    QList *pipes = qdict_get_qlist(info, "pipes");
+    QDict *pipe;
+
+    g_assert(qlist_size(pipes) == IGVT_NUM_PIPES);
+    pipe = qobject_to(QDict, qlist_peek(pipes));
+    g_assert_cmpstr(qdict_get_str(pipe, "pipe"), ==, "A");
+    return pipe;
+}
+
+/* The primary plane of pipe A of @info (borrowed) */
+static QDict *plane_1a(QDict *info)
+{
+    QList *planes = qdict_get_qlist(pipe_a(info), "planes");
+    QDict *plane;
+
+    g_assert(qlist_size(planes) == 3);
+    plane = qobject_to(QDict, qlist_peek(planes));
+    g_assert_cmpint(qdict_get_int(plane, "plane"), ==, 1);
+    return plane;
+}
+
+static void assert_running(Dpy *d)
+{
+    QDict *ret = qtest_qmp_assert_success_ref(d->qts,
+                                              "{'execute': 'query-status'}");
+
+    g_assert_cmpstr(qdict_get_str(ret, "status"), ==, "running");
+    qobject_unref(ret);
+}
+
+static Dpy *G_GNUC_PRINTF(1, 2) dpy_startf(const char *fmt, ...)
+{
+    Dpy *d = g_new0(Dpy, 1);
+    g_autofree char *args = NULL;
+    QDict *info, *slices;
+    va_list ap;
+
+    va_start(ap, fmt);
+    args = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    d->qts = qtest_initf(DPY_MACHINE DPY_DEVICE "%s", args);
+    d->bus = qpci_new_pc(d->qts, NULL);
+    d->dev = qpci_device_find(d->bus, QPCI_DEVFN(2, 0));
+    g_assert(d->dev);
+    qpci_device_enable(d->dev);
+    d->mmio = qpci_iomap(d->dev, IGVT_BAR_GTTMMADR, NULL);
+
+    /* A GVT-g aware driver starts by finding PVINFO */
+    g_assert_cmphex(qpci_io_readq(d->dev, d->mmio, IGVT_PVINFO_MAGIC_OFF),
+                    ==, IGVT_PVINFO_MAGIC);
+
+    info = query_igvt(d);
+    slices = qdict_get_qdict(info, "slices");
+    d->low_base = qdict_get_int(slices, "aperture-base");
+    d->low_size = qdict_get_int(slices, "aperture-size");
+    d->high_base = qdict_get_int(slices, "hidden-base");
+    d->high_size = qdict_get_int(slices, "hidden-size");
+    g_assert_cmphex(d->low_size, ==, 32 * MiB);
+    g_assert_cmphex(d->high_size, ==, 64 * MiB);
+    qobject_unref(info);
+    return d;
+}
+
+static Dpy *dpy_start(void)
+{
+    return dpy_startf("%s", "");
+}
+
+static void dpy_stop(Dpy *d)
+{
+    g_free(d->dev);
+    qpci_free_pc(d->bus);
+    qtest_quit(d->qts);
+    g_free(d);
+}
+
+/* The driver takes over: VGA plane off, transcoder A on */
+static void display_on(Dpy *d)
+{
+    wr(d, A_VGACNTRL, R_VGACNTRL_VGA_DISP_DISABLE_MASK);
+    wr(d, A_TRANSCONF_A, R_TRANSCONF_ENABLE_MASK);
+    g_assert_cmphex(rd(d, A_TRANSCONF_A), ==,
+                    R_TRANSCONF_ENABLE_MASK | R_TRANSCONF_STATE_MASK);
+}
+
+static void palette_random(Dpy *d)
+{
+    unsigned i;
+
+    for (i = 0; i < 256; i++) {
+        d->palette[i] = g_test_rand_int() & 0xffffff;
+        wr(d, LGC_PALETTE_A + 4 * i, d->palette[i]);
+    }
+}
+
+static void pipe_src(Dpy *d, uint32_t w, uint32_t h)
+{
+    wr(d, A_PIPESRC_A, (w - 1) << 16 | (h - 1));
+}
+
+static uint32_t plane_ctl(const Fb *fb)
+{
+    return PLANE_CTL_ENABLE | formats[fb->fmt].ctl |
+           PLANE_CTL_TILED(fb->tiling->field);
+}
+
+/*
+ * Show @fb's window of @w x @h pixels at (@x, @y) on the primary plane of
+ * pipe A, the registers in i915's order: PLANE_SURF last arms the update.
+ */
+static void plane_show(Dpy *d, const Fb *fb, uint32_t w, uint32_t h,
+                       uint32_t x, uint32_t y)
+{
+    wr(d, A_PLANE_STRIDE_1_A, fb->stride / fb->tiling->unit);
+    wr(d, A_PLANE_SIZE_1_A, (h - 1) << 16 | (w - 1));
+    wr(d, A_PLANE_OFFSET_1_A, y << 16 | x);
+    wr(d, A_PLANE_CTL_1_A, plane_ctl(fb));
+    wr(d, A_PLANE_SURF_1_A, fb->gm);
+}
+
+/*
+ * Screendumps
+ */
+
+typedef struct Shot {
+    int width, height;
+    uint8_t *rgb;
+} Shot;
+
+static void shot_free(Shot *s)
+{
+    g_free(s->rgb);
+    g_free(s);
+}
+
+static Shot *screendump(Dpy *d)
+{
+    g_autofree char *path = g_build_filename(tmpdir, "screen.ppm", NULL);
+    g_autofree char *data = NULL;
+    Shot *s = g_new0(Shot, 1);
+    const char *p, *end;
+    gsize len;
+
+    qtest_qmp_assert_success(d->qts, "{'execute': 'screendump', "
+                             "'arguments': {'filename': %s, "
+                             "'format': 'ppm'}}", path);
+    g_assert(g_file_get_contents(path, &data, &len, NULL));
+    g_assert(unlink(path) == 0);
+
+    /* "P6\n<width> <height>\n255\n", then RGB */
+    g_assert(g_str_has_prefix(data, "P6\n"));
+    g_assert(qemu_strtoi(data + 3, &end, 10, &s->width) == 0);
+    g_assert(*end == ' ');
+    g_assert(qemu_strtoi(end + 1, &end, 10, &s->height) == 0);
+    g_assert(*end == '\n');
+    g_assert(g_str_has_prefix(end + 1, "255\n"));
+    p = end + 5;
+    g_assert(s->width > 0 && s->height > 0);
+    g_assert(len - (p - data) == (gsize)s->width * s->height * 3);
+    s->rgb = g_memdup2(p, (gsize)s->width * s->height * 3);
+    return s;
+}
+
+static uint32_t shot_pixel(const Shot *s, int x, int y)
+{
+    const uint8_t *p = s->rgb + ((size_t)y * s->width + x) * 3;
+
+    return p[0] << 16 | p[1] << 8 | p[2];
+}
+
+/* The console shows exactly @fb's @w x @h window at (@x0, @y0) */
+static void check_screen(Dpy *d, const Fb *fb, uint32_t w, uint32_t h,
+                         uint32_t x0, uint32_t y0)
+{
+    Shot *s = screendump(d);
+    uint32_t x, y, expect, got;
+
+    g_assert_cmpint(s->width, ==, w);
+    g_assert_cmpint(s->height, ==, h);
+    if (s->width != w || s->height != h) {
+        goto out;
+    }
+    for (y = 0; y < h; y++) {
+        for (x = 0; x < w; x++) {
+            expect = fb_expect(d, fb, x0 + x, y0 + y);
+            got = shot_pixel(s, x, y);
+            if (got != expect) {
+                g_test_message("pixel (%u, %u) of the screen, (%u, %u) of "
+                               "the %s %s surface", x, y, x0 + x, y0 + y,
+                               formats[fb->fmt].name, fb->tiling->name);
+                g_assert_cmphex(got, ==, expect);
+                goto out;       /* one is enough */
+            }
+        }
+    }
+out:
+    shot_free(s);
+}
+
+/* The console shows the 640x480 placeholder of a plane it cannot show */
+static void check_blank(Dpy *d)
+{
+    Shot *s = screendump(d);
+
+    g_assert_cmpint(s->width, ==, 640);
+    g_assert_cmpint(s->height, ==, 480);
+    /* Black, with a grey message in the middle */
+    g_assert_cmphex(shot_pixel(s, 0, 0), ==, 0);
+    g_assert_cmphex(shot_pixel(s, 639, 479), ==, 0);
+    shot_free(s);
+}
+
+/* query-igvt-display describes the plane showing @fb as @w x @h */
+static void check_plane_query(Dpy *d, const Fb *fb, uint32_t w, uint32_t h)
+{
+    QDict *info = query_display(d);
+    QDict *pipe = pipe_a(info);
+    QDict *plane = plane_1a(info);
+
+    g_assert_true(qdict_get_bool(pipe, "enabled"));
+    g_assert_true(qdict_get_bool(plane, "enabled"));
+    g_assert_cmpstr(qdict_get_try_str(plane, "error"), ==, NULL);
+    g_assert_cmpstr(qdict_get_try_str(plane, "format"), ==,
+                    formats[fb->fmt].fourcc);
+    g_assert_cmpstr(qdict_get_try_str(plane, "tiling"), ==,
+                    fb->tiling->name);
+    g_assert_cmpint(qdict_get_try_int(plane, "width", -1), ==, w);
+    g_assert_cmpint(qdict_get_try_int(plane, "height", -1), ==, h);
+    g_assert_cmpint(qdict_get_try_int(plane, "stride", -1), ==, fb->stride);
+    g_assert_cmphex(qdict_get_int(plane, "ggtt-address"), ==, fb->gm);
+    g_assert_false(qdict_get_bool(info, "vga"));
+    qobject_unref(info);
+}
+
+/*
+ * 1. A plane in every format and tiling
+ */
+
+typedef struct PlaneCase {
+    int fmt;
+    int tiling;
+    bool contiguous;            /* pages in order: linear ones show in place */
+} PlaneCase;
+
+#define PLANE_W     200
+#define PLANE_H     40
+
+static void test_plane(const void *opaque)
+{
+    const PlaneCase *c = opaque;
+    Dpy *d = dpy_start();
+    Fb *fb = fb_new(c->fmt, c->tiling, PLANE_W, PLANE_H);
+
+    if (c->fmt == FMT_C8) {
+        palette_random(d);
+    }
+    fb_map(d, fb, d->low_base + 1 * MiB, RAM_FB0, !c->contiguous);
+    display_on(d);
+    pipe_src(d, PLANE_W, PLANE_H);
+    plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_plane_query(d, fb, PLANE_W, PLANE_H);
+
+    /* The guest draws: the next screendump shows it */
+    fb_scribble(d, fb, fb->npages / 2);
+    fb_scribble(d, fb, fb->npages - 1);
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+
+    fb_free(fb);
+    dpy_stop(d);
+}
+
+/* A palette change shows without the framebuffer changing */
+static void test_plane_c8_palette(void)
+{
+    Dpy *d = dpy_start();
+    Fb *fb = fb_new(FMT_C8, TILE_LINEAR, PLANE_W, PLANE_H);
+    unsigned i;
+
+    palette_random(d);
+    fb_map(d, fb, d->low_base + 1 * MiB, RAM_FB0, true);
+    display_on(d);
+    pipe_src(d, PLANE_W, PLANE_H);
+    plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+
+    for (i = 0; i < 256; i++) {
+        d->palette[i] = ~d->palette[i] & 0xffffff;
+        wr(d, LGC_PALETTE_A + 4 * i, d->palette[i]);
+    }
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+    fb_free(fb);
+    dpy_stop(d);
+}
+
+/* A window into a larger surface, in each tiling */
+static void test_plane_panning(void)
+{
+    static const struct {
+        int fmt, tiling;
+        uint32_t sw, sh;        /* surface */
+        uint32_t w, h, x, y;    /* window */
+        bool contiguous;
+    } pans[] = {
+        { FMT_XRGB8888, TILE_LINEAR, 256, 64, 200, 40, 13, 7, false },
+        { FMT_RGB565, TILE_Y, 256, 96, 160, 40, 37, 45, false },
+        { FMT_XBGR8888, TILE_X, 256, 48, 200, 40, 40, 5, false },
+        { FMT_XRGB2101010, TILE_Y, 96, 80, 48, 40, 33, 35, false },
+        /* Shown in place */
+        { FMT_XRGB8888, TILE_LINEAR, 256, 64, 200, 40, 29, 11, true },
+    };
+    Dpy *d = dpy_start();
+    unsigned i;
+
+    display_on(d);
+    for (i = 0; i < ARRAY_SIZE(pans); i++) {
+        Fb *fb = fb_new(pans[i].fmt, pans[i].tiling, pans[i].sw, pans[i].sh);
+
+        g_test_message("%s %s at (%u, %u)", formats[pans[i].fmt].name,
+                       tilings[pans[i].tiling].name, pans[i].x, pans[i].y);
+        fb_map(d, fb, d->low_base + (i + 1) * MiB, RAM_FB0 + i * 2 * MiB,
+               !pans[i].contiguous);
+        pipe_src(d, pans[i].w, pans[i].h);
+        plane_show(d, fb, pans[i].w, pans[i].h, pans[i].x, pans[i].y);
+        check_screen(d, fb, pans[i].w, pans[i].h, pans[i].x, pans[i].y);
+        check_plane_query(d, fb, pans[i].w, pans[i].h);
+        fb_free(fb);
+    }
+    dpy_stop(d);
+}
+
+/*
+ * A linear XRGB framebuffer on contiguous guest pages: the device shows
+ * it in place.  The pixels are exact, later writes show, and remapping
+ * one of its pages elsewhere shows that page.
+ */
+static void test_plane_in_place(void)
+{
+    Dpy *d = dpy_start();
+    Fb *fb = fb_new(FMT_XRGB8888, TILE_LINEAR, PLANE_W, PLANE_H);
+    unsigned i;
+
+    fb_map(d, fb, d->high_base + 4 * MiB, RAM_FB0, false);
+    display_on(d);
+    pipe_src(d, PLANE_W, PLANE_H);
+    plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+
+    for (i = 0; i < fb->npages; i += 2) {
+        fb_scribble(d, fb, i);
+    }
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+
+    /* Page 2 moves: no longer contiguous, and it has other contents */
+    fb->ram[2] = RAM_FB1;
+    fb_scribble(d, fb, 2);
+    fb_map_page(d, fb, 2);
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+    fb_scribble(d, fb, 1);
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+    fb_free(fb);
+    dpy_stop(d);
+}
+
+/*
+ * 2. Flips
+ */
+static void test_flip(void)
+{
+    Dpy *d = dpy_start();
+    Fb *a = fb_new(FMT_XRGB8888, TILE_X, PLANE_W, PLANE_H);
+    Fb *b = fb_new(FMT_XRGB8888, TILE_X, PLANE_W, PLANE_H);
+    uint32_t flips;
+    QDict *info;
+
+    fb_map(d, a, d->low_base + 1 * MiB, RAM_FB0, true);
+    fb_map(d, b, d->high_base + 2 * MiB, RAM_FB1, true);
+    display_on(d);
+    pipe_src(d, PLANE_W, PLANE_H);
+    plane_show(d, a, PLANE_W, PLANE_H, 0, 0);
+    check_screen(d, a, PLANE_W, PLANE_H, 0, 0);
+    g_assert_cmphex(rd(d, A_PLANE_SURFLIVE_1_A), ==, a->gm);
+
+    /* Listen for flip-done only, not for vblank */
+    wr(d, IGVT_GEN8_DE_PIPE_IMR(0), ~DE_PIPE_FLIP_DONE);
+    wr(d, IGVT_GEN8_DE_PIPE_IER(0), DE_PIPE_FLIP_DONE);
+    qtest_clock_step(d->qts, 2 * PERIOD_60HZ);
+    wr(d, IGVT_GEN8_DE_PIPE_IIR(0), UINT32_MAX);
+    g_assert_cmphex(rd(d, IGVT_GEN8_DE_PIPE_IIR(0)), ==, 0);
+
+    flips = rd(d, A_PIPE_FLIPCOUNT_A);
+    wr(d, A_PLANE_SURF_1_A, b->gm);
+    g_assert_cmpuint(rd(d, A_PIPE_FLIPCOUNT_A), ==, flips + 1);
+    g_assert_cmphex(rd(d, A_PLANE_SURFLIVE_1_A), ==, b->gm);
+    /* Flip-done comes with the next vblank, not before */
+    g_assert_cmphex(rd(d, IGVT_GEN8_DE_PIPE_IIR(0)), ==, 0);
+    check_screen(d, b, PLANE_W, PLANE_H, 0, 0);
+    info = query_display(d);
+    g_assert_cmphex(qdict_get_int(plane_1a(info), "ggtt-address"), ==, b->gm);
+    qobject_unref(info);
+
+    qtest_clock_step(d->qts, PERIOD_60HZ + 1000);
+    g_assert_cmphex(rd(d, IGVT_GEN8_DE_PIPE_IIR(0)), ==, DE_PIPE_FLIP_DONE);
+    wr(d, IGVT_GEN8_DE_PIPE_IIR(0), DE_PIPE_FLIP_DONE);
+    g_assert_cmphex(rd(d, IGVT_GEN8_DE_PIPE_IIR(0)), ==, 0);
+    /* Once per flip */
+    qtest_clock_step(d->qts, 3 * PERIOD_60HZ);
+    g_assert_cmphex(rd(d, IGVT_GEN8_DE_PIPE_IIR(0)), ==, 0);
+
+    /* And back */
+    wr(d, A_PLANE_SURF_1_A, a->gm);
+    g_assert_cmpuint(rd(d, A_PIPE_FLIPCOUNT_A), ==, flips + 2);
+    g_assert_cmphex(rd(d, A_PLANE_SURFLIVE_1_A), ==, a->gm);
+    check_screen(d, a, PLANE_W, PLANE_H, 0, 0);
+    qtest_clock_step(d->qts, PERIOD_60HZ + 1000);
+    g_assert_cmphex(rd(d, IGVT_GEN8_DE_PIPE_IIR(0)), ==, DE_PIPE_FLIP_DONE);
+
+    fb_free(a);
+    fb_free(b);
+    dpy_stop(d);
+}
+
+/*
+ * 3. Frame counter, vblank and the interrupt
+ */
+
+static int64_t pipe_a_member(Dpy *d, const char *key)
+{
+    QDict *info = query_display(d);
+    int64_t v = qdict_get_int(pipe_a(info), key);
+
+    qobject_unref(info);
+    return v;
+}
+
+static void test_frame_counter(void)
+{
+    Dpy *d = dpy_start();
+    uint32_t start;
+
+    g_assert_cmpuint(rd(d, A_PIPE_FRMCOUNT_A), ==, 0);
+    qtest_clock_step(d->qts, 5 * PERIOD_60HZ);
+    /* Disabled: the counter does not run */
+    g_assert_cmpuint(rd(d, A_PIPE_FRMCOUNT_A), ==, 0);
+
+    display_on(d);
+    g_assert_cmpint(pipe_a_member(d, "refresh-mhz"), ==, 60000);
+    start = rd(d, A_PIPE_FRMCOUNT_A);
+    qtest_clock_step(d->qts, 10 * PERIOD_60HZ + PERIOD_60HZ / 2);
+    g_assert_cmpuint(rd(d, A_PIPE_FRMCOUNT_A), ==, start + 10);
+    g_assert_cmpint(pipe_a_member(d, "frame-count"), ==, start + 10);
+    qtest_clock_step(d->qts, 60 * PERIOD_60HZ);
+    g_assert_cmpuint(rd(d, A_PIPE_FRMCOUNT_A), ==, start + 70);
+
+    /* Stopped where it was */
+    wr(d, A_TRANSCONF_A, 0);
+    g_assert_cmphex(rd(d, A_TRANSCONF_A), ==, 0);
+    qtest_clock_step(d->qts, 7 * PERIOD_60HZ);
+    g_assert_cmpuint(rd(d, A_PIPE_FRMCOUNT_A), ==, start + 70);
+    g_assert_cmpint(pipe_a_member(d, "frame-count"), ==, start + 70);
+
+    /* And running again from there */
+    wr(d, A_TRANSCONF_A, R_TRANSCONF_ENABLE_MASK);
+    qtest_clock_step(d->qts, 3 * PERIOD_60HZ + PERIOD_60HZ / 2);
+    g_assert_cmpuint(rd(d, A_PIPE_FRMCOUNT_A), ==, start + 73);
+    dpy_stop(d);
+}
+
+/*
+ * Timings for 50 Hz: DPLL0 at its reset link rate (1.62 GHz, 162 MHz
+ * symbol clock) feeding port D, link M/N 5/27 gives a 30 MHz pixel
+ * clock, 1000 x 600 pixels a frame.
+ */
+static void test_frame_counter_timings(void)
+{
+    const int64_t period = 20000000;
+    Dpy *d = dpy_start();
+
+    wr(d, A_TRANS_DDI_FUNC_CTL_A, (1u << 31) | (PORT_D << 28));
+    wr(d, A_HTOTAL_A, (1000 - 1) << 16 | (800 - 1));
+    wr(d, A_VTOTAL_A, (600 - 1) << 16 | (480 - 1));
+    wr(d, A_PIPE_LINK_M1_A, 5);
+    wr(d, A_PIPE_LINK_N1_A, 27);
+    display_on(d);
+    g_assert_cmpint(pipe_a_member(d, "refresh-mhz"), ==, 50000);
+    qtest_clock_step(d->qts, 10 * period + period / 2);
+    g_assert_cmpuint(rd(d, A_PIPE_FRMCOUNT_A), ==, 10);
+    dpy_stop(d);
+}
+
+static uint32_t pipe_a_iir(Dpy *d)
+{
+    return rd(d, IGVT_GEN8_DE_PIPE_IIR(0));
+}
+
+static void test_vblank(void)
+{
+    Dpy *d = dpy_start();
+
+    display_on(d);
+    wr(d, A_GEN8_MASTER_IRQ, MASTER_ENABLE);
+    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
+
+    /* Enabled but masked: nothing */
+    wr(d, IGVT_GEN8_DE_PIPE_IER(0), DE_PIPE_VBLANK);
+    qtest_clock_step(d->qts, 3 * PERIOD_60HZ);
+    g_assert_cmphex(pipe_a_iir(d), ==, 0);
+    /* Unmasked but not enabled: nothing */
+    wr(d, IGVT_GEN8_DE_PIPE_IER(0), 0);
+    wr(d, IGVT_GEN8_DE_PIPE_IMR(0), ~DE_PIPE_VBLANK);
+    qtest_clock_step(d->qts, 3 * PERIOD_60HZ);
+    g_assert_cmphex(pipe_a_iir(d), ==, 0);
+    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
+
+    /* Both: at the next frame boundary */
+    wr(d, IGVT_GEN8_DE_PIPE_IER(0), DE_PIPE_VBLANK);
+    g_assert_cmphex(pipe_a_iir(d), ==, 0);
+    qtest_clock_step(d->qts, PERIOD_60HZ + 1000);
+    g_assert_cmphex(pipe_a_iir(d), ==, DE_PIPE_VBLANK);
+    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==,
+                    MASTER_ENABLE | MASTER_DE_PIPE_A);
+    /* Pending needs IER too */
+    wr(d, IGVT_GEN8_DE_PIPE_IER(0), 0);
+    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
+    wr(d, IGVT_GEN8_DE_PIPE_IER(0), DE_PIPE_VBLANK);
+    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==,
+                    MASTER_ENABLE | MASTER_DE_PIPE_A);
+
+    /* Cleared by writing it back; the next frame sets it again */
+    wr(d, IGVT_GEN8_DE_PIPE_IIR(0), DE_PIPE_VBLANK);
+    g_assert_cmphex(pipe_a_iir(d), ==, 0);
+    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
+    qtest_clock_step(d->qts, PERIOD_60HZ + 1000);
+    g_assert_cmphex(pipe_a_iir(d), ==, DE_PIPE_VBLANK);
+
+    /* No frames, no vblank */
+    wr(d, A_TRANSCONF_A, 0);
+    wr(d, IGVT_GEN8_DE_PIPE_IIR(0), DE_PIPE_VBLANK);
+    qtest_clock_step(d->qts, 3 * PERIOD_60HZ);
+    g_assert_cmphex(pipe_a_iir(d), ==, 0);
+    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
+    dpy_stop(d);
+}
+
+/* The vblank interrupt as an MSI written to guest RAM */
+static void test_vblank_msi(void)
+{
+    Dpy *d = dpy_start();
+    uint16_t flags;
+
+    qpci_config_writel(d->dev, IGVT_PCI_CAP_MSI + PCI_MSI_ADDRESS_LO,
+                       RAM_MSI);
+    qpci_config_writew(d->dev, IGVT_PCI_CAP_MSI + PCI_MSI_DATA_32, 0x4321);
+    flags = qpci_config_readw(d->dev, IGVT_PCI_CAP_MSI + PCI_MSI_FLAGS);
+    g_assert_false(flags & PCI_MSI_FLAGS_64BIT);
+    qpci_config_writew(d->dev, IGVT_PCI_CAP_MSI + PCI_MSI_FLAGS,
+                       flags | PCI_MSI_FLAGS_ENABLE);
+    qtest_writel(d->qts, RAM_MSI, 0);
+
+    display_on(d);
+    wr(d, IGVT_GEN8_DE_PIPE_IMR(0), ~DE_PIPE_VBLANK);
+    wr(d, IGVT_GEN8_DE_PIPE_IER(0), DE_PIPE_VBLANK);
+
+    /* Master interrupt off: pending, but no message */
+    qtest_clock_step(d->qts, PERIOD_60HZ + 1000);
+    g_assert_cmphex(pipe_a_iir(d), ==, DE_PIPE_VBLANK);
+    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==, MASTER_DE_PIPE_A);
+    g_assert_cmphex(qtest_readl(d->qts, RAM_MSI), ==, 0);
+
+    /* On: the message */
+    wr(d, A_GEN8_MASTER_IRQ, MASTER_ENABLE);
+    g_assert_cmphex(qtest_readl(d->qts, RAM_MSI), ==, 0x4321);
+
+    /* The handler: master off, IIR cleared, master on; the next vblank */
+    qtest_writel(d->qts, RAM_MSI, 0);
+    wr(d, A_GEN8_MASTER_IRQ, 0);
+    wr(d, IGVT_GEN8_DE_PIPE_IIR(0), DE_PIPE_VBLANK);
+    wr(d, A_GEN8_MASTER_IRQ, MASTER_ENABLE);
+    g_assert_cmphex(qtest_readl(d->qts, RAM_MSI), ==, 0);
+    qtest_clock_step(d->qts, PERIOD_60HZ + 1000);
+    g_assert_cmphex(qtest_readl(d->qts, RAM_MSI), ==, 0x4321);
+    dpy_stop(d);
+}
+
+/*
+ * 4. Mode change
+ */
+static void test_mode_change(void)
+{
+    static const struct {
+        uint32_t src_w, src_h;      /* PIPESRC */
+        uint32_t w, h;              /* PLANE_SIZE */
+    } modes[] = {
+        { 320, 200, 320, 200 },
+        { 160, 100, 160, 100 },
+        { 240, 120, 320, 200 },     /* the pipe clips the plane */
+        { 320, 200, 320, 200 },
+    };
+    Dpy *d = dpy_start();
+    Fb *fb = fb_new(FMT_XRGB8888, TILE_Y, 320, 200);
+    unsigned i;
+
+    fb_map(d, fb, d->low_base + 2 * MiB, RAM_FB0, true);
+    display_on(d);
+    for (i = 0; i < ARRAY_SIZE(modes); i++) {
+        uint32_t w = MIN(modes[i].src_w, modes[i].w);
+        uint32_t h = MIN(modes[i].src_h, modes[i].h);
+        QDict *info;
+
+        g_test_message("mode %ux%u, plane %ux%u", modes[i].src_w,
+                       modes[i].src_h, modes[i].w, modes[i].h);
+        pipe_src(d, modes[i].src_w, modes[i].src_h);
+        plane_show(d, fb, modes[i].w, modes[i].h, 0, 0);
+        check_screen(d, fb, w, h, 0, 0);
+        check_plane_query(d, fb, w, h);
+        info = query_display(d);
+        g_assert_cmpint(qdict_get_int(pipe_a(info), "width"), ==,
+                        modes[i].src_w);
+        g_assert_cmpint(qdict_get_int(pipe_a(info), "height"), ==,
+                        modes[i].src_h);
+        qobject_unref(info);
+    }
+    fb_free(fb);
+    dpy_stop(d);
+}
+
+/*
+ * 5. The cursor: a QEMU cursor, not pixels of the frame
+ */
+
+static void check_cursor(Dpy *d, bool enabled, int64_t size, int64_t x,
+                         int64_t y, uint64_t gm)
+{
+    QDict *info = query_display(d);
+    QDict *cur = qdict_get_qdict(pipe_a(info), "cursor");
+
+    g_assert_cmpint(qdict_get_bool(cur, "enabled"), ==, enabled);
+    g_assert_cmpint(qdict_get_int(cur, "size"), ==, size);
+    g_assert_cmpint(qdict_get_int(cur, "x"), ==, x);
+    g_assert_cmpint(qdict_get_int(cur, "y"), ==, y);
+    g_assert_cmphex(qdict_get_int(cur, "ggtt-address"), ==, gm);
+    qobject_unref(info);
+}
+
+static void test_cursor(void)
+{
+    Dpy *d = dpy_start();
+    Fb *fb = fb_new(FMT_XRGB8888, TILE_LINEAR, PLANE_W, PLANE_H);
+    uint64_t cur_gm = d->low_base + 8 * MiB;
+    g_autofree uint32_t *image = g_new(uint32_t, 64 * 64);
+    unsigned i;
+
+    fb_map(d, fb, d->low_base + 1 * MiB, RAM_FB0, true);
+    /* An opaque white cursor with a red border */
+    for (i = 0; i < 64 * 64; i++) {
+        image[i] = (i % 64 == 0 || i < 64) ? cpu_to_le32(0xffff0000) :
+                   cpu_to_le32(0xffffffff);
+    }
+    qtest_memwrite(d->qts, RAM_CURSOR, image, 64 * 64 * 4);
+    for (i = 0; i < 4; i++) {
+        ggtt_write(d, cur_gm / PAGE + i,
+                   (RAM_CURSOR + i * PAGE) | IGVT_PTE_PRESENT);
+    }
+    display_on(d);
+    pipe_src(d, PLANE_W, PLANE_H);
+    plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_cursor(d, false, 0, 0, 0, 0);
+
+    wr(d, A_CUR_CTL_A, CUR_MODE_64_ARGB);
+    wr(d, A_CUR_POS_A, 5 << 16 | 10);
+    wr(d, A_CUR_BASE_A, cur_gm);
+    g_assert_cmphex(rd(d, A_CUR_SURFLIVE_A), ==, cur_gm);
+    check_cursor(d, true, 64, 10, 5, cur_gm);
+    /* The frame is the plane alone */
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+
+    /* Partly off the left edge: sign and magnitude */
+    wr(d, A_CUR_POS_A, 7 << 16 | 1u << 15 | 3);
+    check_cursor(d, true, 64, -3, 7, cur_gm);
+    wr(d, A_CUR_POS_A, (1u << 15 | 9) << 16 | 20);
+    check_cursor(d, true, 64, 20, -9, cur_gm);
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+
+    wr(d, A_CUR_CTL_A, CUR_MODE_128_ARGB);
+    check_cursor(d, true, 128, 20, -9, cur_gm);
+    wr(d, A_CUR_CTL_A, 0);
+    check_cursor(d, false, 0, 0, 0, 0);
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+    fb_free(fb);
+    dpy_stop(d);
+}
+
+/*
+ * 6. Planes the display cannot show: a guest error and a blank console
+ */
+
+enum { BAD_STRIDE, BAD_SIZE, BAD_YUV, BAD_YF, BAD_ROTATION };
+
+typedef struct BadCase {
+    int kind;
+    const char *keyword;        /* in query-igvt-display's error */
+} BadCase;
+
+static void test_invalid(const void *opaque)
+{
+    const BadCase *c = opaque;
+    Dpy *d = dpy_start();
+    Fb *fb = fb_new(FMT_XRGB8888, TILE_LINEAR, PLANE_W, PLANE_H);
+    uint32_t ctl = plane_ctl(fb);
+    QDict *info, *plane;
+    const char *err;
+
+    /* Some in place, some copied */
+    fb_map(d, fb, d->low_base + 1 * MiB, RAM_FB0, c->kind % 2);
+    display_on(d);
+    pipe_src(d, PLANE_W, PLANE_H);
+    plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+
+    switch (c->kind) {
+    case BAD_STRIDE:
+        /* 64 bytes, a row is 800 */
+        wr(d, A_PLANE_STRIDE_1_A, 1);
+        break;
+    case BAD_SIZE:
+        wr(d, A_PLANE_SIZE_1_A, (PLANE_H - 1) << 16 | (9000 - 1));
+        break;
+    case BAD_YUV:
+        wr(d, A_PLANE_CTL_1_A, (ctl & ~PLANE_CTL_FORMAT(0xf)) |
+                               PLANE_CTL_FORMAT(0));
+        break;
+    case BAD_YF:
+        wr(d, A_PLANE_CTL_1_A, ctl | PLANE_CTL_TILED(5));
+        break;
+    case BAD_ROTATION:
+        wr(d, A_PLANE_CTL_1_A, ctl | PLANE_CTL_ROTATE_90);
+        break;
+    }
+    wr(d, A_PLANE_SURF_1_A, fb->gm);
+    check_blank(d);
+    assert_running(d);
+
+    info = query_display(d);
+    plane = plane_1a(info);
+    g_assert_true(qdict_get_bool(plane, "enabled"));
+    err = qdict_get_try_str(plane, "error");
+    g_test_message("error: %s", err);
+    g_assert_nonnull(err);
+    g_assert_nonnull(err ? strstr(err, c->keyword) : NULL);
+    g_assert_false(qdict_haskey(plane, "format"));
+    g_assert_false(qdict_haskey(plane, "width"));
+    qobject_unref(info);
+    /* Asking again changes nothing */
+    check_blank(d);
+    assert_running(d);
+
+    /* A good plane again shows again */
+    pipe_src(d, PLANE_W, PLANE_H);
+    plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_plane_query(d, fb, PLANE_W, PLANE_H);
+    fb_free(fb);
+    dpy_stop(d);
+}
+
+/* Pages the GGTT does not map read as black; the plane still shows */
+static void test_invalid_unmapped(void)
+{
+    Dpy *d = dpy_start();
+    Fb *fb = fb_new(FMT_XRGB8888, TILE_LINEAR, PLANE_W, PLANE_H);
+    uint64_t idx;
+
+    fb_map(d, fb, d->low_base + 1 * MiB, RAM_FB0, true);
+    /* Not present, present but not RAM, and never written (zero) */
+    idx = fb->gm / PAGE;
+    ggtt_write(d, idx + 1, fb->ram[1]);
+    fb->mapped[1] = false;
+    ggtt_write(d, idx + 3, PTE_NOT_RAM | IGVT_PTE_PRESENT);
+    fb->mapped[3] = false;
+    ggtt_write(d, idx + 5, 0);
+    fb->mapped[5] = false;
+
+    display_on(d);
+    pipe_src(d, PLANE_W, PLANE_H);
+    plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_plane_query(d, fb, PLANE_W, PLANE_H);
+    assert_running(d);
+
+    /* Mapped now: the GGTT write redraws them */
+    fb_map_page(d, fb, 1);
+    fb_map_page(d, fb, 3);
+    fb_map_page(d, fb, 5);
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+    fb_free(fb);
+    dpy_stop(d);
+}
+
+static bool in_slices(Dpy *d, uint64_t gm)
+{
+    return (gm >= d->low_base && gm < d->low_base + d->low_size) ||
+           (gm >= d->high_base && gm < d->high_base + d->high_size);
+}
+
+/* A surface outside the vGPU's graphics memory reads as black */
+static void test_invalid_outside(void)
+{
+    Dpy *d = dpy_start();
+    Fb *fb = fb_new(FMT_XRGB8888, TILE_LINEAR, PLANE_W, PLANE_H);
+    uint64_t last = d->low_base + d->low_size - PAGE;
+    unsigned i;
+
+    display_on(d);
+    pipe_src(d, PLANE_W, PLANE_H);
+
+    /* Wholly outside: after the low slice */
+    fb->gm = d->low_base + d->low_size;
+    if (in_slices(d, fb->gm)) {
+        fb->gm = d->high_base + d->high_size;
+    }
+    for (i = 0; i < fb->npages; i++) {
+        g_assert_false(in_slices(d, fb->gm + i * PAGE));
+    }
+    fb_store(d, fb, RAM_FB0, true);
+    for (i = 0; i < fb->npages; i++) {
+        /* Dropped */
+        ggtt_write(d, fb->gm / PAGE + i, fb->ram[i] | IGVT_PTE_PRESENT);
+    }
+    plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_plane_query(d, fb, PLANE_W, PLANE_H);
+    assert_running(d);
+
+    /* Straddling the end of the low slice: its first page shows */
+    g_assert_false(in_slices(d, last + PAGE));
+    fb->gm = last;
+    fb_map_page(d, fb, 0);
+    plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+    assert_running(d);
+    fb_free(fb);
+    dpy_stop(d);
+}
+
+/*
+ * 7. The virtual monitor
+ */
+
+static void check_edid_mode(Dpy *d, int64_t xres, int64_t yres)
+{
+    QDict *info = query_display(d);
+
+    g_assert_cmpstr(qdict_get_str(info, "port"), ==, "d");
+    g_assert_true(qdict_get_bool(info, "connected"));
+    g_assert_cmpint(qdict_get_int(info, "edid-xres"), ==, xres);
+    g_assert_cmpint(qdict_get_int(info, "edid-yres"), ==, yres);
+    qobject_unref(info);
+}
+
+static void set_monitor(Dpy *d, uint32_t xres, uint32_t yres)
+{
+    qtest_qmp_assert_success(d->qts, "{'execute': 'igvt-set-monitor', "
+                             "'arguments': {'qom-path': 'gpu0', "
+                             "'xres': %u, 'yres': %u}}", xres, yres);
+}
+
+static void test_monitor_hotplug(void)
+{
+    Dpy *d = dpy_startf(",xres=1024,yres=768");
+
+    check_edid_mode(d, 1024, 768);
+    g_assert_cmphex(rd(d, A_SDEISR) & SDE_PORTD_HOTPLUG, ==,
+                    SDE_PORTD_HOTPLUG);
+    g_assert_cmphex(rd(d, A_PCH_PORT_HOTPLUG) & HOTPLUG_D_STATUS, ==, 0);
+
+    /* Masked: the pulse is latched, but no interrupt */
+    set_monitor(d, 1280, 720);
+    check_edid_mode(d, 1280, 720);
+    g_assert_cmphex(rd(d, A_SDEIIR), ==, 0);
+    g_assert_cmphex(rd(d, A_PCH_PORT_HOTPLUG) & IGVT_PCH_HOTPLUG_STATUS, ==,
+                    HOTPLUG_D_LONG);
+    wr(d, A_PCH_PORT_HOTPLUG, HOTPLUG_D_ENABLE | HOTPLUG_D_LONG);
+    g_assert_cmphex(rd(d, A_PCH_PORT_HOTPLUG), ==, HOTPLUG_D_ENABLE);
+
+    /* Unmasked and enabled: SDEIIR and the master register */
+    wr(d, A_SDEIMR, ~SDE_PORTD_HOTPLUG);
+    wr(d, A_SDEIER, SDE_PORTD_HOTPLUG);
+    wr(d, A_GEN8_MASTER_IRQ, MASTER_ENABLE);
+    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
+    set_monitor(d, 1600, 900);
+    check_edid_mode(d, 1600, 900);
+    g_assert_cmphex(rd(d, A_SDEIIR), ==, SDE_PORTD_HOTPLUG);
+    g_assert_cmphex(rd(d, A_SDEISR) & SDE_PORTD_HOTPLUG, ==,
+                    SDE_PORTD_HOTPLUG);
+    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE | MASTER_PCH);
+    g_assert_cmphex(rd(d, A_PCH_PORT_HOTPLUG), ==,
+                    HOTPLUG_D_ENABLE | HOTPLUG_D_LONG);
+    /* Write 1 to clear, the enable stays */
+    wr(d, A_PCH_PORT_HOTPLUG, HOTPLUG_D_ENABLE | HOTPLUG_D_LONG);
+    g_assert_cmphex(rd(d, A_PCH_PORT_HOTPLUG), ==, HOTPLUG_D_ENABLE);
+    wr(d, A_SDEIIR, SDE_PORTD_HOTPLUG);
+    g_assert_cmphex(rd(d, A_SDEIIR), ==, 0);
+    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
+    g_assert_cmphex(rd(d, A_SDEISR) & SDE_PORTD_HOTPLUG, ==,
+                    SDE_PORTD_HOTPLUG);
+    dpy_stop(d);
+}
+
+static void test_monitor_out_of_range(void)
+{
+    static const uint32_t bad[][2] = {
+        { 100, 100 }, { 5000, 5000 }, { 639, 480 }, { 640, 479 },
+        { 4097, 768 }, { 1024, 4097 },
+    };
+    Dpy *d = dpy_startf(",xres=1024,yres=768");
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(bad); i++) {
+        QDict *resp = qtest_qmp(d->qts, "{'execute': 'igvt-set-monitor', "
+                                "'arguments': {'qom-path': 'gpu0', "
+                                "'xres': %u, 'yres': %u}}",
+                                bad[i][0], bad[i][1]);
+
+        g_test_message("%ux%u", bad[i][0], bad[i][1]);
+        g_assert_true(qdict_haskey(resp, "error"));
+        qobject_unref(resp);
+    }
+    check_edid_mode(d, 1024, 768);
+    g_assert_cmphex(rd(d, A_PCH_PORT_HOTPLUG) & HOTPLUG_D_STATUS, ==, 0);
+    /* The limits themselves are fine */
+    set_monitor(d, 640, 480);
+    check_edid_mode(d, 640, 480);
+    set_monitor(d, 4096, 2160);
+    check_edid_mode(d, 4096, 2160);
+    /* Not an igvt-vga device */
+    qobject_unref(qtest_qmp_assert_failure_ref(d->qts,
+                  "{'execute': 'igvt-set-monitor', 'arguments': "
+                  "{'qom-path': '/machine', 'xres': 800, 'yres': 600}}"));
+    assert_running(d);
+    dpy_stop(d);
+}
+
+/*
+ * 8. DP AUX
+ */
+
+/* One AUX transaction on @port; returns DP_AUX_CH_CTL after it */
+static uint32_t aux_xfer(Dpy *d, unsigned port, const uint8_t *req,
+                         unsigned len, uint8_t reply[20])
+{
+    uint32_t ctl_off = PORT_REG(A_DP_AUX_CH_CTL_A, port);
+    uint32_t data_off = PORT_REG(A_DP_AUX_CH_DATA1_A, port);
+    uint8_t buf[20] = { 0 };
+    uint32_t ctl;
+    unsigned i;
+
+    g_assert_cmpuint(len, <=, sizeof(buf));
+    memcpy(buf, req, len);
+    for (i = 0; i < 5; i++) {
+        wr(d, data_off + 4 * i, ldl_be_p(buf + 4 * i));
+    }
+    /* As i915 does: clear the previous status along with sending */
+    wr(d, ctl_off, AUX_SEND_BUSY | AUX_DONE | AUX_TIME_OUT |
+                   AUX_RECEIVE_ERROR | AUX_SIZE(len));
+    ctl = rd(d, ctl_off);
+    for (i = 0; i < 5; i++) {
+        stl_be_p(reply + 4 * i, rd(d, data_off + 4 * i));
+    }
+    return ctl;
+}
+
+/* A transaction that must be acknowledged with @rlen reply bytes */
+static void aux_ack(Dpy *d, const uint8_t *req, unsigned len,
+                    uint8_t reply[20], unsigned rlen)
+{
+    uint32_t ctl = aux_xfer(d, PORT_D, req, len, reply);
+
+    g_assert_cmphex(ctl & (AUX_SEND_BUSY | AUX_DONE | AUX_TIME_OUT |
+                           AUX_RECEIVE_ERROR), ==, AUX_DONE);
+    g_assert_cmpuint(AUX_SIZE_OF(ctl), ==, rlen);
+    g_assert_cmphex(reply[0], ==, 0x00);
+}
+
+static void test_aux_dpcd(void)
+{
+    static const uint8_t rd_caps[] = { 0x90, 0x00, 0x00, 15 };
+    static const uint8_t rd_sink_count[] = { 0x90, 0x02, 0x00, 0 };
+    static const uint8_t wr_link_bw[] = { 0x80, 0x01, 0x00, 0, 0x0a };
+    static const uint8_t rd_link_bw[] = { 0x90, 0x01, 0x00, 0 };
+    Dpy *d = dpy_start();
+    uint8_t reply[20];
+    uint32_t ctl;
+
+    /* Native read of 16 bytes at DPCD 0x000: 0x90 0x00 0x00 15 */
+    wr(d, PORT_REG(A_DP_AUX_CH_DATA1_A, PORT_D), 0x9000000f);
+    wr(d, PORT_REG(A_DP_AUX_CH_CTL_A, PORT_D), AUX_SEND_BUSY | AUX_SIZE(4));
+    ctl = rd(d, PORT_REG(A_DP_AUX_CH_CTL_A, PORT_D));
+    g_assert_cmphex(ctl & AUX_SEND_BUSY, ==, 0);
+    g_assert_cmphex(ctl & AUX_DONE, ==, AUX_DONE);
+    g_assert_cmphex(ctl & AUX_TIME_OUT, ==, 0);
+    g_assert_cmpuint(AUX_SIZE_OF(ctl), ==, 17);
+    /* ACK, DPCD 1.2, HBR2, 4 lanes */
+    g_assert_cmphex(rd(d, PORT_REG(A_DP_AUX_CH_DATA1_A, PORT_D)) >> 8, ==,
+                    0x001214);
+    g_assert_cmphex(rd(d, PORT_REG(A_DP_AUX_CH_DATA1_A, PORT_D)) & 0x1f,
+                    ==, 4);
+
+    /* The same through the helper, which also clears DONE first */
+    aux_ack(d, rd_caps, sizeof(rd_caps), reply, 17);
+    g_assert_cmphex(reply[1], ==, 0x12);
+    g_assert_cmphex(reply[2], ==, 0x14);
+    g_assert_cmphex(reply[3] & 0x1f, ==, 4);
+    aux_ack(d, rd_sink_count, sizeof(rd_sink_count), reply, 2);
+    g_assert_cmphex(reply[1] & 0x3f, ==, 1);
+
+    /* A native write, read back */
+    aux_ack(d, wr_link_bw, sizeof(wr_link_bw), reply, 1);
+    aux_ack(d, rd_link_bw, sizeof(rd_link_bw), reply, 2);
+    g_assert_cmphex(reply[1], ==, 0x0a);
+    dpy_stop(d);
+}
+
+/* The EDID's base block over I2C-over-AUX, 16 bytes at a time */
+static void aux_read_edid(Dpy *d, uint8_t edid[128])
+{
+    static const uint8_t start_write[] = { 0x40, 0x00, 0x50 };
+    static const uint8_t offset0[] = { 0x40, 0x00, 0x50, 0, 0x00 };
+    static const uint8_t read16[] = { 0x50, 0x00, 0x50, 15 };
+    static const uint8_t stop[] = { 0x10, 0x00, 0x50 };
+    uint8_t reply[20];
+    unsigned off;
+
+    aux_ack(d, start_write, sizeof(start_write), reply, 1);
+    aux_ack(d, offset0, sizeof(offset0), reply, 1);
+    for (off = 0; off < 128; off += 16) {
+        aux_ack(d, read16, sizeof(read16), reply, 17);
+        memcpy(edid + off, reply + 1, 16);
+    }
+    aux_ack(d, stop, sizeof(stop), reply, 1);
+}
+
+static void check_edid(const uint8_t *e, unsigned xres, unsigned yres)
+{
+    static const uint8_t header[8] = {
+        0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00,
+    };
+    uint8_t sum = 0;
+    unsigned i;
+
+    g_assert_cmpmem(e, 8, header, 8);
+    for (i = 0; i < 128; i++) {
+        sum += e[i];
+    }
+    g_assert_cmpuint(sum, ==, 0);
+    /* The first detailed timing is the preferred mode */
+    g_assert_cmpuint(e[54] | e[55] << 8, !=, 0);
+    g_assert_cmpuint(e[56] | (e[58] & 0xf0) << 4, ==, xres);
+    g_assert_cmpuint(e[59] | (e[61] & 0xf0) << 4, ==, yres);
+}
+
+static void test_aux_edid(void)
+{
+    Dpy *d = dpy_startf(",xres=1024,yres=768");
+    uint8_t edid[128];
+
+    aux_read_edid(d, edid);
+    check_edid(edid, 1024, 768);
+    /* Again, the same */
+    aux_read_edid(d, edid);
+    check_edid(edid, 1024, 768);
+
+    set_monitor(d, 1600, 900);
+    aux_read_edid(d, edid);
+    check_edid(edid, 1600, 900);
+    dpy_stop(d);
+}
+
+static void test_aux_timeout(void)
+{
+    static const uint8_t rd_caps[] = { 0x90, 0x00, 0x00, 15 };
+    Dpy *d = dpy_start();
+    uint8_t reply[20];
+    uint32_t ctl;
+
+    ctl = aux_xfer(d, PORT_B, rd_caps, sizeof(rd_caps), reply);
+    g_assert_cmphex(ctl & (AUX_SEND_BUSY | AUX_DONE | AUX_TIME_OUT), ==,
+                    AUX_DONE | AUX_TIME_OUT);
+    /* Done and the error are cleared by writing them back */
+    wr(d, PORT_REG(A_DP_AUX_CH_CTL_A, PORT_B), AUX_DONE | AUX_TIME_OUT);
+    g_assert_cmphex(rd(d, PORT_REG(A_DP_AUX_CH_CTL_A, PORT_B)) &
+                    (AUX_DONE | AUX_TIME_OUT), ==, 0);
+    /* Port D still answers */
+    aux_ack(d, rd_caps, sizeof(rd_caps), reply, 17);
+    g_assert_cmphex(reply[1], ==, 0x12);
+    ctl = aux_xfer(d, PORT_B, rd_caps, sizeof(rd_caps), reply);
+    g_assert_cmphex(ctl & (AUX_SEND_BUSY | AUX_DONE | AUX_TIME_OUT), ==,
+                    AUX_DONE | AUX_TIME_OUT);
+    dpy_stop(d);
+}
+
+/*
+ * 9. What the modeset waits for
+ */
+
+static void test_power_wells(void)
+{
+    Dpy *d = dpy_start();
+
+    /* PG2, PG1, DDI A/E and misc IO */
+    wr(d, A_HSW_PWR_WELL_CTL2, 0xa000000a);
+    g_assert_cmphex(rd(d, A_HSW_PWR_WELL_CTL2), ==, 0xf000000f);
+    wr(d, A_HSW_PWR_WELL_CTL2, 0xa0000000);
+    g_assert_cmphex(rd(d, A_HSW_PWR_WELL_CTL2), ==, 0xf0000000);
+    wr(d, A_HSW_PWR_WELL_CTL2, 0);
+    g_assert_cmphex(rd(d, A_HSW_PWR_WELL_CTL2), ==, 0);
+    /* The state bits are not the driver's to write */
+    wr(d, A_HSW_PWR_WELL_CTL2, 0x50000005);
+    g_assert_cmphex(rd(d, A_HSW_PWR_WELL_CTL2), ==, 0);
+    dpy_stop(d);
+}
+
+static void test_dbuf(void)
+{
+    Dpy *d = dpy_start();
+
+    wr(d, A_DBUF_CTL, R_DBUF_CTL_POWER_REQUEST_MASK);
+    g_assert_cmphex(rd(d, A_DBUF_CTL), ==, R_DBUF_CTL_POWER_REQUEST_MASK |
+                    R_DBUF_CTL_POWER_STATE_MASK);
+    wr(d, A_DBUF_CTL, 0);
+    g_assert_cmphex(rd(d, A_DBUF_CTL), ==, 0);
+    dpy_stop(d);
+}
+
+static void test_plls(void)
+{
+    Dpy *d = dpy_start();
+
+    wr(d, A_LCPLL1_CTL, 0);
+    g_assert_cmphex(rd(d, A_LCPLL1_CTL), ==, 0);
+    g_assert_cmphex(rd(d, A_DPLL_STATUS) & IGVT_DPLL_LOCK(0), ==, 0);
+    wr(d, A_LCPLL1_CTL, IGVT_PLL_ENABLE);
+    g_assert_cmphex(rd(d, A_LCPLL1_CTL), ==, IGVT_PLL_ENABLE | IGVT_PLL_LOCK);
+    g_assert_cmphex(rd(d, A_DPLL_STATUS) & IGVT_DPLL_LOCK(0), ==,
+                    IGVT_DPLL_LOCK(0));
+
+    /* DPLL1 and DPLL2 likewise */
+    g_assert_cmphex(rd(d, A_DPLL_STATUS) &
+                    (IGVT_DPLL_LOCK(1) | IGVT_DPLL_LOCK(2)), ==, 0);
+    wr(d, A_LCPLL2_CTL, IGVT_PLL_ENABLE);
+    wr(d, A_WRPLL_CTL1, IGVT_PLL_ENABLE);
+    g_assert_cmphex(rd(d, A_LCPLL2_CTL), ==, IGVT_PLL_ENABLE | IGVT_PLL_LOCK);
+    g_assert_cmphex(rd(d, A_DPLL_STATUS) &
+                    (IGVT_DPLL_LOCK(1) | IGVT_DPLL_LOCK(2)), ==,
+                    IGVT_DPLL_LOCK(1) | IGVT_DPLL_LOCK(2));
+    wr(d, A_LCPLL2_CTL, 0);
+    g_assert_cmphex(rd(d, A_DPLL_STATUS) & IGVT_DPLL_LOCK(1), ==, 0);
+    dpy_stop(d);
+}
+
+static void test_ddi_buf(void)
+{
+    Dpy *d = dpy_start();
+    uint32_t off = PORT_REG(A_DDI_BUF_CTL_A, PORT_D);
+
+    g_assert_cmphex(rd(d, off), ==, R_DDI_BUF_CTL_IS_IDLE_MASK);
+    wr(d, off, R_DDI_BUF_CTL_ENABLE_MASK | R_DDI_BUF_CTL_IS_IDLE_MASK);
+    g_assert_cmphex(rd(d, off), ==, R_DDI_BUF_CTL_ENABLE_MASK);
+    wr(d, off, 0);
+    g_assert_cmphex(rd(d, off), ==, R_DDI_BUF_CTL_IS_IDLE_MASK);
+    dpy_stop(d);
+}
+
+static void test_dp_tp(void)
+{
+    Dpy *d = dpy_start();
+    uint32_t ctl = PORT_REG(A_DP_TP_CTL_A, PORT_D);
+    uint32_t status = PORT_REG(A_DP_TP_STATUS_A, PORT_D);
+
+    g_assert_cmphex(rd(d, status) & R_DP_TP_STATUS_IDLE_DONE_MASK, ==, 0);
+    /* Training pattern 1, then idle, then normal */
+    wr(d, ctl, 1u << 31 | 0 << 8);
+    g_assert_cmphex(rd(d, status) & R_DP_TP_STATUS_IDLE_DONE_MASK, ==, 0);
+    wr(d, ctl, 1u << 31 | 2 << 8);
+    g_assert_cmphex(rd(d, status) & R_DP_TP_STATUS_IDLE_DONE_MASK, ==,
+                    R_DP_TP_STATUS_IDLE_DONE_MASK);
+    wr(d, ctl, 1u << 31 | 3 << 8);
+    g_assert_cmphex(rd(d, status) & R_DP_TP_STATUS_IDLE_DONE_MASK, ==, 0);
+    dpy_stop(d);
+}
+
+static void test_panel_power(void)
+{
+    Dpy *d = dpy_start();
+
+    g_assert_cmphex(rd(d, A_PCH_PP_STATUS), ==, 0);
+    wr(d, A_PCH_PP_CONTROL, R_PCH_PP_CONTROL_POWER_TARGET_ON_MASK);
+    g_assert_cmphex(rd(d, A_PCH_PP_STATUS), ==, R_PCH_PP_STATUS_ON_MASK);
+    wr(d, A_PCH_PP_CONTROL, 0);
+    g_assert_cmphex(rd(d, A_PCH_PP_STATUS), ==, 0);
+    dpy_stop(d);
+}
+
+int main(int argc, char **argv)
+{
+    static PlaneCase planes[FMT__MAX * (TILE__MAX + 1)];
+    static const BadCase bad[] = {
+        { BAD_STRIDE, "stride" },
+        { BAD_SIZE, "8192" },
+        { BAD_YUV, "YUV" },
+        { BAD_YF, "Yf" },
+        { BAD_ROTATION, "rotation" },
+    };
+    static const char *const bad_names[] = {
+        "stride", "size", "yuv", "yf-tiling", "rotation",
+    };
+    g_autoptr(GError) err = NULL;
+    unsigned n = 0, i;
+    int f, t, ret;
+
+    g_test_init(&argc, &argv, NULL);
+    /* A failing check fails its test case, the others still run */
+    g_test_set_nonfatal_assertions();
+    tmpdir = g_dir_make_tmp("igvt-display-test-XXXXXX", &err);
+    g_assert_no_error(err);
+
+    for (f = 0; f < FMT__MAX; f++) {
+        for (t = 0; t < TILE__MAX; t++) {
+            g_autofree char *path =
+                g_strdup_printf("/igvt-display/plane/%s/%s",
+                                formats[f].name, tilings[t].name);
+
+            planes[n] = (PlaneCase) { f, t, false };
+            qtest_add_data_func(path, &planes[n++], test_plane);
+        }
+    }
+    for (f = 0; f < FMT__MAX; f++) {
+        g_autofree char *path =
+            g_strdup_printf("/igvt-display/plane/%s/linear-contiguous",
+                            formats[f].name);
+
+        planes[n] = (PlaneCase) { f, TILE_LINEAR, true };
+        qtest_add_data_func(path, &planes[n++], test_plane);
+    }
+    qtest_add_func("/igvt-display/plane/c8-palette", test_plane_c8_palette);
+    qtest_add_func("/igvt-display/plane/panning", test_plane_panning);
+    qtest_add_func("/igvt-display/plane/in-place", test_plane_in_place);
+    qtest_add_func("/igvt-display/flip", test_flip);
+    qtest_add_func("/igvt-display/frame-counter", test_frame_counter);
+    qtest_add_func("/igvt-display/frame-counter/timings",
+                   test_frame_counter_timings);
+    qtest_add_func("/igvt-display/vblank", test_vblank);
+    qtest_add_func("/igvt-display/vblank/msi", test_vblank_msi);
+    qtest_add_func("/igvt-display/mode-change", test_mode_change);
+    qtest_add_func("/igvt-display/cursor", test_cursor);
+    for (i = 0; i < ARRAY_SIZE(bad); i++) {
+        g_autofree char *path =
+            g_strdup_printf("/igvt-display/invalid/%s", bad_names[i]);
+
+        qtest_add_data_func(path, &bad[i], test_invalid);
+    }
+    qtest_add_func("/igvt-display/invalid/unmapped", test_invalid_unmapped);
+    qtest_add_func("/igvt-display/invalid/outside-slices",
+                   test_invalid_outside);
+    qtest_add_func("/igvt-display/monitor/hotplug", test_monitor_hotplug);
+    qtest_add_func("/igvt-display/monitor/out-of-range",
+                   test_monitor_out_of_range);
+    qtest_add_func("/igvt-display/aux/dpcd", test_aux_dpcd);
+    qtest_add_func("/igvt-display/aux/edid", test_aux_edid);
+    qtest_add_func("/igvt-display/aux/timeout", test_aux_timeout);
+    qtest_add_func("/igvt-display/handshake/power-wells", test_power_wells);
+    qtest_add_func("/igvt-display/handshake/dbuf", test_dbuf);
+    qtest_add_func("/igvt-display/handshake/plls", test_plls);
+    qtest_add_func("/igvt-display/handshake/ddi-buf", test_ddi_buf);
+    qtest_add_func("/igvt-display/handshake/dp-tp", test_dp_tp);
+    qtest_add_func("/igvt-display/handshake/panel-power", test_panel_power);
+
+    ret = g_test_run();
+    rmdir(tmpdir);
+    g_free(tmpdir);
+    return ret;
+}
