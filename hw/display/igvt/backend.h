@@ -16,6 +16,7 @@
 
 typedef struct IgvtBackend IgvtBackend;
 typedef struct IgvtSlice IgvtSlice;
+typedef struct IgvtState IgvtState;
 
 /* A host GGTT entry as the backend keeps it */
 #define IGVT_HOST_PTE_VALID     (1ull << 0)
@@ -38,6 +39,14 @@ typedef struct IgvtBackendOps {
                      bool valid);
     /* The host GGTT entry @index: true and its address if valid */
     bool (*ggtt_get)(IgvtBackend *b, uint64_t index, uint64_t *addr);
+    /*
+     * Run the context @desc (an execlist descriptor) of @vgpu on @engine
+     * to the ring tail its image holds, then write the image back.  Sets
+     * *user_irq if the work asked for a user interrupt.  False if the
+     * work was refused.
+     */
+    bool (*execute)(IgvtBackend *b, IgvtState *vgpu, int engine,
+                    uint64_t desc, bool *user_irq);
 } IgvtBackendOps;
 
 struct IgvtBackend {
@@ -69,6 +78,13 @@ static inline void igvt_backend_ggtt_set(IgvtBackend *b, uint64_t index,
                                          uint64_t addr, bool valid)
 {
     b->ops->ggtt_set(b, index, addr, valid);
+}
+
+static inline bool igvt_backend_execute(IgvtBackend *b, IgvtState *vgpu,
+                                        int engine, uint64_t desc,
+                                        bool *user_irq)
+{
+    return b->ops->execute(b, vgpu, engine, desc, user_irq);
 }
 
 static inline bool igvt_backend_ggtt_get(IgvtBackend *b, uint64_t index,

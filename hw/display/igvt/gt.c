@@ -19,6 +19,16 @@ void igvt_gdrst_write(IgvtState *s, uint32_t offset, uint32_t old,
     igvt_reg_set(s, offset, 0);
 }
 
+/*
+ * TLB invalidation completes at once: the backend's translations are
+ * looked up at use, so there is nothing cached to drop.
+ */
+void igvt_tlb_inv_write(IgvtState *s, uint32_t offset, uint32_t old,
+                        uint32_t val)
+{
+    igvt_reg_set(s, offset, 0);
+}
+
 /* An engine asked to prepare for reset is ready at once */
 void igvt_reset_ctl_write(IgvtState *s, uint32_t offset, uint32_t old,
                           uint32_t val)

@@ -46,6 +46,49 @@ bool igvt_dma_is_ram(IgvtState *s, uint64_t addr, uint64_t size)
            !memory_region_is_romd(mr) && len >= size;
 }
 
+/*
+ * Read or write @len bytes of graphics memory at @gm through the host
+ * GGTT, as the GPU does: only inside the vGPU's slices, only through
+ * valid entries.  False if any byte could not be reached (nothing is
+ * written then for a write; a read fills what it could not reach with 0).
+ */
+bool igvt_gm_rw(IgvtState *s, uint64_t gm, void *buf, size_t len,
+                bool is_write)
+{
+    PCIDevice *dev = PCI_DEVICE(s);
+    uint8_t *p = buf;
+    uint64_t page, chunk;
+    size_t done;
+
+    if (!len) {
+        return true;
+    }
+    if (!igvt_gm_in_slice(s, gm, len)) {
+        if (!is_write) {
+            memset(buf, 0, len);
+        }
+        return false;
+    }
+    for (done = 0; done < len; done += chunk) {
+        uint64_t a = gm + done;
+
+        chunk = MIN(len - done, IGVT_GTT_PAGE_SIZE - (a % IGVT_GTT_PAGE_SIZE));
+        if (!igvt_backend_ggtt_get(s->backend, a / IGVT_GTT_PAGE_SIZE,
+                                   &page)) {
+            if (!is_write) {
+                memset(p + done, 0, len - done);
+            }
+            return false;
+        }
+        page |= a % IGVT_GTT_PAGE_SIZE;
+        if ((is_write ? pci_dma_write(dev, page, p + done, chunk) :
+                        pci_dma_read(dev, page, p + done, chunk)) != MEMTX_OK) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Validate entry @index and program the host GGTT accordingly */
 static void igvt_gtt_update_host(IgvtState *s, uint32_t index)
 {

@@ -164,6 +164,7 @@ static void igvt_realize(PCIDevice *dev, Error **errp)
     }
     igvt_init_bars(s);
     igvt_display_init(s);
+    igvt_execlist_init(s);
     s->id = ++igvt_instances;
     trace_igvt_realize(s->id, s->slice.low_base, s->slice.high_base);
     return;
@@ -183,6 +184,7 @@ static void igvt_exit(PCIDevice *dev)
 {
     IgvtState *s = IGVT_VGA(dev);
 
+    igvt_execlist_fini(s);
     igvt_display_fini(s);
     igvt_vga_fini(s);
     igvt_console_fini(s);
@@ -203,6 +205,7 @@ static void igvt_reset_hold(Object *obj, ResetType type)
     igvt_pvinfo_reset(s);
     igvt_gtt_reset(s);
     igvt_display_reset(s);
+    igvt_execlist_reset(s);
     igvt_cfg_reset(s);
     igvt_vga_reset(s);
     s->irq_level = false;
@@ -216,6 +219,7 @@ static int igvt_post_load(void *opaque, int version_id)
     IgvtState *s = opaque;
 
     igvt_display_post_load(s);
+    igvt_execlist_post_load(s);
     return igvt_gtt_post_load(s);
 }
 
@@ -288,6 +292,8 @@ static const VMStateDescription vmstate_igvt = {
         VMSTATE_STRUCT(gtt, IgvtState, 1, vmstate_igvt_gtt, IgvtGtt),
         VMSTATE_STRUCT(display, IgvtState, 1, vmstate_igvt_display,
                        IgvtDisplay),
+        VMSTATE_STRUCT_ARRAY(execlists, IgvtState, IGVT_NUM_ENGINES, 1,
+                             vmstate_igvt_execlist, IgvtExeclist),
         VMSTATE_BOOL(pv_ready, IgvtState),
         VMSTATE_BOOL(irq_level, IgvtState),
         VMSTATE_BOOL(failsafe, IgvtState),

@@ -17,6 +17,7 @@
 #include "ui/console.h"
 #include "aux.h"
 #include "gmbus.h"
+#include "cmd-parser.h"
 #include "qapi/qapi-types-igvt.h"
 #include "qom/object.h"
 
@@ -66,6 +67,30 @@ typedef enum IgvtIrqBank {
     IGVT_IRQ_PCU,
     IGVT_IRQ_BANK__MAX,
 } IgvtIrqBank;
+
+/* Command streamers (execlist.c): a GT2 part has the first four */
+#define IGVT_NUM_ENGINES    IGVT_ENGINE_VCS2
+
+typedef struct IgvtEngineInfo {
+    const char *name;
+    uint32_t base;              /* MMIO base */
+    IgvtIrqBank irq_bank;       /* GT interrupt bank ... */
+    unsigned irq_shift;         /* ... and the engine's bits in it */
+} IgvtEngineInfo;
+
+extern const IgvtEngineInfo igvt_engines[IGVT_NUM_ENGINES];
+
+typedef struct IgvtExeclist {
+    uint32_t elsp[4];           /* dwords written to ELSP so far */
+    uint32_t elsp_count;
+    uint64_t port[2];           /* submitted, not yet run */
+} IgvtExeclist;
+
+typedef struct IgvtEngineStats {
+    uint64_t submitted;
+    uint64_t completed;
+    uint64_t rejected;
+} IgvtEngineStats;
 
 /* Host resources this vGPU owns, handed out by the backend */
 typedef struct IgvtSlice {
@@ -169,6 +194,9 @@ struct IgvtState {
     uint32_t regs[IGVT_NUM_REGS];
     IgvtGtt gtt;
     IgvtDisplay display;
+    IgvtExeclist execlists[IGVT_NUM_ENGINES];
+    IgvtEngineStats engine_stats[IGVT_NUM_ENGINES];
+    QEMUBH *execlist_bh;
     bool pv_ready;              /* the guest read PVINFO */
     bool irq_level;             /* an interrupt is being signalled */
     bool failsafe;
@@ -282,8 +310,17 @@ IgvtRegWriteFn igvt_plane_surf_write;
 IgvtRegWriteFn igvt_cur_base_write;
 IgvtRegWriteFn igvt_palette_write;
 
+/* execlist.c */
+void igvt_execlist_init(IgvtState *s);
+void igvt_execlist_fini(IgvtState *s);
+void igvt_execlist_reset(IgvtState *s);
+void igvt_execlist_post_load(IgvtState *s);
+extern const VMStateDescription vmstate_igvt_execlist;
+IgvtRegWriteFn igvt_elsp_write;
+
 /* gt.c */
 IgvtRegWriteFn igvt_gdrst_write;
+IgvtRegWriteFn igvt_tlb_inv_write;
 IgvtRegWriteFn igvt_reset_ctl_write;
 IgvtRegWriteFn igvt_mi_mode_write;
 IgvtRegWriteFn igvt_ring_mode_write;
@@ -301,6 +338,8 @@ void igvt_gtt_reset(IgvtState *s);
 int igvt_gtt_post_load(IgvtState *s);
 bool igvt_gm_in_slice(IgvtState *s, uint64_t addr, uint64_t size);
 bool igvt_dma_is_ram(IgvtState *s, uint64_t addr, uint64_t size);
+bool igvt_gm_rw(IgvtState *s, uint64_t gm, void *buf, size_t len,
+                bool is_write);
 
 /* vga.c */
 bool igvt_vga_init(IgvtState *s, Error **errp);

@@ -35,7 +35,8 @@
            .write = igvt_ring_mode_write), \
     MASKED(_e "_INSTPM", (_base) + IGVT_RING_INSTPM), \
     MASKED(_e "_PSMI_CTL", (_base) + IGVT_RING_PSMI_CTL), \
-    MASKED(_e "_CSB_PTR", (_base) + IGVT_RING_CSB_PTR, .reset = 0x7)
+    MASKED(_e "_CSB_PTR", (_base) + IGVT_RING_CSB_PTR, .reset = 0x7), \
+    REG(_e "_ELSP", (_base) + IGVT_RING_ELSP, .write = igvt_elsp_write)
 
 /* An interrupt register set: ISR read-only, IIR write-1-to-clear */
 #define IRQ_REGS(_n, _isr, _imr, _iir, _ier) \
@@ -115,6 +116,7 @@ const IgvtRegInfo igvt_reg_table[] = {
 
     /* Reset, flush, forcewake */
     REG("GDRST", A_GDRST, .write = igvt_gdrst_write),
+    BLOCK("TLB_INVALIDATE", A_GEN8_RTCR, 0x14, .write = igvt_tlb_inv_write),
     REG("GFX_FLSH_CNTL", A_GFX_FLSH_CNTL),
     MASKED("FORCEWAKE_RENDER_GEN9", A_FORCEWAKE_RENDER_GEN9,
            .write = igvt_forcewake_write),

@@ -45,6 +45,13 @@
 REG32(GDRST, 0x941c)
 REG32(GFX_FLSH_CNTL, 0x101008)
 
+/* TLB invalidation, one register per engine: self-clearing */
+REG32(GEN8_RTCR, 0x4260)
+REG32(GEN8_M1TCR, 0x4264)
+REG32(GEN8_M2TCR, 0x4268)
+REG32(GEN8_BTCR, 0x426c)
+REG32(GEN8_VTCR, 0x4270)
+
 /* Forcewake requests (masked) and their acks */
 REG32(FORCEWAKE_MEDIA_GEN9, 0xa270)
 REG32(FORCEWAKE_RENDER_GEN9, 0xa278)

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * qtest of igvt-vga's execution: contexts, rings and batches built in
+ * guest memory, submitted through ELSP, executed by the software backend,
+ * completed with CSB events in the status page and interrupts.
+ */
+
+#include "qemu/osdep.h"
+#include "libqtest.h"
+#include "libqos/pci-pc.h"
+#include "qobject/qdict.h"
+#include "hw/pci/pci_regs.h"
+#include "hw/display/igvt.h"
+#include "hw/display/igvt/regs.h"
+
+#define ARGS "-machine q35 -nodefaults -vga none -device igvt-vga,addr=02.0," \
+             "aperture-size=64M,low-gm-size=32M,high-gm-size=64M"
+
+#define PAGE            0x1000
+/* Graphics memory (aperture slice from 0) and the guest RAM behind it */
+#define GM_HWSP         0x1000
+#define GM_LRCA         0x2000          /* two pages: PPHWSP, state */
+#define GM_RING         0x4000
+#define GM_TARGET       0x5000
+#define GM_BATCH        0x6000
+#define RAM_BASE        0x300000        /* GM x is at RAM_BASE + x - 0x1000 */
+#define RAM(gm)         (RAM_BASE + (gm) - 0x1000)
+
+#define RCS             IGVT_RCS_BASE
+#define CTX_ID          0x1234u
+
+/* Commands */
+#define MI_NOOP             0x00000000u
+#define MI_USER_INTERRUPT   0x01000000u
+#define MI_BB_END           0x05000000u
+#define MI_SDI_GGTT         (0x10000000u | (1u << 22) | 2)
+#define MI_BB_START_GGTT    (0x18800000u | 1)
+#define MI_BB_START_GGTT_2ND (MI_BB_START_GGTT | (1u << 22))
+
+typedef struct Gpu {
+    QTestState *qts;
+    QPCIBus *bus;
+    QPCIDevice *dev;
+    QPCIBar mmio;
+} Gpu;
+
+static void wr(Gpu *g, uint32_t off, uint32_t v)
+{
+    qpci_io_writel(g->dev, g->mmio, off, v);
+}
+
+static uint32_t rd(Gpu *g, uint32_t off)
+{
+    return qpci_io_readl(g->dev, g->mmio, off);
+}
+
+static Gpu *gpu_start(void)
+{
+    Gpu *g = g_new0(Gpu, 1);
+    uint64_t gm;
+
+    g->qts = qtest_init(ARGS);
+    g->bus = qpci_new_pc(g->qts, NULL);
+    g->dev = qpci_device_find(g->bus, QPCI_DEVFN(2, 0));
+    g_assert_nonnull(g->dev);
+    qpci_device_enable(g->dev);
+    g->mmio = qpci_iomap(g->dev, IGVT_BAR_GTTMMADR, NULL);
+
+    /* A GVT-g aware driver reads PVINFO first */
+    g_assert_cmphex(qpci_io_readq(g->dev, g->mmio, IGVT_PVINFO_MAGIC_OFF),
+                    ==, IGVT_PVINFO_MAGIC);
+    /* GM 0x1000..0x7fff -> RAM */
+    for (gm = 0x1000; gm < 0x8000; gm += PAGE) {
+        qpci_io_writeq(g->dev, g->mmio,
+                       IGVT_GTT_OFFSET + gm / PAGE * IGVT_GTT_PTE_SIZE,
+                       RAM(gm) | IGVT_PTE_PRESENT);
+    }
+    /* Engine set-up as i915 does it */
+    wr(g, RCS + 0x29c, 0x80008000);                 /* execlists on */
+    wr(g, RCS + 0x80, GM_HWSP);                     /* HWS_PGA */
+    wr(g, RCS + 0x3a0, 0xffff0000 | 5 << 8 | 5);    /* CSB pointers */
+    qtest_memset(g->qts, RAM(GM_HWSP), 0xff, PAGE);
+    /* Context switch and user interrupts of RCS, master on */
+    wr(g, IGVT_GEN8_GT_IMR(0), ~0x101u);
+    wr(g, IGVT_GEN8_GT_IER(0), 0x101);
+    wr(g, A_GEN8_MASTER_IRQ, 1u << 31);
+    return g;
+}
+
+static void gpu_stop(Gpu *g)
+{
+    g_free(g->dev);
+    qpci_free_pc(g->bus);
+    qtest_quit(g->qts);
+    g_free(g);
+}
+
+/* A context image whose ring holds @cmds (an even number of dwords) */
+static uint32_t put_context(Gpu *g, const uint32_t *cmds, unsigned n)
+{
+    uint32_t state[0x40] = { 0 };
+    unsigned i;
+
+    g_assert_cmpuint(n % 2, ==, 0);
+    for (i = 0; i < n; i++) {
+        qtest_writel(g->qts, RAM(GM_RING) + i * 4, cmds[i]);
+    }
+    state[0x05] = 0;                    /* RING_HEAD */
+    state[0x07] = n * 4;                /* RING_TAIL */
+    state[0x09] = GM_RING;              /* RING_START */
+    state[0x0b] = 1;                    /* RING_CTL: 4 KiB, enabled */
+    for (i = 0; i < ARRAY_SIZE(state); i++) {
+        qtest_writel(g->qts, RAM(GM_LRCA) + PAGE + i * 4, state[i]);
+    }
+    return n * 4;
+}
+
+static void submit(Gpu *g)
+{
+    wr(g, RCS + IGVT_RING_ELSP, 0);                 /* element 1: none */
+    wr(g, RCS + IGVT_RING_ELSP, 0);
+    wr(g, RCS + IGVT_RING_ELSP, CTX_ID);            /* element 0 */
+    wr(g, RCS + IGVT_RING_ELSP, GM_LRCA | 1);
+}
+
+/* The status page's CSB write pointer, once the engine has reported */
+static uint32_t wait_csb(Gpu *g, uint32_t want)
+{
+    uint32_t wp = 0;
+    int i;
+
+    for (i = 0; i < 1000; i++) {
+        wp = qtest_readl(g->qts, RAM(GM_HWSP) + 0x1f * 4);
+        if (wp == want) {
+            break;
+        }
+        qtest_clock_step(g->qts, 1000);
+    }
+    return wp;
+}
+
+static void test_store_and_batch(void)
+{
+    Gpu *g = gpu_start();
+    const uint32_t ring[] = {
+        MI_SDI_GGTT, GM_TARGET, 0, 0xdeadbeef,
+        MI_BB_START_GGTT, GM_BATCH, 0, MI_NOOP,
+        MI_USER_INTERRUPT, MI_NOOP,
+    };
+    const uint32_t batch[] = {
+        MI_SDI_GGTT, GM_TARGET + 4, 0, 0xcafef00d,
+        MI_BB_END,
+    };
+    uint32_t tail;
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(batch); i++) {
+        qtest_writel(g->qts, RAM(GM_BATCH) + i * 4, batch[i]);
+    }
+    tail = put_context(g, ring, ARRAY_SIZE(ring));
+    submit(g);
+
+    /* Two events: idle to active, then complete + active to idle */
+    g_assert_cmpuint(wait_csb(g, 1), ==, 1);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET)), ==, 0xdeadbeef);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET) + 4), ==, 0xcafef00d);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_HWSP) + 0x10 * 4), ==, 0x1);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_HWSP) + 0x11 * 4), ==, CTX_ID);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_HWSP) + 0x12 * 4), ==, 0x18);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_HWSP) + 0x13 * 4), ==, CTX_ID);
+    /* The MMIO copy of the CSB and its write pointer */
+    g_assert_cmphex(rd(g, RCS + IGVT_RING_CSB + 8), ==, 0x18);
+    g_assert_cmphex(rd(g, RCS + IGVT_RING_CSB_PTR) & 0x7, ==, 1);
+    /* Context switch and user interrupt, with the master showing RCS */
+    g_assert_cmphex(rd(g, IGVT_GEN8_GT_IIR(0)) & 0x101, ==, 0x101);
+    g_assert_cmphex(rd(g, A_GEN8_MASTER_IRQ) & 1, ==, 1);
+    /* The ring was consumed: head caught up in the image and the engine */
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_LRCA) + PAGE + 5 * 4) &
+                    0x1ffffc, ==, tail);
+    g_assert_cmphex(rd(g, RCS + IGVT_RING_HEAD), ==, tail);
+    g_assert_cmphex(rd(g, RCS + IGVT_RING_TAIL), ==, tail);
+    gpu_stop(g);
+}
+
+/* A batch that jumps to itself forever is stopped by the watchdog */
+static void test_runaway_batch(void)
+{
+    Gpu *g = gpu_start();
+    const uint32_t ring[] = {
+        MI_BB_START_GGTT, GM_BATCH, 0, MI_NOOP,
+        MI_SDI_GGTT, GM_TARGET, 0, 0x600d,
+    };
+    const uint32_t batch[] = { MI_BB_START_GGTT, GM_BATCH, 0 };
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(batch); i++) {
+        qtest_writel(g->qts, RAM(GM_BATCH) + i * 4, batch[i]);
+    }
+    put_context(g, ring, ARRAY_SIZE(ring));
+    submit(g);
+    g_assert_cmpuint(wait_csb(g, 1), ==, 1);
+    /* Reported complete (as a reset engine would be), nothing after ran */
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET)), ==, 0);
+    qtest_qmp_assert_success(g->qts, "{'execute': 'query-status'}");
+    gpu_stop(g);
+}
+
+/* Memory outside the vGPU's slices is never touched */
+static void test_store_outside(void)
+{
+    Gpu *g = gpu_start();
+    const uint32_t ring[] = {
+        MI_SDI_GGTT, 0x3fff000, 0, 0xbad,       /* hidden gap: not ours */
+        MI_SDI_GGTT, GM_TARGET, 0, 0x600d,
+    };
+
+    put_context(g, ring, ARRAY_SIZE(ring));
+    submit(g);
+    g_assert_cmpuint(wait_csb(g, 1), ==, 1);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET)), ==, 0);
+    qtest_qmp_assert_success(g->qts, "{'execute': 'query-status'}");
+    gpu_stop(g);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("/igvt/exec/store-and-batch", test_store_and_batch);
+    qtest_add_func("/igvt/exec/runaway-batch", test_runaway_batch);
+    qtest_add_func("/igvt/exec/store-outside", test_store_outside);
+    return g_test_run();
+}
