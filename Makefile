@@ -34,7 +34,7 @@ help:
 	@echo "make demo       boot the demo guest on igvt-vga, shown on VNC :0"
 	@echo "make check      build and run every test (unit, qtest, real guest)"
 	@echo "make check-unit | check-qtest | check-guest"
-	@echo "make bench      run the benchmarks"
+	@echo "make bench      display benchmark: igvt-vga against VGA and virtio-gpu"
 
 config.mak:
 	./configure
@@ -83,7 +83,7 @@ demo: build
 	$(GUEST_CMD) demo
 
 bench: build
-	@echo "bench: no benchmarks yet"
+	$(SRCDIR)/tests/bench/display.sh --qemu $(QEMU) --work $(BUILDDIR)/bench --guest-work $(GUEST_WORK)
 
 clean:
 	-ninja -C $(QEMU_BUILD) clean

@@ -9,6 +9,7 @@
 #include "libqtest.h"
 #include "libqos/pci-pc.h"
 #include "qobject/qdict.h"
+#include "qobject/qlist.h"
 #include "hw/pci/pci_regs.h"
 #include "hw/display/igvt.h"
 #include "hw/display/igvt/regs.h"
@@ -205,21 +206,82 @@ static void test_runaway_batch(void)
     gpu_stop(g);
 }
 
-/* Memory outside the vGPU's slices is never touched */
-static void test_store_outside(void)
+/* query-igvt's failsafe state: NULL when off, else the reason */
+static char *failsafe_reason(Gpu *g)
+{
+    QDict *rsp = qtest_qmp(g->qts, "{'execute': 'query-igvt'}");
+    QList *list = qdict_get_qlist(rsp, "return");
+    QDict *info = qobject_to(QDict, qlist_peek(list));
+    char *reason = NULL;
+
+    if (qdict_get_bool(info, "failsafe")) {
+        reason = g_strdup(qdict_get_str(info, "failsafe-reason"));
+    }
+    qobject_unref(rsp);
+    return reason;
+}
+
+/*
+ * A workload the audit refuses never runs, not even its harmless part:
+ * the vGPU enters failsafe, and a device reset clears it.
+ */
+static void refused(const uint32_t *bad, unsigned n)
 {
     Gpu *g = gpu_start();
-    const uint32_t ring[] = {
-        MI_SDI_GGTT, 0x3fff000, 0, 0xbad,       /* hidden gap: not ours */
-        MI_SDI_GGTT, GM_TARGET, 0, 0x600d,
-    };
+    uint32_t ring[16];
+    g_autofree char *reason = NULL;
 
-    put_context(g, ring, ARRAY_SIZE(ring));
+    g_assert_cmpuint(n + 4, <=, ARRAY_SIZE(ring));
+    ring[0] = MI_SDI_GGTT;                      /* would run first */
+    ring[1] = GM_TARGET;
+    ring[2] = 0;
+    ring[3] = 0x600d;
+    memcpy(ring + 4, bad, n * 4);
+    put_context(g, ring, n + 4);
     submit(g);
     g_assert_cmpuint(wait_csb(g, 1), ==, 1);
     g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET)), ==, 0);
+    reason = failsafe_reason(g);
+    g_assert_cmpstr(reason, ==, "guest-error");
     qtest_qmp_assert_success(g->qts, "{'execute': 'query-status'}");
+
+    qtest_system_reset(g->qts);
+    g_assert_null(failsafe_reason(g));
     gpu_stop(g);
+}
+
+/* Memory outside the vGPU's slices is never touched */
+static void test_store_outside(void)
+{
+    const uint32_t bad[] = {
+        MI_SDI_GGTT, 0x3fff000, 0, 0xbad,       /* hidden gap: not ours */
+    };
+
+    refused(bad, ARRAY_SIZE(bad));
+}
+
+/* A privileged command (MI_UPDATE_GTT) */
+static void test_forbidden_command(void)
+{
+    const uint32_t bad[] = { 0x11800001, 0, 0, MI_NOOP };
+
+    refused(bad, ARRAY_SIZE(bad));
+}
+
+/* A register write outside the whitelist (the master interrupt control) */
+static void test_forbidden_register(void)
+{
+    const uint32_t bad[] = { 0x11000001, A_GEN8_MASTER_IRQ, 0, MI_NOOP };
+
+    refused(bad, ARRAY_SIZE(bad));
+}
+
+/* A command running past the end of the ring segment */
+static void test_truncated(void)
+{
+    const uint32_t bad[] = { MI_SDI_GGTT | 0x7f, GM_TARGET };
+
+    refused(bad, ARRAY_SIZE(bad));
 }
 
 int main(int argc, char **argv)
@@ -227,6 +289,9 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/igvt/exec/store-and-batch", test_store_and_batch);
     qtest_add_func("/igvt/exec/runaway-batch", test_runaway_batch);
-    qtest_add_func("/igvt/exec/store-outside", test_store_outside);
+    qtest_add_func("/igvt/exec/refused/store-outside", test_store_outside);
+    qtest_add_func("/igvt/exec/refused/command", test_forbidden_command);
+    qtest_add_func("/igvt/exec/refused/register", test_forbidden_register);
+    qtest_add_func("/igvt/exec/refused/truncated", test_truncated);
     return g_test_run();
 }

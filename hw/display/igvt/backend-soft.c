@@ -24,7 +24,7 @@
 #include "hw/pci/pci_device.h"
 #include "regs.h"
 #include "cmd-parser.h"
-#include "ppgtt.h"
+#include "workload.h"
 #include "trace.h"
 
 typedef struct IgvtSoftGpu {
@@ -73,24 +73,9 @@ static bool igvt_soft_ggtt_get(IgvtBackend *b, uint64_t index, uint64_t *addr)
 
 /* Commands one workload may run before the watchdog stops it */
 #define IGVT_SOFT_BUDGET        (256 * 1024)
-/* Largest batch buffer copied in */
-#define IGVT_SOFT_BATCH_MAX     (256 * KiB)
-/* Ring context registers in the context image's state page (dwords) */
-#define IGVT_CTX_RING_HEAD      0x05
-#define IGVT_CTX_RING_TAIL      0x07
-#define IGVT_CTX_RING_START     0x09
-#define IGVT_CTX_RING_CTL       0x0b
-#define IGVT_CTX_PDP0_UDW       0x31
-#define IGVT_CTX_PDP0_LDW       0x33
-#define IGVT_CTX_STATE_DWORDS   0x40
-#define IGVT_RING_HEAD_MASK     0x001ffffc
-#define IGVT_RING_TAIL_MASK     0x001ffff8
 
 typedef struct IgvtSoftExec {
-    IgvtState *s;
-    int engine;
-    uint64_t lrca;              /* the context: page 0 is its status page */
-    uint64_t pml4;
+    IgvtWorkload *w;
     bool user_irq;
     unsigned budget;
     const char *why;
@@ -102,93 +87,6 @@ static bool igvt_soft_fail(IgvtSoftExec *x, const char *why, uint64_t addr)
     x->why = why;
     x->why_addr = addr;
     return false;
-}
-
-static bool igvt_soft_pte_read(void *opaque, uint64_t addr, uint64_t *entry)
-{
-    IgvtSoftExec *x = opaque;
-    uint64_t le;
-
-    if (!igvt_dma_is_ram(x->s, addr, 8) ||
-        pci_dma_read(PCI_DEVICE(x->s), addr, &le, 8) != MEMTX_OK) {
-        return false;
-    }
-    *entry = le64_to_cpu(le);
-    return true;
-}
-
-/* Access memory as the engine does: through the GGTT or the PPGTT */
-static bool igvt_soft_mem(IgvtSoftExec *x, bool ggtt, uint64_t addr,
-                          void *buf, size_t len, bool is_write)
-{
-    uint8_t *p = buf;
-    uint64_t pa, plen;
-    size_t done, chunk;
-    const char *why;
-
-    if (ggtt) {
-        return igvt_gm_rw(x->s, addr, buf, len, is_write) ||
-               igvt_soft_fail(x, "global address outside the vGPU's memory",
-                              addr);
-    }
-    for (done = 0; done < len; done += chunk) {
-        if (!igvt_ppgtt_translate(x->pml4, addr + done, igvt_soft_pte_read, x,
-                                  &pa, &plen, &why)) {
-            return igvt_soft_fail(x, why, addr + done);
-        }
-        chunk = MIN(len - done, plen);
-        if (!igvt_dma_is_ram(x->s, pa, chunk) ||
-            (is_write ? pci_dma_write(PCI_DEVICE(x->s), pa, p + done, chunk) :
-                        pci_dma_read(PCI_DEVICE(x->s), pa, p + done, chunk))
-            != MEMTX_OK) {
-            return igvt_soft_fail(x, "PPGTT page is not guest RAM",
-                                  addr + done);
-        }
-    }
-    return true;
-}
-
-static bool igvt_soft_store(IgvtSoftExec *x, bool ggtt, uint64_t addr,
-                            const uint32_t *data, unsigned dwords)
-{
-    uint32_t le[2] = { cpu_to_le32(data[0]),
-                       dwords > 1 ? cpu_to_le32(data[1]) : 0 };
-
-    trace_igvt_soft_store(ggtt, addr, dwords, data[0]);
-    return igvt_soft_mem(x, ggtt, addr, le, dwords * 4, true);
-}
-
-static bool igvt_soft_run(IgvtSoftExec *x, const uint32_t *buf, uint32_t len,
-                          unsigned depth, bool ppgtt);
-
-/*
- * MI_BATCH_BUFFER_START: copy the batch in (up to the first unreachable
- * page or IGVT_SOFT_BATCH_MAX) and run it.
- */
-static bool igvt_soft_batch(IgvtSoftExec *x, bool ppgtt, uint64_t addr,
-                            unsigned depth)
-{
-    g_autofree uint32_t *copy = NULL;
-    size_t size = 0, chunk;
-
-    if (depth >= 2) {
-        return igvt_soft_fail(x, "batch buffers nested too deep", addr);
-    }
-    copy = g_malloc(IGVT_SOFT_BATCH_MAX);
-    while (size < IGVT_SOFT_BATCH_MAX) {
-        chunk = MIN(IGVT_SOFT_BATCH_MAX - size,
-                    IGVT_GTT_PAGE_SIZE - ((addr + size) % IGVT_GTT_PAGE_SIZE));
-        if (!igvt_soft_mem(x, !ppgtt, addr + size, (uint8_t *)copy + size,
-                           chunk, false)) {
-            break;
-        }
-        size += chunk;
-    }
-    if (!size) {
-        return false;
-    }
-    x->why = NULL;
-    return igvt_soft_run(x, copy, size / 4, depth + 1, ppgtt);
 }
 
 /* Immediate data of a store: where it starts in the command */
@@ -205,149 +103,107 @@ static unsigned igvt_soft_store_data(uint32_t opcode)
     }
 }
 
-/*
- * Run the commands in @buf (a copy): a ring segment (depth 0) or a batch
- * in the address space @ppgtt says.
- */
-static bool igvt_soft_run(IgvtSoftExec *x, const uint32_t *buf, uint32_t len,
-                          unsigned depth, bool ppgtt)
+/* A post-sync or immediate store: a dword or a qword the command carries */
+static bool igvt_soft_store(IgvtSoftExec *x, const IgvtCmdInfo *ci,
+                            unsigned data)
 {
-    const char *engine = igvt_engines[x->engine].name;
+    IgvtWorkload *w = x->w;
+    unsigned dwords = MIN(MIN(DIV_ROUND_UP(ci->size, 4), 2), ci->len - data);
+    uint32_t le[2] = { cpu_to_le32(ci->dw[data]),
+                       dwords > 1 ? cpu_to_le32(ci->dw[data + 1]) : 0 };
+    bool ggtt = ci->flags & IGVT_CMDF_GGTT;
+    uint64_t addr = ci->addr;
+    const char *why;
+
+    if (ci->flags & IGVT_CMDF_HWSP_INDEX) {
+        /* Store-index commands write the context's own status page */
+        addr += w->lrca;
+        ggtt = true;
+    }
+    trace_igvt_soft_store(ggtt, addr, dwords, ci->dw[data]);
+    return igvt_engine_mem(w->s, w->pml4, ggtt, addr, le, dwords * 4, true,
+                           &why) ||
+           igvt_soft_fail(x, why, addr);
+}
+
+/*
+ * Run an audited buffer.  From the ring a batch is a call; inside a
+ * batch, a second-level start is a call and a first-level one a jump
+ * that replaces the current batch (iteratively: a batch that jumps to
+ * itself runs until the budget is spent).
+ */
+static bool igvt_soft_run(IgvtSoftExec *x, const IgvtCmdBuf *b)
+{
+    const char *engine = igvt_engines[x->w->engine].name;
     IgvtCmdError err;
     IgvtCmdInfo ci;
-    uint32_t i;
+    uint32_t i = 0;
     unsigned data;
 
-    for (i = 0; i < len; i += ci.len) {
+    while (i < b->len) {
         if (!x->budget--) {
             return igvt_soft_fail(x, "watchdog: the workload does not end",
-                                  i * 4);
+                                  b->addr + i * 4);
         }
-        if (!igvt_cmd_decode((IgvtEngine)x->engine, buf + i, len - i, &ci,
+        if (!igvt_cmd_decode(x->w->engine, b->dw + i, b->len - i, &ci,
                              &err)) {
-            return igvt_soft_fail(x, igvt_cmd_strerror(err), buf[i]);
+            return igvt_soft_fail(x, igvt_cmd_strerror(err), b->addr + i * 4);
         }
         trace_igvt_soft_cmd(engine, ci.name, ci.dw[0], ci.flags, ci.addr,
                             ci.size, ci.len);
+        i += ci.len;
         x->user_irq |= !!(ci.flags & IGVT_CMDF_NOTIFY);
 
         if (ci.flags & IGVT_CMDF_BB_END) {
-            if (depth) {
-                return true;
-            }
-            continue;
+            return true;
         }
         if (ci.flags & IGVT_CMDF_BB_START) {
-            /* Inside a batch, the batch's own address space applies */
-            if (!igvt_soft_batch(x, depth ? ppgtt :
-                                 !(ci.flags & IGVT_CMDF_GGTT),
-                                 ci.addr, depth)) {
-                return false;
+            bool call = b->level == IGVT_LEVEL_RING ||
+                        (ci.flags & IGVT_CMDF_BB_2ND);
+            uint8_t level = b->level == IGVT_LEVEL_RING ? IGVT_LEVEL_BATCH :
+                            call ? IGVT_LEVEL_BATCH_2ND : b->level;
+            bool ppgtt = b->level == IGVT_LEVEL_RING ?
+                         !(ci.flags & IGVT_CMDF_GGTT) : b->ppgtt;
+            const IgvtCmdBuf *next = igvt_workload_batch(x->w, ci.addr, ppgtt,
+                                                         level);
+
+            if (!next) {
+                return igvt_soft_fail(x, "batch buffer was not audited",
+                                      ci.addr);
             }
-            /*
-             * From the ring a batch is a call; inside a batch, only a
-             * second-level start returns, a first-level one is a jump
-             * that ends the current batch.
-             */
-            if (depth && !(ci.flags & IGVT_CMDF_BB_2ND)) {
-                return true;
+            if (call) {
+                if (!igvt_soft_run(x, next)) {
+                    return false;
+                }
+                continue;
             }
+            b = next;
+            i = 0;
             continue;
         }
         data = igvt_soft_store_data(ci.opcode);
         if ((ci.flags & IGVT_CMDF_MEM_WRITE) && data && ci.size &&
-            data < ci.len) {
-            /* The immediate data the command carries: a dword or a qword */
-            unsigned dwords = MIN(MIN(DIV_ROUND_UP(ci.size, 4), 2),
-                                  ci.len - data);
-            uint64_t addr = ci.addr;
-            bool ggtt = ci.flags & IGVT_CMDF_GGTT;
-
-            if (ci.flags & IGVT_CMDF_HWSP_INDEX) {
-                /* Store-index commands write the context's own status page */
-                addr += x->lrca;
-                ggtt = true;
-            }
-            if (!igvt_soft_store(x, ggtt, addr, ci.dw + data, dwords)) {
-                return false;
-            }
+            data < ci.len && !igvt_soft_store(x, &ci, data)) {
+            return false;
         }
         /* Everything else (state, arbitration, registers): no effect */
     }
-    return depth == 0 ||
-           igvt_soft_fail(x, "batch buffer runs past its end", len * 4);
+    return true;
 }
 
-static void igvt_soft_report(int engine, const char *why, uint64_t addr)
+static bool igvt_soft_execute(IgvtBackend *b, IgvtWorkload *w,
+                              bool *user_irq)
 {
-    IGVT_GUEST_ERR(igvt_err_soft_exec, "%s: %s (0x%" PRIx64 ")",
-                   igvt_engines[engine].name, why, addr);
-}
-
-static bool igvt_soft_execute(IgvtBackend *b, IgvtState *s, int engine,
-                              uint64_t desc, bool *user_irq)
-{
-    IgvtSoftExec x = {
-        .s = s, .engine = engine, .budget = IGVT_SOFT_BUDGET,
-    };
-    uint64_t lrca = desc & 0xfffff000ull;
-    uint64_t state_gm = lrca + IGVT_GTT_PAGE_SIZE;
-    uint32_t state[IGVT_CTX_STATE_DWORDS];
-    g_autofree uint32_t *ring = NULL;
-    uint32_t head, tail, start, size, len, first;
-    uint32_t base = igvt_engines[engine].base;
+    IgvtSoftExec x = { .w = w, .budget = IGVT_SOFT_BUDGET };
     bool ok;
-    int i;
 
-    if (!igvt_gm_rw(s, state_gm, state, sizeof(state), false)) {
-        igvt_soft_report(engine, "context image not in the vGPU's memory",
-                         lrca);
-        return false;
-    }
-    for (i = 0; i < IGVT_CTX_STATE_DWORDS; i++) {
-        state[i] = le32_to_cpu(state[i]);
-    }
-    head = state[IGVT_CTX_RING_HEAD] & IGVT_RING_HEAD_MASK;
-    tail = state[IGVT_CTX_RING_TAIL] & IGVT_RING_TAIL_MASK;
-    start = state[IGVT_CTX_RING_START] & ~0xfffu;
-    size = (extract32(state[IGVT_CTX_RING_CTL], 12, 9) + 1) *
-           IGVT_GTT_PAGE_SIZE;
-    x.lrca = lrca;
-    x.pml4 = state[IGVT_CTX_PDP0_LDW] |
-             (uint64_t)state[IGVT_CTX_PDP0_UDW] << 32;
-    trace_igvt_soft_exec(igvt_engines[engine].name, lrca, head, tail);
-    if (head >= size || tail >= size) {
-        igvt_soft_report(engine, "ring head or tail beyond the ring",
-                         lrca);
-        return false;
-    }
-
-    /* Copy the ring segment [head, tail), wrapping, then run the copy */
-    len = (tail - head + size) % size;
-    ring = g_malloc(len + 4);
-    first = MIN(len, size - head);
-    ok = igvt_gm_rw(s, start + head, ring, first, false) &&
-         igvt_gm_rw(s, start, (uint8_t *)ring + first, len - first, false);
+    trace_igvt_soft_exec(igvt_engines[w->engine].name, w->lrca,
+                         w->ring.len, w->batches->len);
+    ok = igvt_soft_run(&x, &w->ring);
     if (!ok) {
-        igvt_soft_report(engine, "ring not in the vGPU's memory", start);
-        return false;
+        IGVT_GUEST_ERR(igvt_err_soft_exec, "%s: %s (0x%" PRIx64 ")",
+                       igvt_engines[w->engine].name, x.why, x.why_addr);
     }
-    for (i = 0; i < len / 4; i++) {
-        ring[i] = le32_to_cpu(ring[i]);
-    }
-    ok = igvt_soft_run(&x, ring, len / 4, 0, false);
-    if (!ok) {
-        igvt_soft_report(engine, x.why ? x.why : "workload failed",
-                         x.why_addr);
-    }
-
-    /* The engine consumed the ring: head catches up with the tail */
-    state[IGVT_CTX_RING_HEAD] = (state[IGVT_CTX_RING_HEAD] &
-                                 ~IGVT_RING_HEAD_MASK) | tail;
-    head = cpu_to_le32(state[IGVT_CTX_RING_HEAD]);
-    igvt_gm_rw(s, state_gm + IGVT_CTX_RING_HEAD * 4, &head, 4, true);
-    igvt_reg_set(s, base + IGVT_RING_HEAD, tail);
-    igvt_reg_set(s, base + IGVT_RING_TAIL, tail);
     *user_irq |= x.user_irq;
     return ok;
 }

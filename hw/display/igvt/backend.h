@@ -17,6 +17,7 @@
 typedef struct IgvtBackend IgvtBackend;
 typedef struct IgvtSlice IgvtSlice;
 typedef struct IgvtState IgvtState;
+typedef struct IgvtWorkload IgvtWorkload;
 
 /* A host GGTT entry as the backend keeps it */
 #define IGVT_HOST_PTE_VALID     (1ull << 0)
@@ -40,13 +41,12 @@ typedef struct IgvtBackendOps {
     /* The host GGTT entry @index: true and its address if valid */
     bool (*ggtt_get)(IgvtBackend *b, uint64_t index, uint64_t *addr);
     /*
-     * Run the context @desc (an execlist descriptor) of @vgpu on @engine
-     * to the ring tail its image holds, then write the image back.  Sets
-     * *user_irq if the work asked for a user interrupt.  False if the
-     * work was refused.
+     * Run workload @w: its ring segment and batch buffers, copied and
+     * audited by the mediation (workload.h).  Sets *user_irq if the work
+     * raised a user interrupt.  False if it did not complete (a fault or
+     * the watchdog): the engine is then reset as after a hang.
      */
-    bool (*execute)(IgvtBackend *b, IgvtState *vgpu, int engine,
-                    uint64_t desc, bool *user_irq);
+    bool (*execute)(IgvtBackend *b, IgvtWorkload *w, bool *user_irq);
 } IgvtBackendOps;
 
 struct IgvtBackend {
@@ -80,11 +80,10 @@ static inline void igvt_backend_ggtt_set(IgvtBackend *b, uint64_t index,
     b->ops->ggtt_set(b, index, addr, valid);
 }
 
-static inline bool igvt_backend_execute(IgvtBackend *b, IgvtState *vgpu,
-                                        int engine, uint64_t desc,
+static inline bool igvt_backend_execute(IgvtBackend *b, IgvtWorkload *w,
                                         bool *user_irq)
 {
-    return b->ops->execute(b, vgpu, engine, desc, user_irq);
+    return b->ops->execute(b, w, user_irq);
 }
 
 static inline bool igvt_backend_ggtt_get(IgvtBackend *b, uint64_t index,

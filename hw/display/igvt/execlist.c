@@ -18,6 +18,7 @@
 #include "migration/vmstate.h"
 #include "igvt.h"
 #include "backend.h"
+#include "workload.h"
 #include "regs.h"
 #include "trace.h"
 
@@ -80,6 +81,37 @@ static void igvt_csb_event(IgvtState *s, int e, uint32_t status,
     trace_igvt_csb(igvt_engines[e].name, wp, status, ctx_id);
 }
 
+/*
+ * Prepare (copy and audit) one context's work and hand it to the backend.
+ * A refused workload never reaches the backend and puts the vGPU into
+ * failsafe mode.
+ */
+static void igvt_execlist_workload(IgvtState *s, int e, uint64_t desc,
+                                   bool *user_irq)
+{
+    IgvtEngineStats *st = &s->engine_stats[e];
+    IgvtWorkload w;
+
+    st->submitted++;
+    if (!igvt_workload_prepare(s, e, desc, &w)) {
+        st->rejected++;
+        st->last_reject = w.why;
+        st->last_reject_header = w.header;
+        st->last_reject_addr = w.addr;
+        IGVT_GUEST_ERR(igvt_err_workload, "%s: workload refused: %s "
+                       "(command %s 0x%08x, address 0x%" PRIx64 ")",
+                       igvt_engines[e].name, w.why,
+                       w.cmd_name ? w.cmd_name : "-", w.header, w.addr);
+        igvt_enter_failsafe(s, IGVT_FAILSAFE_REASON_GUEST_ERROR);
+    } else if (igvt_backend_execute(s->backend, &w, user_irq)) {
+        st->completed++;
+    } else {
+        st->hung++;
+    }
+    igvt_workload_retire(&w);
+    igvt_workload_free(&w);
+}
+
 static void igvt_execlist_run(IgvtState *s, int e)
 {
     IgvtExeclist *el = &s->execlists[e];
@@ -96,12 +128,7 @@ static void igvt_execlist_run(IgvtState *s, int e)
     igvt_csb_event(s, e, IGVT_CSB_IDLE_TO_ACTIVE, desc[0] >> 32);
     for (i = 0; i < n; i++) {
         if (!s->failsafe) {
-            s->engine_stats[e].submitted++;
-            if (igvt_backend_execute(s->backend, s, e, desc[i], &user_irq)) {
-                s->engine_stats[e].completed++;
-            } else {
-                s->engine_stats[e].rejected++;
-            }
+            igvt_execlist_workload(s, e, desc[i], &user_irq);
         }
         igvt_csb_event(s, e, IGVT_CSB_COMPLETE |
                        (i + 1 < n ? IGVT_CSB_ELEMENT_SWITCH :

@@ -89,7 +89,11 @@ typedef struct IgvtExeclist {
 typedef struct IgvtEngineStats {
     uint64_t submitted;
     uint64_t completed;
-    uint64_t rejected;
+    uint64_t rejected;          /* refused by the audit */
+    uint64_t hung;              /* faulted or stopped by the watchdog */
+    const char *last_reject;    /* static string */
+    uint32_t last_reject_header;
+    uint64_t last_reject_addr;
 } IgvtEngineStats;
 
 /* Host resources this vGPU owns, handed out by the backend */

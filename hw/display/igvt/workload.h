@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * igvt: a workload, i.e. one context submission made ready for a backend.
+ *
+ * The mediation reads the guest's context image, copies the ring segment
+ * to run and every batch buffer it reaches, and audits each copy before
+ * anything runs; the backend only ever sees the audited copies.
+ */
+
+#ifndef HW_DISPLAY_IGVT_WORKLOAD_H
+#define HW_DISPLAY_IGVT_WORKLOAD_H
+
+#include "cmd-parser.h"
+
+/* Largest batch buffer a workload copies, and all of them together */
+#define IGVT_WORKLOAD_BATCH_MAX     (256 * KiB)
+#define IGVT_WORKLOAD_BYTES_MAX     (4 * MiB)
+
+typedef struct IgvtCmdBuf {
+    uint64_t addr;              /* graphics address of the first dword */
+    bool ppgtt;                 /* reached through the PPGTT */
+    uint8_t level;              /* IGVT_LEVEL_* */
+    uint32_t *dw;               /* the audited copy, host endian */
+    uint32_t len;               /* dwords that execute */
+} IgvtCmdBuf;
+
+typedef struct IgvtWorkload {
+    IgvtState *s;
+    IgvtEngine engine;
+    uint64_t lrca;              /* context image; page 0 is its status page */
+    uint64_t pml4;              /* PPGTT root from the image */
+    uint32_t tail;              /* ring tail the image holds */
+    IgvtCmdBuf ring;
+    GArray *batches;            /* IgvtCmdBuf */
+    size_t bytes;
+    /* why it was refused */
+    const char *why;
+    const char *cmd_name;
+    uint32_t header;
+    uint64_t addr;
+} IgvtWorkload;
+
+/* Prepare the workload of descriptor @desc; false (w->why) if refused */
+bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
+                           IgvtWorkload *w);
+/* The audited copy of a batch the workload starts, or NULL */
+const IgvtCmdBuf *igvt_workload_batch(IgvtWorkload *w, uint64_t addr,
+                                      bool ppgtt, uint8_t level);
+/* The engine consumed the ring: write its head back to image and engine */
+void igvt_workload_retire(IgvtWorkload *w);
+void igvt_workload_free(IgvtWorkload *w);
+
+/*
+ * Reach memory as the engine does: GGTT addresses through the host GGTT,
+ * PPGTT addresses through the guest's tables rooted at @pml4; only guest
+ * RAM.  False and *why if any byte cannot be reached.
+ */
+bool igvt_engine_mem(IgvtState *s, uint64_t pml4, bool ggtt, uint64_t addr,
+                     void *buf, size_t len, bool is_write, const char **why);
+
+#endif /* HW_DISPLAY_IGVT_WORKLOAD_H */

@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Display benchmark: the CPU cost of QEMU's display refresh for igvt-vga
+# next to stock VGA and virtio-gpu, on the same guest workload, in the
+# same run.  See tests/bench/README.md.
+#
+#   display.sh --qemu PATH --work DIR --guest-work DIR
+#
+# --guest-work is the real-guest harness's work dir: its cached Debian 13
+# (6.12) kernel kit and .deb are used, fetched with tests/guest/run.sh
+# when missing.  Everything this script builds goes under --work.
+#
+# Exit status: 0 when every device was measured (whatever the numbers),
+# non-zero when something did not run.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRC=$(cd "$HERE/../.." && pwd)
+
+# ------------------------------------------------------------------ knobs --
+DEVICES=${DEVICES:-"igvt vga virtio"}   # what to measure, in this order
+IDLE_SECS=${IDLE_SECS:-10}              # idle phase length
+BUSY_SECS=${BUSY_SECS:-15}              # busy phase length
+WORKLOAD=${WORKLOAD:-fb}                # fb: dd to /dev/fb0; text: fbcon scrolling
+XRES=${XRES:-1920}
+YRES=${YRES:-1080}
+SMP=${SMP:-2}
+MEM=${MEM:-1G}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-150}       # seconds until the guest must be ready
+KERNEL=${KERNEL:-6.12}                  # kit tag in the guest work dir
+APPEND_EXTRA=${APPEND_EXTRA:-}          # extra kernel arguments
+PROBES=${PROBES:-1}                     # 0: no uprobes, whole-thread numbers only
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 2; }
+
+usage() {
+	cat <<-EOF
+	usage: $0 --qemu PATH --work DIR --guest-work DIR
+	knobs (environment): DEVICES IDLE_SECS BUSY_SECS WORKLOAD XRES YRES SMP MEM
+	  BOOT_TIMEOUT KERNEL APPEND_EXTRA PROBES -- see tests/bench/README.md
+	EOF
+}
+
+QEMU_BIN=
+WORK=
+GWORK=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--qemu) QEMU_BIN=${2:?}; shift 2 ;;
+	--qemu=*) QEMU_BIN=${1#*=}; shift ;;
+	--work) WORK=${2:?}; shift 2 ;;
+	--work=*) WORK=${1#*=}; shift ;;
+	--guest-work) GWORK=${2:?}; shift 2 ;;
+	--guest-work=*) GWORK=${1#*=}; shift ;;
+	-h | --help) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+if [ -z "$QEMU_BIN" ] || [ -z "$WORK" ] || [ -z "$GWORK" ]; then
+	usage >&2
+	exit 2
+fi
+[ -x "$QEMU_BIN" ] || die "QEMU binary $QEMU_BIN is not executable"
+for t in dpkg-deb modinfo cpio xz gcc python3 sha256sum; do
+	command -v "$t" >/dev/null 2>&1 || die "missing host tool: $t (\`make deps\`)"
+done
+mkdir -p "$WORK" "$GWORK"
+WORK=$(cd "$WORK" && pwd)
+GWORK=$(cd "$GWORK" && pwd)
+QEMU_BIN=$(cd "$(dirname "$QEMU_BIN")" && pwd)/$(basename "$QEMU_BIN")
+
+# ------------------------------------------------------------ kernel kit --
+KIT=$GWORK/kernels/$KERNEL
+if [ ! -s "$KIT/SOURCE" ] || [ ! -s "$KIT/vmlinuz" ]; then
+	say "no $KERNEL kit in $KIT: fetching it with tests/guest/run.sh"
+	KERNELS=$KERNEL "$SRC/tests/guest/run.sh" --work "$GWORK" fetch ||
+		die "tests/guest/run.sh fetch failed"
+fi
+[ -s "$KIT/SOURCE" ] || die "no kernel kit in $KIT"
+kdeb_name=$(sed -n 's/.*kernel=\([^ ]*\).*/\1/p' "$KIT/SOURCE")
+KDEB=
+for f in "$GWORK"/debs/*/"$kdeb_name"; do
+	[ -f "$f" ] && KDEB=$f
+done
+[ -n "$KDEB" ] || die "the kernel .deb $kdeb_name named by $KIT/SOURCE is not in $GWORK/debs"
+
+# ---------------------------------------------------------------- modules --
+# The driver chains, in dependency order (modinfo depends and pre:
+# softdeps), decompressed, from the same .deb as the kit's vmlinuz.
+MODS=$WORK/modules
+declare -A MOD_PATH=() MOD_DONE=()
+ORDER=()
+
+visit() {
+	local n=$1 p d
+	[ -z "${MOD_DONE[$n]:-}" ] || return 0
+	p=${MOD_PATH[$n]:-}
+	[ -n "$p" ] || die "module $n is not in $kdeb_name"
+	MOD_DONE[$n]=1
+	for d in $(modinfo -F depends "$p" | tr ',' ' '); do
+		visit "${d//-/_}"
+	done
+	for d in $(modinfo -F softdep "$p" | sed -n 's/.*pre:\(.*\)/\1/p' | sed 's/post:.*//'); do
+		d=${d//-/_}
+		[ -z "${MOD_PATH[$d]:-}" ] || visit "$d"
+	done
+	ORDER+=("$p")
+}
+
+build_modules() {
+	local tmp mdir p b top
+	tmp=$WORK/tmp/kernel
+	rm -rf "$tmp" "$MODS.new"
+	mkdir -p "$tmp" "$MODS.new/lib"
+	say "unpacking $kdeb_name"
+	dpkg-deb -x "$KDEB" "$tmp"
+	mdir=
+	for p in "$tmp"/lib/modules/* "$tmp"/usr/lib/modules/*; do
+		[ -d "$p" ] && mdir=$p
+	done
+	[ -n "$mdir" ] || die "no modules directory in $kdeb_name"
+	while IFS= read -r p; do
+		b=${p##*/}
+		b=${b%%.ko*}
+		MOD_PATH[${b//-/_}]=$p
+	done < <(find "$mdir" -name '*.ko' -o -name '*.ko.*')
+	for top in igvt:i915 vga:bochs virtio:virtio_gpu; do
+		MOD_DONE=()
+		ORDER=()
+		visit "${top#*:}"
+		: >"$MODS.new/load-${top%%:*}"
+		for p in "${ORDER[@]}"; do
+			b=${p##*/}
+			b=${b%%.ko*}.ko
+			case $p in
+			*.ko.xz) xz -dc "$p" >"$MODS.new/lib/$b" ;;
+			*.ko.zst) zstd -qdc "$p" >"$MODS.new/lib/$b" ;;
+			*.ko.gz) gzip -dc "$p" >"$MODS.new/lib/$b" ;;
+			*) cp "$p" "$MODS.new/lib/$b" ;;
+			esac
+			echo "$b" >>"$MODS.new/load-${top%%:*}"
+		done
+	done
+	echo "$kdeb_name" >"$MODS.new/SOURCE"
+	rm -rf "$MODS" "$tmp"
+	mv "$MODS.new" "$MODS"
+	for top in igvt vga virtio; do
+		say "$top chain: $(tr '\n' ' ' <"$MODS/load-$top")"
+	done
+}
+
+if [ "$(cat "$MODS/SOURCE" 2>/dev/null)" != "$kdeb_name" ]; then
+	build_modules
+fi
+
+# -------------------------------------------------------------- initramfs --
+INITRD=$WORK/initrd.cpio
+key=$( (cat "$KIT/SOURCE" "$MODS/SOURCE" "$HERE/init.sh"; sha256sum "$KIT/busybox") | sha256sum | cut -d' ' -f1)
+if [ ! -f "$INITRD" ] || [ "$(cat "$INITRD.key" 2>/dev/null)" != "$key" ]; then
+	stage=$WORK/tmp/initrd
+	rm -rf "$stage"
+	mkdir -p "$stage"/{bin,dev,etc,lib/modules,proc,sys,tmp}
+	cp "$KIT/busybox" "$stage/bin/busybox"
+	cp "$HERE/init.sh" "$stage/init"
+	chmod 755 "$stage/init" "$stage/bin/busybox"
+	cp "$MODS"/lib/*.ko "$stage/lib/modules/"
+	cp "$MODS"/load-* "$stage/etc/"
+	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$INITRD.tmp"
+	mv "$INITRD.tmp" "$INITRD"
+	echo "$key" >"$INITRD.key"
+	rm -rf "$stage"
+	say "initramfs $INITRD ($(($(stat -c %s "$INITRD") / 1048576)) MiB)"
+fi
+
+rmdir "$WORK/tmp" 2>/dev/null || true
+
+# ---------------------------------------------------------------- memcpy --
+MEMCPY=$WORK/memcpy
+if [ ! -x "$MEMCPY" ] || [ "$HERE/memcpy.c" -nt "$MEMCPY" ]; then
+	gcc -O2 -Wall -o "$MEMCPY" "$HERE/memcpy.c" || die "cannot compile $HERE/memcpy.c"
+fi
+
+# QEMU run from its build tree finds firmware only in its qemu-bundle:
+# point -L at the host's SeaBIOS when none of its data dirs has it
+FW=()
+have_bios=
+while IFS= read -r d; do
+	if [ -n "$d" ] && [ -f "$d/bios-256k.bin" ]; then have_bios=1; fi
+done < <("$QEMU_BIN" -L help 2>/dev/null || true)
+if [ -z "$have_bios" ]; then
+	for d in /usr/share/seabios /usr/share/qemu; do
+		if [ -f "$d/bios-256k.bin" ]; then
+			FW=(--firmware "$d")
+			break
+		fi
+	done
+fi
+
+EXTRA=()
+[ "$PROBES" != 0 ] || EXTRA+=(--no-probes)
+
+# shellcheck disable=SC2086 # DEVICES is a word list
+exec python3 "$HERE/display.py" --qemu "$QEMU_BIN" --work "$WORK" \
+	--kernel "$KIT/vmlinuz" --initrd "$INITRD" --memcpy "$MEMCPY" \
+	--devices $DEVICES --idle "$IDLE_SECS" --busy "$BUSY_SECS" \
+	--workload "$WORKLOAD" --xres "$XRES" --yres "$YRES" --smp "$SMP" --mem "$MEM" \
+	--boot-timeout "$BOOT_TIMEOUT" --append "$APPEND_EXTRA" "${FW[@]}" "${EXTRA[@]}"
