@@ -34,9 +34,14 @@
 typedef struct IgvtFbRead {
     IgvtState *s;
     uint64_t base;
+    const IgvtScanPage *map;    /* host pointers of the scanout, or NULL */
+    uint64_t map_pages;
 } IgvtFbRead;
 
-/* Read graphics memory of the plane through the host GGTT */
+/*
+ * Read graphics memory of the plane: straight from guest RAM for pages in
+ * the scanout map, else through the host GGTT.  Never across a page.
+ */
 static bool igvt_console_read(void *opaque, uint64_t offset, void *buf,
                               size_t len)
 {
@@ -44,6 +49,18 @@ static bool igvt_console_read(void *opaque, uint64_t offset, void *buf,
     IgvtState *s = r->s;
     uint64_t gm = r->base + offset;
     uint64_t page;
+
+    if (r->map) {
+        uint64_t i = offset / IGVT_GTT_PAGE_SIZE;
+
+        if (i >= r->map_pages || r->map[i].kind == IGVT_SCAN_ZERO) {
+            return false;
+        }
+        if (r->map[i].kind == IGVT_SCAN_RAM) {
+            memcpy(buf, r->map[i].ptr + offset % IGVT_GTT_PAGE_SIZE, len);
+            return true;
+        }
+    }
 
     if (!igvt_gm_in_slice(s, gm, len) ||
         !igvt_backend_ggtt_get(s->backend, gm / IGVT_GTT_PAGE_SIZE, &page)) {
@@ -55,6 +72,13 @@ static bool igvt_console_read(void *opaque, uint64_t offset, void *buf,
 }
 
 /* Stop dirty logging on the RAM region behind the last scanout */
+static void igvt_console_unmap(IgvtDisplay *d)
+{
+    g_free(d->map);
+    d->map = NULL;
+    d->map_pages = 0;
+}
+
 static void igvt_console_unlog(IgvtDisplay *d)
 {
     if (d->log_mr) {
@@ -65,59 +89,92 @@ static void igvt_console_unlog(IgvtDisplay *d)
 }
 
 /*
- * Mark in @dirty the pages of the plane written since the last refresh.
- * Pages on RAM other than the logged region, or not RAM, count as dirty.
+ * Map the scanout's pages to guest RAM once per mode, flip or GGTT change:
+ * the host address of each page in the RAM block whose writes are logged,
+ * "other" for RAM elsewhere (read through the GGTT, always redrawn) and
+ * "zero" for what is not RAM or not mapped (reads as black, never
+ * changes).  The RAM block is held while mapped.
  */
-static void igvt_console_dirty_pages(IgvtState *s, const IgvtPlane *p,
-                                     unsigned long *dirty, uint64_t npages,
-                                     bool all)
+static void igvt_console_map(IgvtState *s, const IgvtPlane *p,
+                             uint64_t npages)
 {
     IgvtDisplay *d = &s->display;
     AddressSpace *as = pci_get_address_space(PCI_DEVICE(s));
-    g_autofree hwaddr *off = g_new(hwaddr, npages);
-    g_autofree MemoryRegion **mr = g_new0(MemoryRegion *, npages);
+    MemoryRegion *mr, *want = NULL;
+    uint64_t i, page;
+    hwaddr len;
+
+    d->map = g_renew(IgvtScanPage, d->map, npages);
+    d->map_pages = npages;
+    RCU_READ_LOCK_GUARD();
+    for (i = 0; i < npages; i++) {
+        uint64_t gm = p->base + i * IGVT_GTT_PAGE_SIZE;
+        IgvtScanPage *m = &d->map[i];
+
+        m->kind = IGVT_SCAN_ZERO;
+        m->ptr = NULL;
+        if (!igvt_gm_in_slice(s, gm, IGVT_GTT_PAGE_SIZE) ||
+            !igvt_backend_ggtt_get(s->backend, gm / IGVT_GTT_PAGE_SIZE,
+                                   &page)) {
+            continue;
+        }
+        len = IGVT_GTT_PAGE_SIZE;
+        mr = address_space_translate(as, page, &m->off, &len, false,
+                                     MEMTXATTRS_UNSPECIFIED);
+        if (!memory_region_is_ram(mr) || len < IGVT_GTT_PAGE_SIZE ||
+            m->off + IGVT_GTT_PAGE_SIZE > memory_region_size(mr)) {
+            continue;
+        }
+        if (!want) {
+            want = mr;
+        }
+        if (mr == want) {
+            m->kind = IGVT_SCAN_RAM;
+            m->ptr = (uint8_t *)memory_region_get_ram_ptr(mr) + m->off;
+        } else {
+            m->kind = IGVT_SCAN_OTHER;
+        }
+    }
+    if (want != d->log_mr) {
+        igvt_console_unlog(d);
+        if (want) {
+            d->log_mr = want;
+            memory_region_ref(want);
+            memory_region_set_log(want, true, DIRTY_MEMORY_VGA);
+        }
+    }
+}
+
+/*
+ * Mark in @dirty the pages of the plane written since the last refresh
+ * (all of them when @all).
+ */
+static void igvt_console_dirty_pages(IgvtState *s, unsigned long *dirty,
+                                     bool all)
+{
+    IgvtDisplay *d = &s->display;
     hwaddr lo = HWADDR_MAX, hi = 0;
     DirtyBitmapSnapshot *snap = NULL;
-    uint64_t i, page;
+    uint64_t i;
 
-    WITH_RCU_READ_LOCK_GUARD() {
-        for (i = 0; i < npages; i++) {
-            uint64_t gm = p->base + i * IGVT_GTT_PAGE_SIZE;
-            hwaddr len = IGVT_GTT_PAGE_SIZE;
+    for (i = 0; i < d->map_pages; i++) {
+        if (d->map[i].kind == IGVT_SCAN_RAM) {
+            lo = MIN(lo, d->map[i].off);
+            hi = MAX(hi, d->map[i].off + IGVT_GTT_PAGE_SIZE);
+        }
+    }
+    if (lo < hi) {
+        snap = memory_region_snapshot_and_clear_dirty(d->log_mr, lo, hi - lo,
+                                                      DIRTY_MEMORY_VGA);
+    }
+    for (i = 0; i < d->map_pages; i++) {
+        const IgvtScanPage *m = &d->map[i];
 
-            if (!igvt_gm_in_slice(s, gm, IGVT_GTT_PAGE_SIZE) ||
-                !igvt_backend_ggtt_get(s->backend, gm / IGVT_GTT_PAGE_SIZE,
-                                       &page)) {
-                continue;       /* reads as zeros: never changes */
-            }
-            mr[i] = address_space_translate(as, page, &off[i], &len, false,
-                                            MEMTXATTRS_UNSPECIFIED);
-            if (!memory_region_is_ram(mr[i])) {
-                mr[i] = NULL;
-                continue;
-            }
-            if (!d->log_mr) {
-                d->log_mr = mr[i];
-                memory_region_ref(d->log_mr);
-                memory_region_set_log(d->log_mr, true, DIRTY_MEMORY_VGA);
-                all = true;
-            }
-            if (mr[i] == d->log_mr) {
-                lo = MIN(lo, off[i]);
-                hi = MAX(hi, off[i] + IGVT_GTT_PAGE_SIZE);
-            }
-        }
-        if (lo < hi) {
-            snap = memory_region_snapshot_and_clear_dirty(d->log_mr, lo,
-                                                          hi - lo,
-                                                          DIRTY_MEMORY_VGA);
-        }
-        for (i = 0; i < npages; i++) {
-            if (all || (mr[i] && mr[i] != d->log_mr) ||
-                (mr[i] && memory_region_snapshot_get_dirty(
-                              d->log_mr, snap, off[i], IGVT_GTT_PAGE_SIZE))) {
-                set_bit(i, dirty);
-            }
+        if (all || m->kind == IGVT_SCAN_OTHER ||
+            (m->kind == IGVT_SCAN_RAM &&
+             memory_region_snapshot_get_dirty(d->log_mr, snap, m->off,
+                                              IGVT_GTT_PAGE_SIZE))) {
+            set_bit(i, dirty);
         }
     }
     g_free(snap);
@@ -316,7 +373,10 @@ static void igvt_console_direct_update(IgvtState *s, const IgvtPlane *plane,
     uint32_t row, first = UINT32_MAX, last = 0;
     uint64_t pg, pg_first, pg_last;
 
-    igvt_console_dirty_pages(s, plane, dirty, npages, d->dirty);
+    if (d->dirty) {
+        igvt_console_map(s, plane, npages);
+    }
+    igvt_console_dirty_pages(s, dirty, d->dirty);
     d->dirty = false;
     for (row = 0; row < plane->height; row++) {
         igvt_console_row_pages(plane, row, &pg_first, &pg_last);
@@ -347,11 +407,12 @@ void igvt_console_update(IgvtState *s)
     g_autofree unsigned long *dirty = NULL;
     uint64_t npages, pg, pg_first, pg_last;
     uint32_t *line;
-    bool changed;
+    bool changed, direct_rgb;
     int pipe = igvt_console_pipe(s);
 
     if (pipe < 0) {
         igvt_console_unlog(d);
+        igvt_console_unmap(d);
         igvt_console_blank(s, "no active display plane");
         return;
     }
@@ -367,6 +428,7 @@ void igvt_console_update(IgvtState *s)
                            "shown: %s", pipe, why);
         }
         igvt_console_unlog(d);
+        igvt_console_unmap(d);
         igvt_console_blank(s, why);
         return;
     }
@@ -431,9 +493,18 @@ void igvt_console_update(IgvtState *s)
 
     npages = DIV_ROUND_UP(plane.size, IGVT_GTT_PAGE_SIZE);
     dirty = bitmap_new(npages);
-    igvt_console_dirty_pages(s, &plane, dirty, npages, d->dirty);
+    if (d->dirty || d->map_pages != npages) {
+        igvt_console_map(s, &plane, npages);
+        d->dirty = true;
+    }
+    igvt_console_dirty_pages(s, dirty, d->dirty);
 
+    direct_rgb = !HOST_BIG_ENDIAN &&
+                 (plane.drm_format == DRM_FORMAT_XRGB8888 ||
+                  plane.drm_format == DRM_FORMAT_ARGB8888);
     r.base = plane.base;
+    r.map = d->map;
+    r.map_pages = d->map_pages;
     d->rowbuf = g_realloc(d->rowbuf, (size_t)plane.width * plane.cpp);
     d->linebuf = g_realloc(d->linebuf, (size_t)plane.width * 4);
     for (row = 0; row < plane.height; row++) {
@@ -450,9 +521,16 @@ void igvt_console_update(IgvtState *s)
         }
         line = (uint32_t *)((uint8_t *)surface_data(ds) +
                             (size_t)row * surface_stride(ds));
-        igvt_plane_read_row(&plane, row, igvt_console_read, &r, d->rowbuf);
-        igvt_fb_convert(plane.drm_format, d->rowbuf, d->linebuf, plane.width,
-                        palette);
+        if (direct_rgb) {
+            /* Already x8r8g8b8 in memory: the top byte is never shown */
+            igvt_plane_read_row(&plane, row, igvt_console_read, &r,
+                                (uint8_t *)d->linebuf);
+        } else {
+            igvt_plane_read_row(&plane, row, igvt_console_read, &r,
+                                d->rowbuf);
+            igvt_fb_convert(plane.drm_format, d->rowbuf, d->linebuf,
+                            plane.width, palette);
+        }
         if (d->dirty || memcmp(line, d->linebuf, plane.width * 4)) {
             memcpy(line, d->linebuf, plane.width * 4);
             first = MIN(first, row);
@@ -483,6 +561,7 @@ void igvt_console_release(IgvtState *s)
 void igvt_console_fini(IgvtState *s)
 {
     igvt_console_unlog(&s->display);
+    igvt_console_unmap(&s->display);
     igvt_console_undirect(&s->display);
     g_free(s->display.rowbuf);
     s->display.rowbuf = NULL;

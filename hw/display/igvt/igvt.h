@@ -132,6 +132,14 @@ typedef struct IgvtGtt {
     uint32_t partial_halves;
 } IgvtGtt;
 
+/* Where a scanout page lives (console.c) */
+enum { IGVT_SCAN_ZERO, IGVT_SCAN_RAM, IGVT_SCAN_OTHER };
+typedef struct IgvtScanPage {
+    uint8_t kind;
+    hwaddr off;                 /* in the logged RAM block */
+    uint8_t *ptr;               /* host address, IGVT_SCAN_RAM only */
+} IgvtScanPage;
+
 /* The display engine (display.c) */
 typedef struct IgvtPipe {
     IgvtState *owner;
@@ -159,6 +167,8 @@ typedef struct IgvtDisplay {
     uint64_t frames_shown;
     uint64_t updates_skipped;
     MemoryRegion *log_mr;       /* guest RAM we track writes to */
+    IgvtScanPage *map;          /* the scanout's pages */
+    uint64_t map_pages;
     DisplaySurface *shadow;     /* our own surface, when copying */
     MemoryRegion *direct_mr;    /* guest RAM the surface shows in place */
     uint8_t *direct_ptr;
