@@ -522,15 +522,19 @@ void igvt_console_update(IgvtState *s)
         line = (uint32_t *)((uint8_t *)surface_data(ds) +
                             (size_t)row * surface_stride(ds));
         if (direct_rgb) {
-            /* Already x8r8g8b8 in memory: the top byte is never shown */
+            /*
+             * Already x8r8g8b8 in memory (the top byte is never shown):
+             * one copy into the surface; the row is on a written page.
+             */
             igvt_plane_read_row(&plane, row, igvt_console_read, &r,
-                                (uint8_t *)d->linebuf);
-        } else {
-            igvt_plane_read_row(&plane, row, igvt_console_read, &r,
-                                d->rowbuf);
-            igvt_fb_convert(plane.drm_format, d->rowbuf, d->linebuf,
-                            plane.width, palette);
+                                (uint8_t *)line);
+            first = MIN(first, row);
+            last = row;
+            continue;
         }
+        igvt_plane_read_row(&plane, row, igvt_console_read, &r, d->rowbuf);
+        igvt_fb_convert(plane.drm_format, d->rowbuf, d->linebuf, plane.width,
+                        palette);
         if (d->dirty || memcmp(line, d->linebuf, plane.width * 4)) {
             memcpy(line, d->linebuf, plane.width * 4);
             first = MIN(first, row);
