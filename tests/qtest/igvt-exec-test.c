@@ -124,6 +124,22 @@ static void submit(Gpu *g)
     wr(g, RCS + IGVT_RING_ELSP, GM_LRCA | 1);
 }
 
+/* query-igvt-engines: counter @key of the render engine */
+static int64_t rcs_stat(Gpu *g, const char *key)
+{
+    QDict *rsp = qtest_qmp(g->qts, "{'execute': 'query-igvt-engines'}");
+    QList *list = qdict_get_qlist(rsp, "return");
+    QDict *vgpu = qobject_to(QDict, qlist_peek(list));
+    QList *engines = qdict_get_qlist(vgpu, "engines");
+    QDict *rcs = qobject_to(QDict, qlist_peek(engines));
+    int64_t v;
+
+    g_assert_cmpstr(qdict_get_str(rcs, "name"), ==, "rcs");
+    v = qdict_haskey(rcs, key) ? qdict_get_int(rcs, key) : -1;
+    qobject_unref(rsp);
+    return v;
+}
+
 /* The status page's CSB write pointer, once the engine has reported */
 static uint32_t wait_csb(Gpu *g, uint32_t want)
 {
@@ -180,6 +196,10 @@ static void test_store_and_batch(void)
                     0x1ffffc, ==, tail);
     g_assert_cmphex(rd(g, RCS + IGVT_RING_HEAD), ==, tail);
     g_assert_cmphex(rd(g, RCS + IGVT_RING_TAIL), ==, tail);
+    g_assert_cmpint(rcs_stat(g, "submitted"), ==, 1);
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 1);
+    g_assert_cmpint(rcs_stat(g, "rejected"), ==, 0);
+    g_assert_cmpint(rcs_stat(g, "last-rejected-command"), ==, -1);
     gpu_stop(g);
 }
 
@@ -200,6 +220,7 @@ static void test_runaway_batch(void)
     put_context(g, ring, ARRAY_SIZE(ring));
     submit(g);
     g_assert_cmpuint(wait_csb(g, 1), ==, 1);
+    g_assert_cmpint(rcs_stat(g, "hung"), ==, 1);
     /* Reported complete (as a reset engine would be), nothing after ran */
     g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET)), ==, 0);
     qtest_qmp_assert_success(g->qts, "{'execute': 'query-status'}");
@@ -243,6 +264,9 @@ static void refused(const uint32_t *bad, unsigned n)
     g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET)), ==, 0);
     reason = failsafe_reason(g);
     g_assert_cmpstr(reason, ==, "guest-error");
+    g_assert_cmpint(rcs_stat(g, "rejected"), ==, 1);
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 0);
+    g_assert_cmpint(rcs_stat(g, "last-rejected-command"), ==, bad[0]);
     qtest_qmp_assert_success(g->qts, "{'execute': 'query-status'}");
 
     qtest_system_reset(g->qts);

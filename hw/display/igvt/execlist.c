@@ -14,6 +14,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "qemu/cutils.h"
 #include "qemu/main-loop.h"
 #include "migration/vmstate.h"
 #include "igvt.h"
@@ -95,7 +96,7 @@ static void igvt_execlist_workload(IgvtState *s, int e, uint64_t desc,
     st->submitted++;
     if (!igvt_workload_prepare(s, e, desc, &w)) {
         st->rejected++;
-        st->last_reject = w.why;
+        pstrcpy((char *)st->last_reject, sizeof(st->last_reject), w.why);
         st->last_reject_header = w.header;
         st->last_reject_addr = w.addr;
         IGVT_GUEST_ERR(igvt_err_workload, "%s: workload refused: %s "
@@ -204,11 +205,29 @@ void igvt_execlist_post_load(IgvtState *s)
 
     for (e = 0; e < IGVT_NUM_ENGINES; e++) {
         s->execlists[e].elsp_count %= 4;
+        s->engine_stats[e].last_reject[sizeof(s->engine_stats[e].last_reject)
+                                       - 1] = 0;
         if (s->execlists[e].port[0]) {
             qemu_bh_schedule(s->execlist_bh);
         }
     }
 }
+
+const VMStateDescription vmstate_igvt_engine_stats = {
+    .name = "igvt/engine-stats",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT64(submitted, IgvtEngineStats),
+        VMSTATE_UINT64(completed, IgvtEngineStats),
+        VMSTATE_UINT64(rejected, IgvtEngineStats),
+        VMSTATE_UINT64(hung, IgvtEngineStats),
+        VMSTATE_BUFFER(last_reject, IgvtEngineStats),
+        VMSTATE_UINT32(last_reject_header, IgvtEngineStats),
+        VMSTATE_UINT64(last_reject_addr, IgvtEngineStats),
+        VMSTATE_END_OF_LIST()
+    },
+};
 
 const VMStateDescription vmstate_igvt_execlist = {
     .name = "igvt/execlist",

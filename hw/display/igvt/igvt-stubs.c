@@ -19,6 +19,11 @@ IgvtDisplayInfoList *qmp_query_igvt_display(Error **errp)
     return NULL;
 }
 
+IgvtEnginesInfoList *qmp_query_igvt_engines(Error **errp)
+{
+    return NULL;
+}
+
 void qmp_igvt_set_monitor(const char *qom_path, uint32_t xres, uint32_t yres,
                           Error **errp)
 {

@@ -294,6 +294,8 @@ static const VMStateDescription vmstate_igvt = {
                        IgvtDisplay),
         VMSTATE_STRUCT_ARRAY(execlists, IgvtState, IGVT_NUM_ENGINES, 1,
                              vmstate_igvt_execlist, IgvtExeclist),
+        VMSTATE_STRUCT_ARRAY(engine_stats, IgvtState, IGVT_NUM_ENGINES, 1,
+                             vmstate_igvt_engine_stats, IgvtEngineStats),
         VMSTATE_BOOL(pv_ready, IgvtState),
         VMSTATE_BOOL(irq_level, IgvtState),
         VMSTATE_BOOL(failsafe, IgvtState),

@@ -91,7 +91,7 @@ typedef struct IgvtEngineStats {
     uint64_t completed;
     uint64_t rejected;          /* refused by the audit */
     uint64_t hung;              /* faulted or stopped by the watchdog */
-    const char *last_reject;    /* static string */
+    uint8_t last_reject[64];    /* why the last workload was refused */
     uint32_t last_reject_header;
     uint64_t last_reject_addr;
 } IgvtEngineStats;
@@ -330,6 +330,7 @@ void igvt_execlist_fini(IgvtState *s);
 void igvt_execlist_reset(IgvtState *s);
 void igvt_execlist_post_load(IgvtState *s);
 extern const VMStateDescription vmstate_igvt_execlist;
+extern const VMStateDescription vmstate_igvt_engine_stats;
 IgvtRegWriteFn igvt_elsp_write;
 
 /* gt.c */

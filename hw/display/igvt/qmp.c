@@ -223,6 +223,51 @@ IgvtDisplayInfoList *qmp_query_igvt_display(Error **errp)
     return list;
 }
 
+static int igvt_query_engines_child(Object *child, void *opaque)
+{
+    IgvtEnginesInfoList **list = opaque;
+    Object *obj = object_dynamic_cast(child, TYPE_IGVT_VGA);
+    IgvtEnginesInfo *info;
+    IgvtState *s;
+    int e;
+
+    if (!obj || !DEVICE(obj)->realized) {
+        return 0;
+    }
+    s = IGVT_VGA(obj);
+    info = g_new0(IgvtEnginesInfo, 1);
+    info->qom_path = object_get_canonical_path(obj);
+    for (e = IGVT_NUM_ENGINES - 1; e >= 0; e--) {
+        const IgvtEngineStats *st = &s->engine_stats[e];
+        IgvtEngineStatus *ei = g_new0(IgvtEngineStatus, 1);
+
+        ei->name = g_strdup(igvt_engines[e].name);
+        ei->submitted = st->submitted;
+        ei->completed = st->completed;
+        ei->rejected = st->rejected;
+        ei->hung = st->hung;
+        if (st->rejected) {
+            ei->last_rejection = g_strdup((const char *)st->last_reject);
+            ei->has_last_rejected_command = true;
+            ei->last_rejected_command = st->last_reject_header;
+            ei->has_last_rejected_address = true;
+            ei->last_rejected_address = st->last_reject_addr;
+        }
+        QAPI_LIST_PREPEND(info->engines, ei);
+    }
+    QAPI_LIST_PREPEND(*list, info);
+    return 0;
+}
+
+IgvtEnginesInfoList *qmp_query_igvt_engines(Error **errp)
+{
+    IgvtEnginesInfoList *list = NULL;
+
+    object_child_foreach_recursive(object_get_root(),
+                                   igvt_query_engines_child, &list);
+    return list;
+}
+
 static void hmp_info_igvt(Monitor *mon, const QDict *qdict)
 {
     Error *err = NULL;
