@@ -116,12 +116,17 @@ static uint32_t put_context(Gpu *g, const uint32_t *cmds, unsigned n)
     return n * 4;
 }
 
+static void submit_to(Gpu *g, uint32_t engine)
+{
+    wr(g, engine + IGVT_RING_ELSP, 0);              /* element 1: none */
+    wr(g, engine + IGVT_RING_ELSP, 0);
+    wr(g, engine + IGVT_RING_ELSP, CTX_ID);         /* element 0 */
+    wr(g, engine + IGVT_RING_ELSP, GM_LRCA | 1);
+}
+
 static void submit(Gpu *g)
 {
-    wr(g, RCS + IGVT_RING_ELSP, 0);                 /* element 1: none */
-    wr(g, RCS + IGVT_RING_ELSP, 0);
-    wr(g, RCS + IGVT_RING_ELSP, CTX_ID);            /* element 0 */
-    wr(g, RCS + IGVT_RING_ELSP, GM_LRCA | 1);
+    submit_to(g, RCS);
 }
 
 /* query-igvt-engines: counter @key of the render engine */
@@ -308,11 +313,55 @@ static void test_truncated(void)
     refused(bad, ARRAY_SIZE(bad));
 }
 
+/*
+ * The blitter: a 32 bpp colour fill, then a copy of it, both linear, in
+ * a ring on the blitter engine (global addresses).
+ */
+static void test_blit(void)
+{
+    Gpu *g = gpu_start();
+    const uint32_t ring[] = {
+        /* XY_COLOR_BLT, alpha+RGB, 32 bpp PATCOPY, pitch 64 */
+        0x54000000 | 0x50 << 22 | 3u << 20 | 5, 3u << 24 | 0xf0 << 16 | 64,
+        1 << 16 | 1, 3 << 16 | 5, GM_TARGET, 0, 0x11223344,
+        MI_NOOP,
+        /* XY_SRC_COPY_BLT of that 4x2 block to row 8, same pitch */
+        0x54000000 | 0x53 << 22 | 3u << 20 | 8, 3u << 24 | 0xcc << 16 | 64,
+        8 << 16 | 0, 10 << 16 | 4, GM_TARGET, 0, 1 << 16 | 1, 64,
+        GM_TARGET, 0,
+    };
+    unsigned x, y;
+
+    wr(g, IGVT_BCS_BASE + 0x29c, 0x80008000);
+    wr(g, IGVT_BCS_BASE + 0x80, GM_HWSP);
+    wr(g, IGVT_BCS_BASE + 0x3a0, 0xffff0000 | 5 << 8 | 5);
+    put_context(g, ring, ARRAY_SIZE(ring));
+    submit_to(g, IGVT_BCS_BASE);
+    g_assert_cmpuint(wait_csb(g, 1), ==, 1);
+    for (y = 0; y < 4; y++) {
+        for (x = 0; x < 6; x++) {
+            bool in = y >= 1 && y < 3 && x >= 1 && x < 5;
+
+            g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET) + y * 64 +
+                                        x * 4), ==, in ? 0x11223344 : 0);
+        }
+    }
+    for (y = 8; y < 10; y++) {
+        for (x = 0; x < 5; x++) {
+            g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET) + y * 64 +
+                                        x * 4), ==, x < 4 ? 0x11223344 : 0);
+        }
+    }
+    g_assert_null(failsafe_reason(g));
+    gpu_stop(g);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/igvt/exec/store-and-batch", test_store_and_batch);
     qtest_add_func("/igvt/exec/runaway-batch", test_runaway_batch);
+    qtest_add_func("/igvt/exec/blit", test_blit);
     qtest_add_func("/igvt/exec/refused/store-outside", test_store_outside);
     qtest_add_func("/igvt/exec/refused/command", test_forbidden_command);
     qtest_add_func("/igvt/exec/refused/register", test_forbidden_register);
