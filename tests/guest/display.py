@@ -7,7 +7,9 @@
       (igvt.mode=display) asks for things with "IGVT-GUEST: REQUEST N VERB
       ARGS": "shot NAME" takes a QMP screendump (DIR/NAME.ppm) and
       query-igvt-display (DIR/NAME.json); "monitor W H" runs
-      igvt-set-monitor.  Each request is answered with "ACK N ok|error ..."
+      igvt-set-monitor; "engines NAME" saves query-igvt-engines
+      (DIR/engines-NAME.json, and one "HOST engines NAME JSON" line in the
+      serial log).  Each request is answered with "ACK N ok|error ..."
       on the serial line.  Exits with QEMU's status.
 
   display.py report --run DIR --tag TAG --xres W --yres H --setmode WxH
@@ -431,6 +433,13 @@ def drive(args):
                     with open(os.path.join(args.shots, name + ".json"), "w") as f:
                         json.dump(disp, f, indent=1)
                     answer = f"ok {time.monotonic() - t0:.2f}s"
+                elif verb == "engines" and rest:
+                    name = re.sub(r"[^A-Za-z0-9_.-]", "_", rest[0])
+                    eng = qmp.cmd("query-igvt-engines")
+                    with open(os.path.join(args.shots, "engines-" + name + ".json"), "w") as f:
+                        json.dump(eng, f, indent=1)
+                    # into the log as well, one line
+                    slog.write(f"{MARK} HOST engines {name} {json.dumps(eng)}\n".encode())
                 elif verb == "monitor" and len(rest) == 2:
                     if qom is None:
                         qom = qmp.cmd("query-igvt")[0]["qom-path"]

@@ -5,12 +5,16 @@
 # and the i915 module chain (/lib/modules/*.ko, load order in
 # /etc/modules.load, i915 last) into an uncompressed initramfs.
 #
-# Three modes, picked with igvt.mode= on the kernel command line:
+# Four modes, picked with igvt.mode= on the kernel command line:
 #   check    load the chain, report what i915 did, dump dmesg, power off
 #   display  like check, and in between exercise the display: draw a
 #            marker on the fbcon console, run modetest, ask for a monitor
 #            hotplug (needs the display initramfs and run.sh's display.py
 #            on the other end of the serial line)
+#   igt      like check with the display on, and in between run Debian's
+#            intel-gpu-tools (lsgpu, intel_gpu_top -L, intel_vbt_decode and
+#            the gem_* benchmarks; needs the IGT initramfs) and ask the host
+#            for QMP query-igvt-engines
 #   demo     load the chain, then give the console (and tty1) a shell
 #
 # Every line meant for the host starts with "IGVT-GUEST: ".  Results are
@@ -40,6 +44,7 @@ token=NOTOKEN
 setmode=800x600
 hotplug=
 flip_s=4
+igt_wait=60
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	igvt.mode=*) mode=${arg#*=} ;;
@@ -48,6 +53,7 @@ for arg in $(cat /proc/cmdline); do
 	igvt.setmode=*) setmode=${arg#*=} ;;
 	igvt.hotplug=*) hotplug=${arg#*=} ;;
 	igvt.flip=*) flip_s=${arg#*=} ;;
+	igvt.igtwait=*) igt_wait=${arg#*=} ;;
 	esac
 done
 
@@ -290,6 +296,35 @@ display_tests() {
 	fi
 }
 
+# ------------------------------------------------------------------- igt --
+
+# igt NAME PROG ARGS...: run one intel-gpu-tools program (igt_wait seconds
+# at most), copy its output and exit status to the host
+igt() {
+	name=$1
+	shift
+	say "IGT-RUN $name: $* uptime=$(now)"
+	timeout "$igt_wait" "$@" >"/tmp/igt-$name.txt" 2>&1 </dev/null
+	show "igt-$name" "/tmp/igt-$name.txt" $?
+}
+
+igt_tests() {
+	b=/usr/libexec/igt-gpu-tools/benchmarks
+	igt lsgpu lsgpu
+	igt details-lsgpu lsgpu -p
+	igt gpu-top-list intel_gpu_top -L
+	igt vbt-decode intel_vbt_decode --file=/sys/kernel/debug/dri/0/i915_vbt
+	# one round each (-r 1): a round is at least 2 s of submissions
+	igt gem_exec_nop $b/gem_exec_nop -e rcs -r 1
+	igt gem_exec_ctx $b/gem_exec_ctx -e rcs -r 1
+	# -s: one size (without it, 12 sizes of -r rounds each)
+	igt gem_create $b/gem_create -s 65536 -r 1
+	request engines before-blt
+	# the blitter last: a hang there must not spoil the others
+	igt gem_blt $b/gem_blt -r 1
+	request engines final
+}
+
 pci_list
 chain_ok=yes
 while read -r m; do
@@ -350,6 +385,22 @@ if [ "$mode" = display ]; then
 		say "DISPLAY skipped: no /dev/dri/card0"
 	fi
 fi
+
+if [ "$mode" = igt ]; then
+	if [ "$card0" = yes ]; then
+		stty -F /dev/ttyS0 -echo 2>/dev/null
+		igt_tests
+	else
+		say "IGT skipped: no /dev/dri/card0"
+	fi
+fi
+
+# again at the end: the tests above may have wedged the GT
+for f in /sys/kernel/debug/dri/*/i915_wedged; do
+	[ -e "$f" ] || continue
+	say "RESULT gt-wedged-end=$(cat "$f" 2>/dev/null || echo error)"
+	break
+done
 
 say "DMESG-BEGIN"
 dmesg -r

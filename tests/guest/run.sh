@@ -6,7 +6,9 @@
 # initramfs that loads the in-tree i915 driver, and checks that i915 takes
 # the device as a GVT-g vGPU (probe boots, display off) and drives its
 # display (display boots: fbcon, screendumps, modetest, hotplug; with
-# display.py).  See tests/guest/README.md.
+# display.py), and that Debian's intel-gpu-tools run on it (IGT boots:
+# lsgpu, intel_gpu_top -L, intel_vbt_decode, gem_* benchmarks; igt.py).
+# See tests/guest/README.md.
 #
 #   run.sh --qemu PATH --work DIR check   probe and display tests on every kernel
 #   run.sh --qemu PATH --work DIR demo    interactive guest, display on VNC
@@ -25,6 +27,9 @@ KERNEL=${KERNEL:-6.12}                  # kernel `demo` boots
 VNC=${VNC:-:0}                          # demo VNC display
 DISPLAY_OFF=${DISPLAY_OFF:-0}           # demo: 1 adds i915.disable_display=1
 DISPLAY_TESTS=${DISPLAY_TESTS:-1}       # check: 0 skips the display boots
+IGT_TESTS=${IGT_TESTS:-1}               # check: 0 skips the IGT boots
+IGT_WAIT=${IGT_WAIT:-60}                # guest seconds each IGT program may take
+IGT_DRM_DEBUG=${IGT_DRM_DEBUG:-0x0e}    # drm.debug for the IGT boots
 DISPLAY_RES=${DISPLAY_RES:-"1024x768 1280x720"} # display boot resolution per kernel
 SETMODE=${SETMODE:-800x600}             # the mode modetest -s sets
 FLIP_SECS=${FLIP_SECS:-4}               # guest seconds of modetest's flip loop
@@ -55,14 +60,14 @@ usage() {
 	usage: $0 --qemu PATH --work DIR {check|demo|fetch}
 	  check  boot every kernel in KERNELS (default "6.1 6.12") on igvt-vga twice:
 	         the i915 probe with the display off, then the display (fbcon,
-	         screendumps, modetest, hotplug); prints test lines and
-	         "N passed, N failed"
+	         screendumps, modetest, hotplug), then intel-gpu-tools (IGT
+	         boots); prints test lines and "N passed, N failed"
 	  demo   boot KERNEL (default 6.12) with the display on VNC $VNC
 	  fetch  download and unpack kernels and busybox only
 	knobs (environment): TIMEOUT KERNELS KERNEL VNC DISPLAY_OFF DRM_DEBUG ACCEL
 	  MEM JOBS OFFLINE VERBOSE MAXLINES QEMU_DEVICE QEMU_EXTRA APPEND_EXTRA MIRROR
 	  SECURITY_MIRROR KEYRING FIRMWARE_DIRS DISPLAY_TESTS DISPLAY_RES SETMODE
-	  FLIP_SECS HOTPLUG_RES -- see tests/guest/README.md
+	  FLIP_SECS HOTPLUG_RES IGT_TESTS IGT_WAIT IGT_DRM_DEBUG -- see tests/guest/README.md
 	EOF
 }
 
@@ -363,14 +368,36 @@ prepare_kernel() {
 # own ld.so resolves them (no host ldd, nothing from the host).  SOURCE
 # names the .debs; the tree is rebuilt when they change.
 
+# The IGT boots run Debian's intel-gpu-tools the same way (its tools and
+# benchmarks; Debian ships no IGT tests), each kernel with its own suite's
+# build: $WORK/userland/TAG-igt/root.  Variant "display" is modetest,
+# variant "igt" is intel-gpu-tools.
 USER_PKGS="libdrm-tests"
 USER_BINS="usr/bin/modetest"
+IGT_PKGS="intel-gpu-tools"
+IGT_BENCH=usr/libexec/igt-gpu-tools/benchmarks
+IGT_BINS="usr/bin/lsgpu usr/bin/intel_gpu_top usr/bin/intel_vbt_decode
+	$IGT_BENCH/gem_exec_nop $IGT_BENCH/gem_exec_ctx $IGT_BENCH/gem_create $IGT_BENCH/gem_blt"
 
-user_closure() { # SUITE: USER_PKGS and what they depend on, recursively
-	# shellcheck disable=SC2086 # USER_PKGS is a word list
+pkgs_of() { if [ "$1" = igt ]; then echo "$IGT_PKGS"; else echo "$USER_PKGS"; fi; }
+# shellcheck disable=SC2086 # IGT_BINS is a word list (spans lines)
+bins_of() { if [ "$1" = igt ]; then echo $IGT_BINS; else echo "$USER_BINS"; fi; }
+userland_dir() { if [ "$2" = igt ]; then echo "$WORK/userland/$1-igt"; else echo "$WORK/userland/$1"; fi; }
+userdebs_dir() { if [ "$2" = igt ]; then echo "$WORK/debs/$1/igt"; else echo "$WORK/debs/$1/user"; fi; }
+
+user_closure() { # SUITE VARIANT: its packages and what they depend on, recursively
+	# igt: only the libraries (intel-gpu-tools also depends on fonts,
+	# python3, debconf...; none of them is loaded), never elogind's
+	# alternative to libsystemd0
+	# shellcheck disable=SC2046 # a word list
 	apt_run "$1" apt-cache depends --recurse --no-recommends --no-suggests \
-		--no-conflicts --no-breaks --no-replaces --no-enhances $USER_PKGS |
-		awk '/^[a-z0-9]/ { print $1 }' | LC_ALL=C sort -u
+		--no-conflicts --no-breaks --no-replaces --no-enhances $(pkgs_of "$2") |
+		awk -v igt="$([ "$2" = igt ] && echo 1)" -v top="$(pkgs_of "$2")" '
+		/^[a-z0-9]/ {
+			p = $1
+			if (igt && p != top && (p !~ /^lib|^zlib1g$/ || p ~ /^libelogind|^libpython/)) next
+			print p
+		}' | LC_ALL=C sort -u
 }
 
 # sys_resolve ROOT PATH: follow symbolic links inside the unpacked tree ROOT
@@ -390,13 +417,14 @@ sys_resolve() {
 	echo "$p"
 }
 
-build_userland() { # TAG DEB...
-	local tag=$1 kit tmp new ld p bin line name path src libdirs
-	shift
-	kit=$WORK/userland/$tag
-	tmp=$WORK/tmp/user-$tag
+build_userland() { # TAG VARIANT DEB...
+	local tag=$1 variant=$2 kit tmp new ld p bin line name path src libdirs bins
+	shift 2
+	kit=$(userland_dir "$tag" "$variant")
+	bins=$(bins_of "$variant")
+	tmp=$WORK/tmp/user-$tag-$variant
 	new=$kit.new
-	say "$tag: unpacking ${*##*/}"
+	say "$tag: unpacking $# packages for the $variant boot"
 	rm -rf "$tmp" "$new"
 	mkdir -p "$tmp" "$new/root/lib64" "$new/root/lib/x86_64-linux-gnu" "$new/root/usr/bin"
 	for p in "$@"; do dpkg-deb -x "$p" "$tmp"; done
@@ -409,8 +437,9 @@ build_userland() { # TAG DEB...
 	[ -n "$ld" ] || die "$tag: no ld-linux-x86-64.so.2 in the userland packages"
 	cp "$ld" "$new/root/lib64/ld-linux-x86-64.so.2"
 	libdirs=$tmp/lib/x86_64-linux-gnu:$tmp/usr/lib/x86_64-linux-gnu
-	for bin in $USER_BINS; do
+	for bin in $bins; do
 		src=$(sys_resolve "$tmp" "$tmp/$bin") || die "$tag: no $bin in the userland packages"
+		mkdir -p "$new/root/${bin%/*}"
 		cp "$src" "$new/root/$bin"
 		chmod 755 "$new/root/$bin"
 		# the sysroot's loader lists what the binary loads; a library it
@@ -436,20 +465,24 @@ build_userland() { # TAG DEB...
 	printf '%s\n' "${@##*/}" | LC_ALL=C sort | tr '\n' ' ' >"$new/SOURCE"
 	rm -rf "$kit" "$tmp"
 	mv "$new" "$kit"
-	say "$tag: userland: $USER_BINS with $(cd "$kit/root/lib/x86_64-linux-gnu" && echo *)"
+	say "$tag: $variant userland: $(for p in $bins; do printf '%s ' "${p##*/}"; done)with $(find "$kit/root/lib/x86_64-linux-gnu" -type f | wc -l) libraries, $(du -sm "$kit/root" | cut -f1) MiB"
 }
 
-userland_ok() { [ -s "$WORK/userland/$1/SOURCE" ] && [ -d "$WORK/userland/$1/root" ]; }
+userland_ok() { # TAG VARIANT
+	local kit
+	kit=$(userland_dir "$1" "$2")
+	[ -s "$kit/SOURCE" ] && [ -d "$kit/root" ]
+}
 
-prepare_userland() { # TAG: like prepare_kernel, for the display boots' programs
-	local tag=$1 suite kit pkgs pkg d want dir f keep
+prepare_userland() { # TAG VARIANT: like prepare_kernel, for the programs of a boot
+	local tag=$1 variant=$2 suite kit pkgs pkg d want dir f keep
 	local debs=()
 	suite=$(suite_of "$tag") || return 1
-	kit=$WORK/userland/$tag
-	dir=$WORK/debs/$suite/user
+	kit=$(userland_dir "$tag" "$variant")
+	dir=$(userdebs_dir "$suite" "$variant")
 	suite_refresh "$suite"
 	if [ "${SUITE_STATE[$suite]}" = fresh ]; then
-		if pkgs=$(user_closure "$suite") && [ -n "$pkgs" ]; then
+		if pkgs=$(user_closure "$suite" "$variant") && [ -n "$pkgs" ]; then
 			for pkg in $pkgs; do
 				d=$(fetch_deb "$suite" "$pkg" "$dir") || { debs=(); break; }
 				debs+=("$d")
@@ -457,10 +490,10 @@ prepare_userland() { # TAG: like prepare_kernel, for the display boots' programs
 		fi
 		if [ ${#debs[@]} -gt 0 ]; then
 			want=$(printf '%s\n' "${debs[@]##*/}" | LC_ALL=C sort | tr '\n' ' ')
-			if userland_ok "$tag" && [ "$(cat "$kit/SOURCE")" = "$want" ]; then
-				say "$tag: userland unchanged ($USER_PKGS), using the cached tree"
+			if userland_ok "$tag" "$variant" && [ "$(cat "$kit/SOURCE")" = "$want" ]; then
+				say "$tag: $variant userland unchanged ($(pkgs_of "$variant")), using the cached tree"
 			else
-				build_userland "$tag" "${debs[@]}"
+				build_userland "$tag" "$variant" "${debs[@]}"
 			fi
 			for f in "$dir"/*.deb; do
 				[ -e "$f" ] || continue
@@ -470,13 +503,13 @@ prepare_userland() { # TAG: like prepare_kernel, for the display boots' programs
 			done
 			return 0
 		fi
-		say "$tag: could not get $USER_PKGS from $suite"
+		say "$tag: could not get $(pkgs_of "$variant") from $suite"
 	fi
-	if userland_ok "$tag"; then
-		say "$tag: using the cached userland ($(cat "$kit/SOURCE"))"
+	if userland_ok "$tag" "$variant"; then
+		say "$tag: using the cached $variant userland ($(wc -w <"$kit/SOURCE") packages)"
 		return 0
 	fi
-	say "$tag: no userland for the display tests (archive unreachable and nothing cached in $kit)"
+	say "$tag: no userland for the $variant tests (archive unreachable and nothing cached in $kit)"
 	return 1
 }
 
@@ -485,13 +518,13 @@ prepare_userland() { # TAG: like prepare_kernel, for the display boots' programs
 # same plus the userland tree (modetest and its libraries).
 initrd_of() { echo "$WORK/initrd/$1${2:+-$2}.cpio"; }
 
-build_initrd() { # TAG [display]: uncompressed newc cpio; rebuilt when its inputs change
+build_initrd() { # TAG [display|igt]: uncompressed newc cpio; rebuilt when its inputs change
 	local tag=$1 variant=${2:-} kit out key stage
 	kit=$WORK/kernels/$tag
 	out=$(initrd_of "$tag" "$variant")
 	key=$(cat "$kit/SOURCE" "$kit/modules.load" "$HERE/init.sh" | sha256sum | cut -d' ' -f1)
 	if [ -n "$variant" ]; then
-		key=$key-$( (cat "$WORK/userland/$tag/SOURCE"; cd "$WORK/userland/$tag/root" && find . | LC_ALL=C sort) |
+		key=$key-$( (cat "$(userland_dir "$tag" "$variant")/SOURCE"; cd "$(userland_dir "$tag" "$variant")/root" && find . | LC_ALL=C sort) |
 			sha256sum | cut -d' ' -f1)
 	fi
 	if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
@@ -505,7 +538,7 @@ build_initrd() { # TAG [display]: uncompressed newc cpio; rebuilt when its input
 	chmod 755 "$stage/init" "$stage/bin/busybox"
 	cp "$kit"/modules/*.ko "$stage/lib/modules/"
 	cp "$kit/modules.load" "$stage/etc/modules.load"
-	[ -z "$variant" ] || cp -a "$WORK/userland/$tag/root/." "$stage/"
+	[ -z "$variant" ] || cp -a "$(userland_dir "$tag" "$variant")/root/." "$stage/"
 	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$out.tmp"
 	mv "$out.tmp" "$out"
 	echo "$key" >"$out.key"
@@ -532,18 +565,29 @@ prepare_all() {
 			prepare_kernel "$tag"
 			build_initrd "$tag"
 			echo "$tag"
-			[ "$DISPLAY_TESTS" = 1 ] || exit 0
-			# the userland in a subshell of its own: without it the
+			# each userland in a subshell of its own: without it the
 			# probe boot still runs
+			if [ "$DISPLAY_TESTS" = 1 ]; then
+				set +e
+				(
+					set -e
+					prepare_userland "$tag" display
+					build_initrd "$tag" display
+				)
+				rc=$?
+				set -e
+				[ "$rc" -ne 0 ] || echo "$tag:display"
+			fi
+			[ "$IGT_TESTS" = 1 ] || exit 0
 			set +e
 			(
 				set -e
-				prepare_userland "$tag"
-				build_initrd "$tag" display
+				prepare_userland "$tag" igt
+				build_initrd "$tag" igt
 			)
 			rc=$?
 			set -e
-			[ "$rc" -ne 0 ] || echo "$tag:display"
+			[ "$rc" -ne 0 ] || echo "$tag:igt"
 		)
 		set -e
 	done
@@ -707,24 +751,69 @@ boot_display() {
 	return 0
 }
 
+# boot_igt TAG OUTDIR: one IGT boot (display on, default resolution),
+# driven by display.py like a display boot: the guest runs intel-gpu-tools
+# and asks for query-igvt-engines.  Leaves serial.log qemu.err trace.log
+# shots/ (engines-*.json, qmp.log) rc ms.
+boot_igt() {
+	local tag=$1 out=$2 append t0 t1 rc sock
+	rm -rf "$out"
+	mkdir -p "$out/shots"
+	sock=$out/qmp.sock
+	if [ ${#sock} -gt 100 ]; then
+		sock=$(mktemp -u /tmp/igvt-qmp.XXXXXX)
+	fi
+	qemu_base_args "$tag" "$out/trace.log" igt
+	QARGS+=(-d guest_errors)
+	append="console=ttyS0 panic=-1 loglevel=4 drm.debug=$IGT_DRM_DEBUG log_buf_len=8M"
+	append+=" igvt.mode=igt igvt.wait=$((TIMEOUT > 90 ? TIMEOUT - 60 : TIMEOUT * 2 / 3)) igvt.igtwait=$IGT_WAIT"
+	[ -z "$APPEND_EXTRA" ] || append+=" $APPEND_EXTRA"
+	QARGS+=(-smp 1 -display none -serial stdio -monitor none
+		-qmp "unix:$sock,server=on,wait=off" -append "$append")
+	printf '%q ' "$QEMU_BIN" "${QARGS[@]}" >"$out/cmdline"
+	echo >>"$out/cmdline"
+	t0=$(date +%s%N)
+	rc=0
+	timeout -k 10 "$TIMEOUT" python3 "$HERE/display.py" drive --qmp "$sock" \
+		--serial-log "$out/serial.log" --shots "$out/shots" --qemu-err "$out/qemu.err" \
+		-- "$QEMU_BIN" "${QARGS[@]}" </dev/null &
+	local tpid=$!
+	echo "$tpid" >"$out/timeout.pid"
+	if [ "$VERBOSE" = 1 ]; then
+		tail -n +1 -F --pid="$tpid" "$out/serial.log" 2>/dev/null | sed -u "s/^/[$tag igt] /" >&2 &
+	fi
+	wait "$tpid" || rc=$?
+	rm -f "$out/timeout.pid" "$sock"
+	t1=$(date +%s%N)
+	echo "$rc" >"$out/rc"
+	echo $(((t1 - t0) / 1000000)) >"$out/ms"
+	return 0
+}
+
 # ------------------------------------------------------------- analysis --
 T_NUM=0
 T_PASS=0
 T_FAIL=0
+T_TODO=0
 
-tap() { # tap OK|FAIL DESCRIPTION [DIAGNOSTIC...]
+tap() { # tap OK|FAIL|TODO DESCRIPTION [DIAGNOSTIC...]
 	local verdict=$1 desc=$2
 	shift 2
 	T_NUM=$((T_NUM + 1))
 	if [ "$verdict" = OK ]; then
 		T_PASS=$((T_PASS + 1))
 		echo "ok $T_NUM - $desc"
+	elif [ "$verdict" = TODO ]; then
+		# an expected failure (DESCRIPTION ends in "# TODO why"): neither
+		# passed nor failed
+		T_TODO=$((T_TODO + 1))
+		echo "not ok $T_NUM - $desc"
 	else
 		T_FAIL=$((T_FAIL + 1))
 		echo "not ok $T_NUM - $desc"
 	fi
 	local d
-	for d in "$@"; do [ -z "$d" ] || echo "#   $d"; done
+	for d in "$@"; do [ -z "$d" ] || printf '%s\n' "$d" | sed 's/^/#   /'; done
 }
 
 result_of() { # LOG KEY -> value of the guest's "RESULT KEY=value" line
@@ -798,6 +887,7 @@ report_kernel() { # TAG OUTDIR: the four test lines of one kernel
 		tap FAIL "$tag: guest log has \"Virtual GPU for Intel GVT-g detected\"" "$why"
 		tap FAIL "$tag: GGTT ballooning succeeded" "$why"
 		tap FAIL "$tag: probe completed (/dev/dri/card0 exists)" "$why"
+		wedge_test "$tag" "" "$out" "$why"
 		return 0
 	fi
 	tr -d '\r' <"$out/serial.log" >"$log"
@@ -852,17 +942,83 @@ report_kernel() { # TAG OUTDIR: the four test lines of one kernel
 	up=$(result_of "$log" poweroff-uptime)
 	info+=", guest uptime at poweroff ${up:-?} s"
 	echo "# $tag: $info"
-	local wedged why_w
-	wedged=$(result_of "$log" gt-wedged)
-	why_w=$(wedge_evidence "$out")
-	if [ "$wedged" = 1 ] || { [ "$wedged" != 0 ] && [ -n "$why_w" ]; }; then
-		echo "# $tag: note: GT is wedged (allowed for now; i915_wedged=${wedged:-?}${why_w:+; $why_w})"
+	wedge_test "$tag" "" "$out" "$why"
+}
+
+# wedge_test TAG LABEL OUTDIR WHY: the GT is not wedged (debugfs i915_wedged
+# reads 0 after the probe and again before the guest powers off) and the
+# guest's dmesg has no "wedged", "GPU HANG", "GPU hang" or "Resetting".
+WEDGE_RE='wedged|GPU HANG|GPU hang|Resetting'
+wedge_test() {
+	local tag=$1 label=$2 out=$3 why=$4 desc w0 w1 hits ev
+	desc="$tag${label:+ $label}: GT not wedged (i915_wedged 0, no hang or reset in the log)"
+	if [ -n "$why" ]; then
+		tap FAIL "$desc" "$why"
+		return 0
 	fi
+	w0=$(result_of "$out/console.txt" gt-wedged)
+	w1=$(result_of "$out/console.txt" gt-wedged-end)
+	if ! grep -aq "$MARK DMESG-END" "$out/console.txt"; then
+		tap FAIL "$desc" "the guest never dumped its log (i915_wedged ${w0:-?} after the probe, ${w1:-?} at the end)"
+		return 0
+	fi
+	hits=$(dmesg_of "$out" | sed 's/^<[0-9]*>//' | grep -a -E "$WEDGE_RE" | cut -c1-200 | head -5 || true)
+	if [ "$w0" = 0 ] && [ "$w1" = 0 ] && [ -z "$hits" ]; then
+		tap OK "$desc"
+		return 0
+	fi
+	ev=$(wedge_evidence "$out")
+	tap FAIL "$desc" "i915_wedged ${w0:-not read} after the probe, ${w1:-not read} at the end" \
+		"${ev:+how: $ev}" "${hits:+log lines matching $WEDGE_RE:}" "$hits"
 }
 
 # The display tests of one kernel: display.py judges, tap numbers.
 DISPLAY_NTESTS=6
 [ -z "$HOTPLUG_RES" ] || DISPLAY_NTESTS=7
+IGT_NTESTS=8
+
+report_igt() { # TAG OUTDIR: the IGT tests of one kernel; igt.py judges
+	local tag=$1 out=$2 why='' line verdict desc n=0 py rc=0
+	local diags=()
+	py=(python3 "$HERE/igt.py" report --run "$out" --tag "$tag")
+	if [ -n "${NOT_READY_I[$tag]:-}" ]; then
+		py+=(--why "${NOT_READY_I[$tag]}")
+	else
+		tr -d '\r' <"$out/serial.log" >"$out/console.txt"
+		dmesg_of "$out" >"$out/dmesg.txt"
+		grep -aq "$MARK DMESG-END" "$out/console.txt" || why=$(boot_failure "$out")
+		[ -z "$why" ] || py+=(--boot-failure "$why")
+	fi
+	"${py[@]}" >"$out/report.txt" 2>"$out/report.err" || rc=$?
+	verdict=
+	while IFS= read -r line; do
+		case $line in
+		'TEST '*)
+			if [ -n "$verdict" ]; then tap "$verdict" "$desc" "${diags[@]}"; n=$((n + 1)); fi
+			line=${line#TEST }
+			verdict=${line%% *}
+			desc=${line#* }
+			diags=()
+			;;
+		'DIAG '*) diags+=("${line#DIAG }") ;;
+		esac
+	done <"$out/report.txt"
+	if [ -n "$verdict" ]; then tap "$verdict" "$desc" "${diags[@]}"; n=$((n + 1)); fi
+	while [ "$n" -lt "$IGT_NTESTS" ]; do
+		tap FAIL "$tag: igt: test $((n + 1)) (igt.py report failed, status $rc)" \
+			"$(tail -1 "$out/report.err" 2>/dev/null)"
+		n=$((n + 1))
+	done
+	wedge_test "$tag" igt "$out" "${NOT_READY_I[$tag]:-$why}"
+	if [ -z "${NOT_READY_I[$tag]:-}" ]; then
+		echo "# $tag igt boot: kernel $(cat "$WORK/kernels/$tag/KVER" 2>/dev/null)," \
+			"QEMU status $(cat "$out/rc"), boot $(awk -v ms="$(cat "$out/ms")" 'BEGIN { printf "%.1f", ms / 1000 }') s," \
+			"guest uptime at poweroff $(result_of "$out/console.txt" poweroff-uptime) s"
+		# query-igvt-engines after the run, as the host saw it
+		{ grep -a -o "$MARK HOST engines final .*" "$out/console.txt" || true; } | tail -1 |
+			sed "s/^$MARK HOST /# $tag igt boot: query-igvt-engines: /; s/^\(# $tag igt boot: query-igvt-engines: \)engines final /\1/"
+	fi
+}
 
 report_display() { # TAG OUTDIR
 	local tag=$1 out=$2 res hp why='' line verdict desc n=0 py rc=0
@@ -901,6 +1057,7 @@ report_display() { # TAG OUTDIR
 			"$(tail -1 "$out/report.err" 2>/dev/null)"
 		n=$((n + 1))
 	done
+	wedge_test "$tag" display "$out" "${NOT_READY_D[$tag]:-$why}"
 	if [ -z "${NOT_READY_D[$tag]:-}" ]; then
 		echo "# $tag display boot: kernel $(cat "$WORK/kernels/$tag/KVER" 2>/dev/null), $res (hotplug to $hp)," \
 			"QEMU status $(cat "$out/rc"), boot $(awk -v ms="$(cat "$out/ms")" 'BEGIN { printf "%.1f", ms / 1000 }') s," \
@@ -927,7 +1084,9 @@ wedge_evidence() {
 
 details_kernel() { # TAG OUTDIR [LABEL]: problem lines and untracked registers
 	local tag=$1 out=$2 label=${3:-} n
-	if [ -n "$label" ]; then
+	if [ "$label" = igt ]; then
+		[ -z "${NOT_READY_I[$tag]:-}" ] || return 0
+	elif [ -n "$label" ]; then
 		[ -z "${NOT_READY_D[$tag]:-}" ] || return 0
 	else
 		[ -z "${NOT_READY[$tag]:-}" ] || return 0
@@ -958,7 +1117,7 @@ details_kernel() { # TAG OUTDIR [LABEL]: problem lines and untracked registers
 }
 
 # --------------------------------------------------------------- commands --
-declare -A NOT_READY=() NOT_READY_D=()
+declare -A NOT_READY=() NOT_READY_D=() NOT_READY_I=()
 
 cmd_fetch() {
 	local tag ready rc=0
@@ -980,7 +1139,7 @@ cmd_fetch() {
 stop_boots() {
 	local f
 	say "interrupted: stopping the guests"
-	for f in "$WORK"/runs/check-*/timeout.pid "$WORK"/runs/display-*/timeout.pid; do
+	for f in "$WORK"/runs/check-*/timeout.pid "$WORK"/runs/display-*/timeout.pid "$WORK"/runs/igt-*/timeout.pid; do
 		[ -e "$f" ] || continue
 		kill -TERM "$(cat "$f")" 2>/dev/null || true
 	done
@@ -1015,11 +1174,21 @@ cmd_check() {
 		elif [ -z "$QEMU_DEVICE" ]; then
 			NOT_READY_D[$tag]="QEMU_DEVICE is empty: no display to test"
 		fi
+		if [ -n "${NOT_READY[$tag]:-}" ]; then
+			NOT_READY_I[$tag]=${NOT_READY[$tag]}
+		elif ! grep -qx -- "$tag:igt" <<<"$ready"; then
+			NOT_READY_I[$tag]="no IGT initramfs for $tag: $IGT_PKGS unavailable (see the guest: lines above)"
+		fi
 	done
 	# the display boots take longer: start them first
 	if [ "$DISPLAY_TESTS" = 1 ]; then
 		for tag in $KERNELS; do
 			[ -n "${NOT_READY_D[$tag]:-}" ] || jobs+=("display:$tag")
+		done
+	fi
+	if [ "$IGT_TESTS" = 1 ]; then
+		for tag in $KERNELS; do
+			[ -n "${NOT_READY_I[$tag]:-}" ] || jobs+=("igt:$tag")
 		done
 	fi
 	for tag in $KERNELS; do
@@ -1037,6 +1206,9 @@ cmd_check() {
 		if [ "$kind" = check ]; then
 			say "$tag: booting $(cat "$WORK/kernels/$tag/KVER") (timeout ${TIMEOUT}s, $(pick_accel))"
 			boot_check "$tag" "$WORK/runs/check-$tag" &
+		elif [ "$kind" = igt ]; then
+			say "$tag: booting $(cat "$WORK/kernels/$tag/KVER") for intel-gpu-tools (timeout ${TIMEOUT}s, $(pick_accel))"
+			boot_igt "$tag" "$WORK/runs/igt-$tag" &
 		else
 			read -r res hp <<<"$(display_res_of "$tag")"
 			say "$tag: booting $(cat "$WORK/kernels/$tag/KVER") with the display at $res (timeout ${TIMEOUT}s, $(pick_accel))"
@@ -1055,8 +1227,11 @@ cmd_check() {
 	done
 
 	local ntests
-	ntests=$(($(wc -w <<<"$KERNELS") * 4))
-	[ "$DISPLAY_TESTS" != 1 ] || ntests=$((ntests + $(wc -w <<<"$KERNELS") * DISPLAY_NTESTS))
+	# probe: 4 + not wedged; display: DISPLAY_NTESTS + not wedged; igt:
+	# IGT_NTESTS + not wedged
+	ntests=$(($(wc -w <<<"$KERNELS") * 5))
+	[ "$DISPLAY_TESTS" != 1 ] || ntests=$((ntests + $(wc -w <<<"$KERNELS") * (DISPLAY_NTESTS + 1)))
+	[ "$IGT_TESTS" != 1 ] || ntests=$((ntests + $(wc -w <<<"$KERNELS") * (IGT_NTESTS + 1)))
 	echo "1..$ntests"
 	for tag in $KERNELS; do
 		report_kernel "$tag" "$WORK/runs/check-$tag"
@@ -1064,6 +1239,11 @@ cmd_check() {
 	if [ "$DISPLAY_TESTS" = 1 ]; then
 		for tag in $KERNELS; do
 			report_display "$tag" "$WORK/runs/display-$tag"
+		done
+	fi
+	if [ "$IGT_TESTS" = 1 ]; then
+		for tag in $KERNELS; do
+			report_igt "$tag" "$WORK/runs/igt-$tag"
 		done
 	fi
 	for tag in $KERNELS; do
@@ -1074,7 +1254,13 @@ cmd_check() {
 			details_kernel "$tag" "$WORK/runs/display-$tag" display
 		done
 	fi
+	if [ "$IGT_TESTS" = 1 ]; then
+		for tag in $KERNELS; do
+			details_kernel "$tag" "$WORK/runs/igt-$tag" igt
+		done
+	fi
 	say "check took $(($(date +%s) - t0)) s"
+	[ "$T_TODO" -eq 0 ] || echo "# $T_TODO TODO (expected failures, not counted)"
 	echo "$T_PASS passed, $T_FAIL failed"
 	[ "$T_FAIL" -eq 0 ]
 }
