@@ -73,8 +73,13 @@ static bool igvt_soft_ggtt_get(IgvtBackend *b, uint64_t index, uint64_t *addr)
     return pte & IGVT_HOST_PTE_VALID;
 }
 
-/* Commands one workload may run before the watchdog stops it */
-#define IGVT_SOFT_BUDGET        (256 * 1024)
+/*
+ * Work one workload may do before the watchdog stops it, in units of one
+ * command or 4 KiB of blitted data (at most 256 MiB of blits).  Execution
+ * runs in the main loop for now, so this also bounds how long one
+ * workload can hold it.
+ */
+#define IGVT_SOFT_BUDGET        (64 * 1024)
 
 typedef struct IgvtSoftExec {
     IgvtWorkload *w;
@@ -251,9 +256,11 @@ static bool igvt_soft_blt(IgvtSoftExec *x, const IgvtCmdInfo *ci, bool ppgtt)
     for (y = 0; y < b.y2 - b.y1; y++) {
         uint64_t dst = b.dst + (b.y1 + y) * b.dst_pitch + b.x1 * b.cpp;
 
-        if (!x->budget--) {
+        if (x->budget < 1 + bytes / 4096) {
+            x->budget = 0;
             return igvt_soft_fail(x, "watchdog: blit too large", b.dst);
         }
+        x->budget -= 1 + bytes / 4096;
         if (b.fill) {
             for (i = 0; i < bytes; i++) {
                 row[i] = b.color >> (8 * (i % b.cpp));
