@@ -50,6 +50,9 @@ static bool igvt_console_read(void *opaque, uint64_t offset, void *buf,
     uint64_t gm = r->base + offset;
     uint64_t page;
 
+    if (gm % IGVT_GTT_PAGE_SIZE + len > IGVT_GTT_PAGE_SIZE) {
+        return false;
+    }
     if (r->map) {
         uint64_t i = offset / IGVT_GTT_PAGE_SIZE;
 
@@ -211,58 +214,34 @@ static void igvt_console_undirect(IgvtDisplay *d)
 }
 
 /*
- * Can @p be shown in place?  Returns the host address of its first visible
- * pixel, or NULL; *mr_out is the RAM region it lies in.
+ * Can @p be shown in place (from the scanout map)?  Returns the host
+ * address of its first visible pixel, in d->log_mr, or NULL.
  */
 static uint8_t *igvt_console_direct_ptr(IgvtState *s, const IgvtPlane *p,
-                                        pixman_format_code_t fmt,
-                                        MemoryRegion **mr_out)
+                                        pixman_format_code_t fmt)
 {
-    AddressSpace *as = pci_get_address_space(PCI_DEVICE(s));
-    uint64_t npages = DIV_ROUND_UP(p->size, IGVT_GTT_PAGE_SIZE);
-    MemoryRegion *mr0 = NULL, *mr;
-    hwaddr off0 = 0, off, len;
-    uint64_t i, page;
+    IgvtDisplay *d = &s->display;
+    uint64_t i;
 
     /*
      * In place only where the display shows exactly what the copying
      * path would: pixman's own 10-to-8-bit rule differs from ours, so
      * 2101010 formats are always converted.
      */
-    if (p->tiling != IGVT_TILING_LINEAR || !fmt ||
+    if (p->tiling != IGVT_TILING_LINEAR || !fmt || !d->map_pages ||
         p->drm_format == DRM_FORMAT_XRGB2101010 ||
         p->drm_format == DRM_FORMAT_XBGR2101010 ||
         !dpy_gfx_check_format(s->con, fmt)) {
         return NULL;
     }
-    RCU_READ_LOCK_GUARD();
-    for (i = 0; i < npages; i++) {
-        uint64_t gm = p->base + i * IGVT_GTT_PAGE_SIZE;
-
-        if (!igvt_gm_in_slice(s, gm, IGVT_GTT_PAGE_SIZE) ||
-            !igvt_backend_ggtt_get(s->backend, gm / IGVT_GTT_PAGE_SIZE,
-                                   &page)) {
-            return NULL;
-        }
-        len = IGVT_GTT_PAGE_SIZE;
-        mr = address_space_translate(as, page, &off, &len, false,
-                                     MEMTXATTRS_UNSPECIFIED);
-        if (!memory_region_is_ram(mr) || len < IGVT_GTT_PAGE_SIZE) {
-            return NULL;
-        }
-        if (i == 0) {
-            mr0 = mr;
-            off0 = off;
-        } else if (mr != mr0 || off != off0 + i * IGVT_GTT_PAGE_SIZE) {
+    /* Every page in the logged RAM block, one after the other */
+    for (i = 0; i < d->map_pages; i++) {
+        if (d->map[i].kind != IGVT_SCAN_RAM ||
+            d->map[i].off != d->map[0].off + i * IGVT_GTT_PAGE_SIZE) {
             return NULL;
         }
     }
-    if (!mr0 || off0 + npages * IGVT_GTT_PAGE_SIZE > memory_region_size(mr0)) {
-        return NULL;
-    }
-    *mr_out = mr0;
-    return (uint8_t *)memory_region_get_ram_ptr(mr0) + off0 +
-           igvt_plane_pixel_offset(p, p->x, p->y);
+    return d->map[0].ptr + igvt_plane_pixel_offset(p, p->x, p->y);
 }
 
 /* The pipe whose primary plane the console shows, or -1 */
@@ -373,9 +352,6 @@ static void igvt_console_direct_update(IgvtState *s, const IgvtPlane *plane,
     uint32_t row, first = UINT32_MAX, last = 0;
     uint64_t pg, pg_first, pg_last;
 
-    if (d->dirty) {
-        igvt_console_map(s, plane, npages);
-    }
     igvt_console_dirty_pages(s, dirty, d->dirty);
     d->dirty = false;
     for (row = 0; row < plane->height; row++) {
@@ -392,6 +368,7 @@ static void igvt_console_direct_update(IgvtState *s, const IgvtPlane *plane,
         return;
     }
     d->frames_shown++;
+    trace_igvt_console_update(first, last, true);
     dpy_gfx_update(s->con, 0, first, plane->width, last - first + 1);
 }
 
@@ -438,10 +415,15 @@ void igvt_console_update(IgvtState *s)
         d->dirty = true;
     }
 
+    npages = DIV_ROUND_UP(plane.size, IGVT_GTT_PAGE_SIZE);
+    if (d->dirty || d->map_pages != npages) {
+        igvt_console_map(s, &plane, npages);
+        d->dirty = true;
+    }
     if (d->dirty) {
-        MemoryRegion *mr = NULL;
+        MemoryRegion *mr = d->log_mr;
         pixman_format_code_t fmt = igvt_fb_pixman_format(plane.drm_format);
-        uint8_t *ptr = igvt_console_direct_ptr(s, &plane, fmt, &mr);
+        uint8_t *ptr = igvt_console_direct_ptr(s, &plane, fmt);
 
         if (ptr != d->direct_ptr || (ptr && (d->direct_fmt != fmt ||
             d->direct_stride != plane.stride ||
@@ -491,12 +473,7 @@ void igvt_console_update(IgvtState *s)
         }
     }
 
-    npages = DIV_ROUND_UP(plane.size, IGVT_GTT_PAGE_SIZE);
     dirty = bitmap_new(npages);
-    if (d->dirty || d->map_pages != npages) {
-        igvt_console_map(s, &plane, npages);
-        d->dirty = true;
-    }
     igvt_console_dirty_pages(s, dirty, d->dirty);
 
     direct_rgb = !HOST_BIG_ENDIAN &&
@@ -548,6 +525,7 @@ void igvt_console_update(IgvtState *s)
         return;
     }
     d->frames_shown++;
+    trace_igvt_console_update(first, last, false);
     dpy_gfx_update(s->con, 0, first, plane.width, last - first + 1);
 }
 
