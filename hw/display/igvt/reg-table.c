@@ -36,7 +36,13 @@
     MASKED(_e "_INSTPM", (_base) + IGVT_RING_INSTPM), \
     MASKED(_e "_PSMI_CTL", (_base) + IGVT_RING_PSMI_CTL), \
     MASKED(_e "_CSB_PTR", (_base) + IGVT_RING_CSB_PTR, .reset = 0x7), \
-    REG(_e "_ELSP", (_base) + IGVT_RING_ELSP, .write = igvt_elsp_write)
+    REG(_e "_ELSP", (_base) + IGVT_RING_ELSP, .write = igvt_elsp_write), \
+    REG(_e "_RING_TAIL", (_base) + IGVT_RING_TAIL), \
+    REG(_e "_RING_HEAD", (_base) + IGVT_RING_HEAD), \
+    REG(_e "_RING_START", (_base) + IGVT_RING_START), \
+    REG(_e "_RING_CTL", (_base) + IGVT_RING_CTL), \
+    REG(_e "_HWS_PGA", (_base) + IGVT_RING_HWS_PGA), \
+    BLOCK(_e "_CSB", (_base) + IGVT_RING_CSB, 12 * 4, .flags = IGVT_REG_RO)
 
 /* An interrupt register set: ISR read-only, IIR write-1-to-clear */
 #define IRQ_REGS(_n, _isr, _imr, _iir, _ier) \
