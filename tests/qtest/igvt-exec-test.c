@@ -129,7 +129,7 @@ static void submit(Gpu *g)
     submit_to(g, RCS);
 }
 
-/* query-igvt-engines: counter @key of the render engine */
+/* query-igvt-engines: member @key of the render engine, -1 if absent */
 static int64_t rcs_stat(Gpu *g, const char *key)
 {
     QDict *rsp = qtest_qmp(g->qts, "{'execute': 'query-igvt-engines'}");
@@ -140,25 +140,34 @@ static int64_t rcs_stat(Gpu *g, const char *key)
     int64_t v;
 
     g_assert_cmpstr(qdict_get_str(rcs, "name"), ==, "rcs");
-    v = qdict_haskey(rcs, key) ? qdict_get_int(rcs, key) : -1;
+    if (!qdict_haskey(rcs, key)) {
+        v = -1;
+    } else if (qobject_type(qdict_get(rcs, key)) == QTYPE_QBOOL) {
+        v = qdict_get_bool(rcs, key);
+    } else {
+        v = qdict_get_int(rcs, key);
+    }
     qobject_unref(rsp);
     return v;
 }
 
-/* The status page's CSB write pointer, once the engine has reported */
+/*
+ * The status page's CSB write pointer, once the engine has reported.
+ * The GPU runs in its own thread: poll in real time (each qtest command
+ * lets the main loop run completions), giving up after 10 s.
+ */
 static uint32_t wait_csb(Gpu *g, uint32_t want)
 {
-    uint32_t wp = 0;
-    int i;
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    uint32_t wp;
 
-    for (i = 0; i < 1000; i++) {
+    for (;;) {
         wp = qtest_readl(g->qts, RAM(GM_HWSP) + 0x1f * 4);
-        if (wp == want) {
-            break;
+        if (wp == want || g_get_monotonic_time() > deadline) {
+            return wp;
         }
-        qtest_clock_step(g->qts, 1000);
+        g_usleep(100);
     }
-    return wp;
 }
 
 static void test_store_and_batch(void)
@@ -356,11 +365,125 @@ static void test_blit(void)
     gpu_stop(g);
 }
 
+/*
+ * A pair written while the engine is busy waits for the running element,
+ * then preempts it; starting with the same context it is a lite restore,
+ * as i915 does to append requests.  The VM is stopped so that the second
+ * pair surely arrives while the first is still queued.
+ */
+static void test_lite_restore(void)
+{
+    Gpu *g = gpu_start();
+    const uint32_t ring[] = {
+        MI_SDI_GGTT, GM_TARGET, 0, 0x1111,
+        MI_SDI_GGTT, GM_TARGET + 4, 0, 0x2222,
+    };
+    uint32_t tail;
+
+    qtest_qmp_assert_success(g->qts, "{'execute': 'stop'}");
+    /* First pair: only the first store is in the ring yet */
+    put_context(g, ring, 4);
+    submit(g);
+    g_assert_true(rcs_stat(g, "active"));
+    /* The guest appends and resubmits the same context */
+    tail = put_context(g, ring, ARRAY_SIZE(ring));
+    submit(g);
+    /* Nothing runs while the VM is stopped */
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET)), ==, 0);
+    g_assert_cmpint(rcs_stat(g, "submitted"), ==, 0);
+    qtest_qmp_assert_success(g->qts, "{'execute': 'cont'}");
+
+    /* idle-to-active, preempted + lite restore, complete + idle */
+    g_assert_cmpuint(wait_csb(g, 2), ==, 2);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_HWSP) + 0x10 * 4), ==, 0x1);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_HWSP) + 0x12 * 4), ==,
+                    0x8002);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_HWSP) + 0x13 * 4), ==, CTX_ID);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_HWSP) + 0x14 * 4), ==, 0x18);
+    /* Both stores ran once, and the ring is consumed */
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET)), ==, 0x1111);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET) + 4), ==, 0x2222);
+    g_assert_cmphex(rd(g, RCS + IGVT_RING_HEAD), ==, tail);
+    g_assert_false(rcs_stat(g, "active"));
+    g_assert_cmpint(rcs_stat(g, "submitted"), ==, 2);
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 2);
+    g_assert_cmpint(rcs_stat(g, "latency-max-ns"), >, 0);
+    g_assert_cmpint(rcs_stat(g, "latency-avg-ns"), <=,
+                    rcs_stat(g, "latency-max-ns"));
+    gpu_stop(g);
+}
+
+/*
+ * A reset while the GPU still runs a workload (an endless batch) drops it
+ * without a late report; the engine takes new work afterwards.
+ */
+static void test_reset_in_flight(void)
+{
+    Gpu *g = gpu_start();
+    const uint32_t ring[] = {
+        MI_BB_START_GGTT, GM_BATCH, 0, MI_NOOP,
+    };
+    const uint32_t batch[] = { MI_BB_START_GGTT, GM_BATCH, 0 };
+    const uint32_t store[] = { MI_SDI_GGTT, GM_TARGET, 0, 0x600d };
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(batch); i++) {
+        qtest_writel(g->qts, RAM(GM_BATCH) + i * 4, batch[i]);
+    }
+    put_context(g, ring, ARRAY_SIZE(ring));
+    submit(g);
+    /* Full GT reset (GDRST): the engine is idle at once */
+    wr(g, 0x941c, 1);
+    g_assert_cmphex(rd(g, 0x941c), ==, 0);
+    g_assert_false(rcs_stat(g, "active"));
+    g_assert_cmpint(rcs_stat(g, "hung"), ==, 0);
+
+    /* i915 sets the engine up again, and it runs new work */
+    wr(g, RCS + 0x3a0, 0xffff0000 | 5 << 8 | 5);
+    qtest_memset(g->qts, RAM(GM_HWSP), 0xff, PAGE);
+    put_context(g, store, ARRAY_SIZE(store));
+    submit(g);
+    g_assert_cmpuint(wait_csb(g, 1), ==, 1);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET)), ==, 0x600d);
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 1);
+
+    /* Same with a device reset while the endless batch runs */
+    put_context(g, ring, ARRAY_SIZE(ring));
+    qtest_writel(g->qts, RAM(GM_LRCA) + PAGE + 5 * 4, 0);
+    submit(g);
+    qtest_system_reset(g->qts);
+    g_assert_false(rcs_stat(g, "active"));
+    qtest_qmp_assert_success(g->qts, "{'execute': 'query-status'}");
+    gpu_stop(g);
+}
+
+/* The weight property as QMP shows it (igvt-pci-test checks its range) */
+static void test_weight(void)
+{
+    QTestState *qts;
+    QDict *rsp;
+    QList *list;
+
+    qts = qtest_init("-machine q35 -nodefaults -vga none "
+                     "-device igvt-vga,addr=02.0,weight=9");
+    rsp = qtest_qmp(qts, "{'execute': 'query-igvt-engines'}");
+    list = qdict_get_qlist(rsp, "return");
+    g_assert_cmpint(qdict_get_int(qobject_to(QDict, qlist_peek(list)),
+                                  "weight"), ==, 9);
+    g_assert_cmpint(qdict_get_int(qobject_to(QDict, qlist_peek(list)),
+                                  "gpu-time-ns"), ==, 0);
+    qobject_unref(rsp);
+    qtest_quit(qts);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/igvt/exec/store-and-batch", test_store_and_batch);
     qtest_add_func("/igvt/exec/runaway-batch", test_runaway_batch);
+    qtest_add_func("/igvt/exec/lite-restore", test_lite_restore);
+    qtest_add_func("/igvt/exec/reset-in-flight", test_reset_in_flight);
+    qtest_add_func("/igvt/exec/weight", test_weight);
     qtest_add_func("/igvt/exec/blit", test_blit);
     qtest_add_func("/igvt/exec/refused/store-outside", test_store_outside);
     qtest_add_func("/igvt/exec/refused/command", test_forbidden_command);

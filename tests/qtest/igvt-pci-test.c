@@ -1619,6 +1619,8 @@ static void test_bad_properties(void)
         { "high-gm-size=0", "multiples of 2 MiB" },
         { "fences=0", "fences must be between 1 and 32" },
         { "fences=33", "fences must be between 1 and 32" },
+        { "weight=0", "weight must be between 1 and 16" },
+        { "weight=17", "weight must be between 1 and 16" },
         { "model=foo", "foo" },
         { "backend=foo", "foo" },
         { "backend=host", "igvt" },

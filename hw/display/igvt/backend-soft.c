@@ -61,13 +61,14 @@ static void igvt_soft_ggtt_set(IgvtBackend *b, uint64_t index, uint64_t addr,
 {
     IgvtSoftGpu *gpu = b->opaque;
 
-    gpu->ggtt[index] = valid ? (addr | IGVT_HOST_PTE_VALID) : 0;
+    /* The worker thread reads entries while vCPUs write them */
+    qatomic_set(&gpu->ggtt[index], valid ? (addr | IGVT_HOST_PTE_VALID) : 0);
 }
 
 static bool igvt_soft_ggtt_get(IgvtBackend *b, uint64_t index, uint64_t *addr)
 {
     IgvtSoftGpu *gpu = b->opaque;
-    uint64_t pte = gpu->ggtt[index];
+    uint64_t pte = qatomic_read(&gpu->ggtt[index]);
 
     *addr = pte & IGVT_PTE_ADDR_MASK;
     return pte & IGVT_HOST_PTE_VALID;
@@ -75,9 +76,8 @@ static bool igvt_soft_ggtt_get(IgvtBackend *b, uint64_t index, uint64_t *addr)
 
 /*
  * Work one workload may do before the watchdog stops it, in units of one
- * command or 4 KiB of blitted data (at most 256 MiB of blits).  Execution
- * runs in the main loop for now, so this also bounds how long one
- * workload can hold it.
+ * command or 4 KiB of blitted data (at most 256 MiB of blits).  It also
+ * bounds how long one workload can hold the GPU from other vGPUs.
  */
 #define IGVT_SOFT_BUDGET        (64 * 1024)
 
@@ -310,6 +310,9 @@ static bool igvt_soft_run(IgvtSoftExec *x, const IgvtCmdBuf *b)
             return igvt_soft_fail(x, "watchdog: the workload does not end",
                                   b->addr + i * 4);
         }
+        if (qatomic_read(&x->w->cancel)) {
+            return igvt_soft_fail(x, "engine reset", b->addr + i * 4);
+        }
         if (!igvt_cmd_decode(x->w->engine, b->dw + i, b->len - i, &ci,
                              &err)) {
             return igvt_soft_fail(x, igvt_cmd_strerror(err), b->addr + i * 4);
@@ -373,8 +376,8 @@ static bool igvt_soft_execute(IgvtBackend *b, IgvtWorkload *w,
                          w->ring.len, w->batches->len);
     ok = igvt_soft_run(&x, &w->ring);
     if (!ok) {
-        IGVT_GUEST_ERR(igvt_err_soft_exec, "%s: %s (0x%" PRIx64 ")",
-                       igvt_engines[w->engine].name, x.why, x.why_addr);
+        w->why = x.why;
+        w->addr = x.why_addr;
     }
     *user_irq |= x.user_irq;
     return ok;

@@ -10,6 +10,7 @@
 #include "qapi/qapi-types-igvt.h"
 #include "igvt.h"
 #include "backend.h"
+#include "sched.h"
 #include "trace.h"
 
 /* Slices are 2 MiB aligned so the guest can use huge GTT pages in them */
@@ -53,6 +54,7 @@ IgvtBackend *igvt_backend_get(IgvtBackendKind kind, Error **errp)
         g_free(b);
         return NULL;
     }
+    b->sched = igvt_sched_new(b);
     b->users = 1;
     igvt_backends[kind] = b;
     trace_igvt_backend_open(IgvtBackendKind_str(kind));
@@ -66,6 +68,7 @@ void igvt_backend_put(IgvtBackend *b)
     }
     trace_igvt_backend_close(IgvtBackendKind_str(b->ops->kind));
     igvt_backends[b->ops->kind] = NULL;
+    igvt_sched_free(b->sched);
     b->ops->close(b);
     g_list_free_full(b->gm_allocs, g_free);
     g_list_free_full(b->fence_allocs, g_free);

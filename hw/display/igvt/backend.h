@@ -42,15 +42,19 @@ typedef struct IgvtBackendOps {
     bool (*ggtt_get)(IgvtBackend *b, uint64_t index, uint64_t *addr);
     /*
      * Run workload @w: its ring segment and batch buffers, copied and
-     * audited by the mediation (workload.h).  Sets *user_irq if the work
-     * raised a user interrupt.  False if it did not complete (a fault or
-     * the watchdog): the engine is then reset as after a hang.
+     * audited by the mediation (workload.h).  Called from the scheduler's
+     * worker thread, without the BQL: it may touch only @w, the backend's
+     * own state and guest RAM through the DMA API.  Sets *user_irq if the
+     * work raised a user interrupt.  False if it did not complete (a
+     * fault, the watchdog, or w->cancel was set), with w->why and w->addr
+     * saying why: the engine is then reset as after a hang.
      */
     bool (*execute)(IgvtBackend *b, IgvtWorkload *w, bool *user_irq);
 } IgvtBackendOps;
 
 struct IgvtBackend {
     const IgvtBackendOps *ops;
+    struct IgvtSched *sched;    /* feeds it work from every vGPU */
     unsigned users;
     GList *gm_allocs;           /* IgvtRange, sorted by start */
     GList *fence_allocs;
@@ -73,6 +77,11 @@ bool igvt_backend_alloc_slice(IgvtBackend *b, uint64_t low_size,
                               uint64_t aperture_limit, IgvtSlice *slice,
                               Error **errp);
 void igvt_backend_free_slice(IgvtBackend *b, const IgvtSlice *slice);
+
+static inline struct IgvtSched *igvt_backend_sched(IgvtBackend *b)
+{
+    return b->sched;
+}
 
 static inline void igvt_backend_ggtt_set(IgvtBackend *b, uint64_t index,
                                          uint64_t addr, bool valid)

@@ -7,15 +7,23 @@
  * then runs element 0 and element 1 in turn; each context switch is
  * reported as a context status buffer (CSB) event, both in the MMIO CSB
  * and in the engine's hardware status page (HWSP emulation: the guest
- * reads the page), followed by a context-switch interrupt.  The work
- * itself goes to the backend from a bottom half, never from the MMIO
- * handler.
+ * reads the page), followed by a context-switch interrupt.
+ *
+ * The engine takes a pair at once when idle (idle-to-active); a pair
+ * written while it is busy waits until the running element is done and
+ * then preempts the rest (i915 does this to append requests to the
+ * running context: a lite restore).  Each element becomes a workload,
+ * prepared in a bottom half (never in the MMIO handler) once the one
+ * before it on the engine has retired, and run by the GPU scheduler's
+ * worker thread (sched.c).  Its completion comes back in another bottom
+ * half, which writes the ring head back and reports the switch.
  */
 
 #include "qemu/osdep.h"
 #include "qemu/log.h"
 #include "qemu/cutils.h"
 #include "qemu/main-loop.h"
+#include "qemu/timer.h"
 #include "migration/vmstate.h"
 #include "igvt.h"
 #include "backend.h"
@@ -25,9 +33,11 @@
 
 /* CSB event bits (Gen8/9) */
 #define IGVT_CSB_IDLE_TO_ACTIVE     (1u << 0)
+#define IGVT_CSB_PREEMPTED          (1u << 1)
 #define IGVT_CSB_ELEMENT_SWITCH     (1u << 2)
 #define IGVT_CSB_ACTIVE_TO_IDLE     (1u << 3)
 #define IGVT_CSB_COMPLETE           (1u << 4)
+#define IGVT_CSB_LITE_RESTORE       (1u << 15)
 #define IGVT_CSB_ENTRIES            6
 /* Where the CSB lives in the HWSP, in dwords */
 #define IGVT_HWSP_CSB               0x10
@@ -38,6 +48,7 @@
 #define IGVT_GT_CONTEXT_SWITCH      (1u << 8)
 
 #define IGVT_CTX_VALID              (1ull << 0)
+#define IGVT_CTX_LRCA_MASK          0xfffff000ull
 
 const IgvtEngineInfo igvt_engines[IGVT_NUM_ENGINES] = {
     [IGVT_ENGINE_RCS] = { "rcs", IGVT_RCS_BASE, IGVT_IRQ_GT0, 0 },
@@ -83,63 +94,107 @@ static void igvt_csb_event(IgvtState *s, int e, uint32_t status,
 }
 
 /*
- * Prepare (copy and audit) one context's work and hand it to the backend.
- * A refused workload never reaches the backend and puts the vGPU into
- * failsafe mode.
+ * Latency of a pair: from its ELSP write to the interrupt that reports it
+ * done (gone idle, or preempted by the next pair)
  */
-static void igvt_execlist_workload(IgvtState *s, int e, uint64_t desc,
-                                   bool *user_irq)
+static void igvt_execlist_latency(IgvtState *s, int e)
 {
     IgvtEngineStats *st = &s->engine_stats[e];
-    IgvtWorkload w;
+    int64_t ns = get_clock() - s->execlists[e].submit_ns;
 
-    st->submitted++;
-    if (!igvt_workload_prepare(s, e, desc, &w)) {
-        st->rejected++;
-        pstrcpy((char *)st->last_reject, sizeof(st->last_reject), w.why);
-        st->last_reject_header = w.header;
-        st->last_reject_addr = w.addr;
-        IGVT_GUEST_ERR(igvt_err_workload, "%s: workload refused: %s "
-                       "(command %s 0x%08x, address 0x%" PRIx64 ")",
-                       igvt_engines[e].name, w.why,
-                       w.cmd_name ? w.cmd_name : "-", w.header, w.addr);
-        igvt_enter_failsafe(s, IGVT_FAILSAFE_REASON_GUEST_ERROR);
-    } else if (igvt_backend_execute(s->backend, &w, user_irq)) {
-        st->completed++;
-    } else {
-        st->hung++;
-    }
-    igvt_workload_retire(&w);
-    igvt_workload_free(&w);
-}
-
-static void igvt_execlist_run(IgvtState *s, int e)
-{
-    IgvtExeclist *el = &s->execlists[e];
-    uint64_t desc[2] = { el->port[0], el->port[1] };
-    bool user_irq = false;
-    int i, n = (desc[1] & IGVT_CTX_VALID) ? 2 : 1;
-
-    el->port[0] = el->port[1] = 0;
-    if (!(desc[0] & IGVT_CTX_VALID)) {
-        IGVT_GUEST_ERR(igvt_err_elsp, "%s: element 0 is not valid",
-                       igvt_engines[e].name);
+    if (ns < 0) {
         return;
     }
-    igvt_csb_event(s, e, IGVT_CSB_IDLE_TO_ACTIVE, desc[0] >> 32);
-    for (i = 0; i < n; i++) {
-        if (!s->failsafe) {
-            igvt_execlist_workload(s, e, desc[i], &user_irq);
+    st->latency_count++;
+    st->latency_total_ns += ns;
+    st->latency_max_ns = MAX(st->latency_max_ns, ns);
+}
+
+/*
+ * The current element is done: report it and move on.  A pair written
+ * while the engine was busy preempts what is left (a lite restore when
+ * it starts with the context that just ran); otherwise the engine
+ * switches to element 1 or goes idle.
+ */
+static void igvt_execlist_advance(IgvtState *s, int e, bool user_irq)
+{
+    IgvtExeclist *el = &s->execlists[e];
+    uint64_t desc = el->active[el->current];
+    uint32_t status;
+
+    if (el->pending[0] & IGVT_CTX_VALID) {
+        status = IGVT_CSB_PREEMPTED;
+        if ((el->pending[0] & IGVT_CTX_LRCA_MASK) ==
+            (desc & IGVT_CTX_LRCA_MASK)) {
+            status |= IGVT_CSB_LITE_RESTORE;
         }
-        igvt_csb_event(s, e, IGVT_CSB_COMPLETE |
-                       (i + 1 < n ? IGVT_CSB_ELEMENT_SWITCH :
-                                    IGVT_CSB_ACTIVE_TO_IDLE),
-                       desc[i] >> 32);
+        igvt_execlist_latency(s, e);
+        el->submit_ns = el->pending_ns;
+        el->active[0] = el->pending[0];
+        el->active[1] = el->pending[1];
+        el->pending[0] = el->pending[1] = 0;
+        el->current = 0;
+    } else if (el->current == 0 && (el->active[1] & IGVT_CTX_VALID)) {
+        status = IGVT_CSB_COMPLETE | IGVT_CSB_ELEMENT_SWITCH;
+        el->current = 1;
+    } else {
+        status = IGVT_CSB_COMPLETE | IGVT_CSB_ACTIVE_TO_IDLE;
+        el->active[0] = el->active[1] = 0;
+        el->current = 0;
+        igvt_execlist_latency(s, e);
     }
+    igvt_csb_event(s, e, status, desc >> 32);
     igvt_irq_raise(s, igvt_engines[e].irq_bank,
                    (IGVT_GT_CONTEXT_SWITCH |
                     (user_irq ? IGVT_GT_USER_INTERRUPT : 0)) <<
                    igvt_engines[e].irq_shift);
+}
+
+/* May the engines take new work?  Not while the VM is stopped */
+static bool igvt_execlist_may_run(IgvtState *s)
+{
+    return runstate_is_running();
+}
+
+/*
+ * Prepare (copy and audit) the current element of engine @e and hand it
+ * to the GPU.  A refused workload never reaches the backend and puts the
+ * vGPU into failsafe mode; it, and anything submitted in failsafe mode,
+ * completes at once without running.
+ */
+static void igvt_execlist_start(IgvtState *s, int e)
+{
+    IgvtExeclist *el = &s->execlists[e];
+    IgvtEngineStats *st = &s->engine_stats[e];
+
+    while ((el->active[el->current] & IGVT_CTX_VALID) && !el->inflight &&
+           igvt_execlist_may_run(s)) {
+        IgvtWorkload *w = g_new0(IgvtWorkload, 1);
+
+        st->submitted++;
+        if (s->failsafe) {
+            igvt_workload_free(w);
+        } else if (!igvt_workload_prepare(s, e, el->active[el->current], w)) {
+            st->rejected++;
+            pstrcpy((char *)st->last_reject, sizeof(st->last_reject), w->why);
+            st->last_reject_header = w->header;
+            st->last_reject_addr = w->addr;
+            IGVT_GUEST_ERR(igvt_err_workload, "%s: workload refused: %s "
+                           "(command %s 0x%08x, address 0x%" PRIx64 ")",
+                           igvt_engines[e].name, w->why,
+                           w->cmd_name ? w->cmd_name : "-", w->header,
+                           w->addr);
+            igvt_workload_retire(w);
+            igvt_workload_free(w);
+            igvt_enter_failsafe(s, IGVT_FAILSAFE_REASON_GUEST_ERROR);
+        } else {
+            w->submit_ns = el->submit_ns;
+            el->inflight = true;
+            igvt_sched_submit(&s->sched, w);
+            return;
+        }
+        igvt_execlist_advance(s, e, false);
+    }
 }
 
 static void igvt_execlist_bh(void *opaque)
@@ -148,18 +203,52 @@ static void igvt_execlist_bh(void *opaque)
     int e;
 
     for (e = 0; e < IGVT_NUM_ENGINES; e++) {
-        if (s->execlists[e].port[0]) {
-            igvt_execlist_run(s, e);
-        }
+        igvt_execlist_start(s, e);
     }
 }
 
-/* ELSP: collect four dwords, then submit both elements */
+/* The GPU finished workloads: write back, report, start what is next */
+static void igvt_execlist_complete_bh(void *opaque)
+{
+    IgvtState *s = opaque;
+    IgvtWorkload *w;
+
+    while ((w = igvt_sched_take_done(&s->sched))) {
+        int e = w->engine;
+        IgvtEngineStats *st = &s->engine_stats[e];
+        bool user_irq = w->user_irq;
+
+        if (w->cancelled) {
+            /* Its engine was reset meanwhile: nothing to report */
+            igvt_workload_free(w);
+            continue;
+        }
+        st->busy_ns += w->exec_ns;
+        if (w->ok) {
+            st->completed++;
+        } else {
+            st->hung++;
+            IGVT_GUEST_ERR(igvt_err_soft_exec, "%s: %s (0x%" PRIx64 ")",
+                           igvt_engines[e].name, w->why, w->addr);
+        }
+        igvt_workload_retire(w);
+        igvt_workload_free(w);
+        s->execlists[e].inflight = false;
+        igvt_execlist_advance(s, e, user_irq);
+        igvt_execlist_start(s, e);
+    }
+}
+
+/*
+ * ELSP: collect four dwords (element 1 high, low, element 0 high, low),
+ * then run the pair, or keep it until the running element is done.
+ */
 void igvt_elsp_write(IgvtState *s, uint32_t offset, uint32_t old,
                      uint32_t val)
 {
     int e = igvt_engine_of(offset);
     IgvtExeclist *el;
+    uint64_t pair[2];
 
     if (e < 0) {
         return;
@@ -172,30 +261,105 @@ void igvt_elsp_write(IgvtState *s, uint32_t offset, uint32_t old,
         return;
     }
     el->elsp_count = 0;
-    el->port[1] = (uint64_t)el->elsp[0] << 32 | el->elsp[1];
-    el->port[0] = (uint64_t)el->elsp[2] << 32 | el->elsp[3];
-    trace_igvt_elsp(igvt_engines[e].name, el->port[0], el->port[1]);
+    pair[1] = (uint64_t)el->elsp[0] << 32 | el->elsp[1];
+    pair[0] = (uint64_t)el->elsp[2] << 32 | el->elsp[3];
+    trace_igvt_elsp(igvt_engines[e].name, pair[0], pair[1]);
+    if (!(pair[0] & IGVT_CTX_VALID)) {
+        IGVT_GUEST_ERR(igvt_err_elsp, "%s: element 0 is not valid",
+                       igvt_engines[e].name);
+        return;
+    }
     if (!s->pv_ready) {
         igvt_enter_failsafe(s, IGVT_FAILSAFE_REASON_UNSUPPORTED_GUEST);
     }
+    if (el->active[el->current] & IGVT_CTX_VALID) {
+        /* Busy: the pair takes over once the running element is done */
+        if (el->pending[0] & IGVT_CTX_VALID) {
+            IGVT_GUEST_ERR(igvt_err_elsp, "%s: a pair is already pending",
+                           igvt_engines[e].name);
+        }
+        el->pending[0] = pair[0];
+        el->pending[1] = pair[1];
+        el->pending_ns = get_clock();
+        return;
+    }
+    el->active[0] = pair[0];
+    el->active[1] = pair[1];
+    el->current = 0;
+    el->submit_ns = get_clock();
+    igvt_csb_event(s, e, IGVT_CSB_IDLE_TO_ACTIVE, pair[0] >> 32);
+    igvt_irq_raise(s, igvt_engines[e].irq_bank,
+                   IGVT_GT_CONTEXT_SWITCH << igvt_engines[e].irq_shift);
     qemu_bh_schedule(s->execlist_bh);
 }
 
-void igvt_execlist_init(IgvtState *s)
+/*
+ * Stopping the VM (and so before migration) quiesces the GPU: what the
+ * engines have started finishes and is reported; nothing new starts until
+ * the VM runs again.
+ */
+static void igvt_execlist_vm_change(void *opaque, bool running,
+                                    RunState state)
 {
+    IgvtState *s = opaque;
+
+    if (running) {
+        qemu_bh_schedule(s->execlist_bh);
+        return;
+    }
+    igvt_sched_drain(&s->sched, ~0u, false);
+    igvt_execlist_complete_bh(s);
+}
+
+bool igvt_execlist_init(IgvtState *s, Error **errp)
+{
+    DeviceState *dev = DEVICE(s);
+
     s->execlist_bh = qemu_bh_new_guarded(igvt_execlist_bh, s,
-                                         &DEVICE(s)->mem_reentrancy_guard);
+                                         &dev->mem_reentrancy_guard);
+    s->complete_bh = qemu_bh_new_guarded(igvt_execlist_complete_bh, s,
+                                         &dev->mem_reentrancy_guard);
+    if (!igvt_sched_attach(igvt_backend_sched(s->backend), &s->sched,
+                           s->params.weight, s->complete_bh, errp)) {
+        igvt_execlist_fini(s);
+        return false;
+    }
+    s->vmstate_change = qdev_add_vm_change_state_handler(
+        dev, igvt_execlist_vm_change, s);
+    return true;
 }
 
 void igvt_execlist_fini(IgvtState *s)
 {
+    if (s->vmstate_change) {
+        qemu_del_vm_change_state_handler(s->vmstate_change);
+        s->vmstate_change = NULL;
+    }
+    igvt_sched_detach(&s->sched);
+    qemu_bh_delete(s->complete_bh);
+    s->complete_bh = NULL;
     qemu_bh_delete(s->execlist_bh);
     s->execlist_bh = NULL;
 }
 
+/* Engine reset (GDRST): what the engines run is dropped unreported */
+void igvt_execlist_engine_reset(IgvtState *s, uint32_t engines)
+{
+    int e;
+
+    igvt_sched_drain(&s->sched, engines, true);
+    for (e = 0; e < IGVT_NUM_ENGINES; e++) {
+        if (engines & BIT(e)) {
+            memset(&s->execlists[e], 0, sizeof(s->execlists[e]));
+        }
+    }
+    /* Cancelled workloads come back through the completion BH */
+    qemu_bh_schedule(s->complete_bh);
+}
+
 void igvt_execlist_reset(IgvtState *s)
 {
-    memset(s->execlists, 0, sizeof(s->execlists));
+    igvt_execlist_engine_reset(s, BIT(IGVT_NUM_ENGINES) - 1);
 }
 
 /* Work submitted before migration runs on the destination */
@@ -204,19 +368,22 @@ void igvt_execlist_post_load(IgvtState *s)
     int e;
 
     for (e = 0; e < IGVT_NUM_ENGINES; e++) {
-        s->execlists[e].elsp_count %= 4;
+        IgvtExeclist *el = &s->execlists[e];
+
+        el->elsp_count %= 4;
+        el->current &= 1;
+        el->inflight = false;
+        el->submit_ns = el->pending_ns = get_clock();
         s->engine_stats[e].last_reject[sizeof(s->engine_stats[e].last_reject)
                                        - 1] = 0;
-        if (s->execlists[e].port[0]) {
-            qemu_bh_schedule(s->execlist_bh);
-        }
     }
+    qemu_bh_schedule(s->execlist_bh);
 }
 
 const VMStateDescription vmstate_igvt_engine_stats = {
     .name = "igvt/engine-stats",
-    .version_id = 1,
-    .minimum_version_id = 1,
+    .version_id = 2,
+    .minimum_version_id = 2,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT64(submitted, IgvtEngineStats),
         VMSTATE_UINT64(completed, IgvtEngineStats),
@@ -225,18 +392,25 @@ const VMStateDescription vmstate_igvt_engine_stats = {
         VMSTATE_BUFFER(last_reject, IgvtEngineStats),
         VMSTATE_UINT32(last_reject_header, IgvtEngineStats),
         VMSTATE_UINT64(last_reject_addr, IgvtEngineStats),
+        VMSTATE_UINT64(busy_ns, IgvtEngineStats),
+        VMSTATE_UINT64(latency_count, IgvtEngineStats),
+        VMSTATE_UINT64(latency_total_ns, IgvtEngineStats),
+        VMSTATE_UINT64(latency_max_ns, IgvtEngineStats),
         VMSTATE_END_OF_LIST()
     },
 };
 
+/* Saved quiesced (the VM is stopped): nothing is in flight */
 const VMStateDescription vmstate_igvt_execlist = {
     .name = "igvt/execlist",
-    .version_id = 1,
-    .minimum_version_id = 1,
+    .version_id = 2,
+    .minimum_version_id = 2,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT32_ARRAY(elsp, IgvtExeclist, 4),
         VMSTATE_UINT32(elsp_count, IgvtExeclist),
-        VMSTATE_UINT64_ARRAY(port, IgvtExeclist, 2),
+        VMSTATE_UINT64_ARRAY(active, IgvtExeclist, 2),
+        VMSTATE_UINT32(current, IgvtExeclist),
+        VMSTATE_UINT64_ARRAY(pending, IgvtExeclist, 2),
         VMSTATE_END_OF_LIST()
     },
 };

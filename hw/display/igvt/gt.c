@@ -11,11 +11,33 @@
 #include "regs.h"
 #include "trace.h"
 
-/* A reset completes at once: the domain bits read back clear */
+/* GDRST domains (Gen6..9) */
+#define IGVT_GRDOM_FULL     (1u << 0)
+#define IGVT_GRDOM_RENDER   (1u << 1)
+#define IGVT_GRDOM_MEDIA    (1u << 2)
+#define IGVT_GRDOM_BLT      (1u << 3)
+#define IGVT_GRDOM_VECS     (1u << 4)
+
+/*
+ * A reset completes at once: the engines in the domains drop what they
+ * run, and the domain bits read back clear
+ */
 void igvt_gdrst_write(IgvtState *s, uint32_t offset, uint32_t old,
                       uint32_t val)
 {
+    uint32_t engines = 0;
+
     trace_igvt_gdrst(val);
+    if (val & IGVT_GRDOM_FULL) {
+        engines = BIT(IGVT_NUM_ENGINES) - 1;
+    }
+    engines |= val & IGVT_GRDOM_RENDER ? BIT(IGVT_ENGINE_RCS) : 0;
+    engines |= val & IGVT_GRDOM_MEDIA ? BIT(IGVT_ENGINE_VCS) : 0;
+    engines |= val & IGVT_GRDOM_BLT ? BIT(IGVT_ENGINE_BCS) : 0;
+    engines |= val & IGVT_GRDOM_VECS ? BIT(IGVT_ENGINE_VECS) : 0;
+    if (engines) {
+        igvt_execlist_engine_reset(s, engines);
+    }
     igvt_reg_set(s, offset, 0);
 }
 
@@ -41,7 +63,10 @@ void igvt_reset_ctl_write(IgvtState *s, uint32_t offset, uint32_t old,
     igvt_reg_set(s, offset, val);
 }
 
-/* Nothing executes yet, so a ring is idle whether stopped or not */
+/*
+ * Rings are reported idle: the guest stops rings before a reset, which
+ * then drops whatever is still running
+ */
 void igvt_mi_mode_write(IgvtState *s, uint32_t offset, uint32_t old,
                         uint32_t val)
 {

@@ -81,6 +81,16 @@ bool igvt_gm_rw(IgvtState *s, uint64_t gm, void *buf, size_t len,
             return false;
         }
         page |= a % IGVT_GTT_PAGE_SIZE;
+        /*
+         * Entries were checked when written, but guest memory can change
+         * since; the GPU worker must never reach an MMIO region.
+         */
+        if (!igvt_dma_is_ram(s, page, chunk)) {
+            if (!is_write) {
+                memset(p + done, 0, len - done);
+            }
+            return false;
+        }
         if ((is_write ? pci_dma_write(dev, page, p + done, chunk) :
                         pci_dma_read(dev, page, p + done, chunk)) != MEMTX_OK) {
             return false;

@@ -17,6 +17,7 @@
 #include "migration/vmstate.h"
 #include "igvt.h"
 #include "backend.h"
+#include "sched-policy.h"
 #include "trace.h"
 
 static unsigned igvt_instances;
@@ -64,6 +65,8 @@ static const Property igvt_props[] = {
     DEFINE_PROP_UINT32("vgamem_mb", IgvtState, params.vgamem_mb, 16),
     DEFINE_PROP_SIGNED("port", IgvtState, params.port, IGVT_DISPLAY_PORT_D,
                        igvt_prop_port, IgvtDisplayPort),
+    DEFINE_PROP_UINT32("weight", IgvtState, params.weight,
+                       IGVT_WEIGHT_DEFAULT),
     DEFINE_EDID_PROPERTIES(IgvtState, display.edid_info),
 };
 
@@ -99,6 +102,11 @@ static bool igvt_check_params(IgvtState *s, Error **errp)
     if (p->fences < 1 || p->fences > IGVT_FENCE_MAX) {
         error_setg(errp, "igvt: fences must be between 1 and %d",
                    IGVT_FENCE_MAX);
+        return false;
+    }
+    if (p->weight < IGVT_WEIGHT_MIN || p->weight > IGVT_WEIGHT_MAX) {
+        error_setg(errp, "igvt: weight must be between %d and %d",
+                   IGVT_WEIGHT_MIN, IGVT_WEIGHT_MAX);
         return false;
     }
     return true;
@@ -164,11 +172,17 @@ static void igvt_realize(PCIDevice *dev, Error **errp)
     }
     igvt_init_bars(s);
     igvt_display_init(s);
-    igvt_execlist_init(s);
+    if (!igvt_execlist_init(s, errp)) {
+        goto fail_display;
+    }
     s->id = ++igvt_instances;
     trace_igvt_realize(s->id, s->slice.low_base, s->slice.high_base);
     return;
 
+fail_display:
+    igvt_display_fini(s);
+    igvt_vga_fini(s);
+    igvt_console_fini(s);
 fail_cfg:
     igvt_cfg_fini(s);
 fail_gtt:
@@ -201,11 +215,12 @@ static void igvt_reset_hold(Object *obj, ResetType type)
 {
     IgvtState *s = IGVT_VGA(obj);
 
+    /* The GPU first: nothing may run against state being reset */
+    igvt_execlist_reset(s);
     igvt_mmio_reset(s);
     igvt_pvinfo_reset(s);
     igvt_gtt_reset(s);
     igvt_display_reset(s);
-    igvt_execlist_reset(s);
     igvt_cfg_reset(s);
     igvt_vga_reset(s);
     s->irq_level = false;

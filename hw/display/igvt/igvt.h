@@ -18,6 +18,8 @@
 #include "aux.h"
 #include "gmbus.h"
 #include "cmd-parser.h"
+#include "sched.h"
+#include "system/runstate.h"
 #include "qapi/qapi-types-igvt.h"
 #include "qom/object.h"
 
@@ -50,6 +52,7 @@ typedef struct IgvtParams {
     uint32_t fences;
     uint32_t vgamem_mb;
     IgvtDisplayPort port;       /* where the monitor is */
+    uint32_t weight;            /* share of the GPU against other vGPUs */
 } IgvtParams;
 
 /* Interrupt banks (irq.c) */
@@ -83,7 +86,12 @@ extern const IgvtEngineInfo igvt_engines[IGVT_NUM_ENGINES];
 typedef struct IgvtExeclist {
     uint32_t elsp[4];           /* dwords written to ELSP so far */
     uint32_t elsp_count;
-    uint64_t port[2];           /* submitted, not yet run */
+    uint64_t active[2];         /* the elements the engine is running */
+    uint32_t current;           /* which of them runs now */
+    uint64_t pending[2];        /* written while the engine was busy */
+    int64_t submit_ns;          /* when the active pair was written */
+    int64_t pending_ns;         /* ... and the pending one */
+    bool inflight;              /* the current element is with the GPU */
 } IgvtExeclist;
 
 typedef struct IgvtEngineStats {
@@ -94,6 +102,11 @@ typedef struct IgvtEngineStats {
     uint8_t last_reject[64];    /* why the last workload was refused */
     uint32_t last_reject_header;
     uint64_t last_reject_addr;
+    uint64_t busy_ns;           /* time the GPU spent on its workloads */
+    /* ELSP write to the interrupt that reports the pair done */
+    uint64_t latency_count;
+    uint64_t latency_total_ns;
+    uint64_t latency_max_ns;
 } IgvtEngineStats;
 
 /* Host resources this vGPU owns, handed out by the backend */
@@ -210,7 +223,10 @@ struct IgvtState {
     IgvtDisplay display;
     IgvtExeclist execlists[IGVT_NUM_ENGINES];
     IgvtEngineStats engine_stats[IGVT_NUM_ENGINES];
-    QEMUBH *execlist_bh;
+    QEMUBH *execlist_bh;        /* starts work the engines can take */
+    QEMUBH *complete_bh;        /* finishes work the GPU has done */
+    IgvtSchedEntity sched;
+    VMChangeStateEntry *vmstate_change;
     bool pv_ready;              /* the guest read PVINFO */
     bool irq_level;             /* an interrupt is being signalled */
     bool failsafe;
@@ -325,9 +341,10 @@ IgvtRegWriteFn igvt_cur_base_write;
 IgvtRegWriteFn igvt_palette_write;
 
 /* execlist.c */
-void igvt_execlist_init(IgvtState *s);
+bool igvt_execlist_init(IgvtState *s, Error **errp);
 void igvt_execlist_fini(IgvtState *s);
 void igvt_execlist_reset(IgvtState *s);
+void igvt_execlist_engine_reset(IgvtState *s, uint32_t engines);
 void igvt_execlist_post_load(IgvtState *s);
 extern const VMStateDescription vmstate_igvt_execlist;
 extern const VMStateDescription vmstate_igvt_engine_stats;

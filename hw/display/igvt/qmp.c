@@ -237,6 +237,8 @@ static int igvt_query_engines_child(Object *child, void *opaque)
     s = IGVT_VGA(obj);
     info = g_new0(IgvtEnginesInfo, 1);
     info->qom_path = object_get_canonical_path(obj);
+    info->weight = s->params.weight;
+    info->gpu_time_ns = igvt_sched_busy_ns(&s->sched);
     for (e = IGVT_NUM_ENGINES - 1; e >= 0; e--) {
         const IgvtEngineStats *st = &s->engine_stats[e];
         IgvtEngineStatus *ei = g_new0(IgvtEngineStatus, 1);
@@ -253,6 +255,11 @@ static int igvt_query_engines_child(Object *child, void *opaque)
             ei->has_last_rejected_address = true;
             ei->last_rejected_address = st->last_reject_addr;
         }
+        ei->active = s->execlists[e].active[0] & 1;
+        ei->busy_ns = st->busy_ns;
+        ei->latency_avg_ns = st->latency_count ?
+                             st->latency_total_ns / st->latency_count : 0;
+        ei->latency_max_ns = st->latency_max_ns;
         QAPI_LIST_PREPEND(info->engines, ei);
     }
     QAPI_LIST_PREPEND(*list, info);

@@ -294,12 +294,11 @@ void igvt_workload_free(IgvtWorkload *w)
     guint i;
 
     g_free(w->ring.dw);
-    w->ring.dw = NULL;
     if (w->batches) {
         for (i = 0; i < w->batches->len; i++) {
             g_free(g_array_index(w->batches, IgvtCmdBuf, i).dw);
         }
         g_array_free(w->batches, true);
-        w->batches = NULL;
     }
+    g_free(w);
 }

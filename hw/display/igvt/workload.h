@@ -10,6 +10,7 @@
 #ifndef HW_DISPLAY_IGVT_WORKLOAD_H
 #define HW_DISPLAY_IGVT_WORKLOAD_H
 
+#include "qemu/queue.h"
 #include "cmd-parser.h"
 
 /* Largest batch buffer a workload copies, and all of them together */
@@ -33,14 +34,26 @@ typedef struct IgvtWorkload {
     IgvtCmdBuf ring;
     GArray *batches;            /* IgvtCmdBuf */
     size_t bytes;
-    /* why it was refused */
+    /* why it was refused, or why it did not complete */
     const char *why;
     const char *cmd_name;
     uint32_t header;
     uint64_t addr;
+
+    /* scheduling (sched.c) */
+    QSIMPLEQ_ENTRY(IgvtWorkload) next;
+    bool cancel;                /* atomic: stop at the next command */
+    bool cancelled;             /* it was stopped or never ran */
+    bool ok;                    /* it ran to completion */
+    bool user_irq;              /* it raised a user interrupt */
+    int64_t submit_ns;          /* when the guest submitted it */
+    int64_t exec_ns;            /* how long the backend ran it */
 } IgvtWorkload;
 
-/* Prepare the workload of descriptor @desc; false (w->why) if refused */
+/*
+ * Prepare the workload of descriptor @desc in @w (zeroed first); false
+ * (w->why) if refused.  Its buffers are released by igvt_workload_free.
+ */
 bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
                            IgvtWorkload *w);
 /* The audited copy of a batch the workload starts, or NULL */
@@ -48,6 +61,7 @@ const IgvtCmdBuf *igvt_workload_batch(IgvtWorkload *w, uint64_t addr,
                                       bool ppgtt, uint8_t level);
 /* The engine consumed the ring: write its head back to image and engine */
 void igvt_workload_retire(IgvtWorkload *w);
+/* Release @w's buffers and @w itself, which came from g_new */
 void igvt_workload_free(IgvtWorkload *w);
 
 /*

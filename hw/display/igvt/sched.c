@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * igvt: the GPU scheduler (see sched.h).
+ *
+ * Locking: IgvtSched.lock protects the vGPU table, every entity's queues,
+ * virtual time and busy time, and the running workload.  The worker
+ * drops it while a workload executes.  The worker never takes the BQL:
+ * it reaches guest memory through the DMA API (RAM only) and hands
+ * results back through each vGPU's bottom half, so a vCPU or the main
+ * loop may wait for it with the BQL held.
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/main-loop.h"
+#include "qemu/rcu.h"
+#include "qemu/timer.h"
+#include "qapi/error.h"
+#include "igvt.h"
+#include "backend.h"
+#include "sched.h"
+#include "sched-policy.h"
+#include "workload.h"
+#include "trace.h"
+
+struct IgvtSched {
+    IgvtBackend *backend;
+    QemuThread thread;
+    QemuMutex lock;
+    QemuCond work;              /* the worker waits for work */
+    QemuCond idle;              /* drains wait for a workload to finish */
+    IgvtSchedEntity *ents[IGVT_SCHED_MAX_VGPUS];
+    int nr_ents;
+    IgvtWorkload *running;
+    IgvtSchedEntity *running_ent;
+    uint64_t vtime;             /* virtual time of the last pick */
+    bool stop;
+};
+
+/* The next entity to run, or NULL; with the lock held */
+static IgvtSchedEntity *igvt_sched_next(IgvtSched *sc)
+{
+    uint64_t vtime[IGVT_SCHED_MAX_VGPUS];
+    bool runnable[IGVT_SCHED_MAX_VGPUS];
+    int i;
+
+    for (i = 0; i < sc->nr_ents; i++) {
+        vtime[i] = sc->ents[i]->vtime;
+        runnable[i] = !QSIMPLEQ_EMPTY(&sc->ents[i]->ready);
+    }
+    i = igvt_sched_pick(vtime, runnable, sc->nr_ents);
+    return i < 0 ? NULL : sc->ents[i];
+}
+
+static void *igvt_sched_thread(void *opaque)
+{
+    IgvtSched *sc = opaque;
+
+    rcu_register_thread();
+    qemu_mutex_lock(&sc->lock);
+    while (!sc->stop) {
+        IgvtSchedEntity *ent = igvt_sched_next(sc);
+        IgvtWorkload *w;
+        int64_t start;
+
+        if (!ent) {
+            qemu_cond_wait(&sc->work, &sc->lock);
+            continue;
+        }
+        w = QSIMPLEQ_FIRST(&ent->ready);
+        QSIMPLEQ_REMOVE_HEAD(&ent->ready, next);
+        sc->running = w;
+        sc->running_ent = ent;
+        sc->vtime = ent->vtime;
+        qemu_mutex_unlock(&sc->lock);
+
+        start = get_clock();
+        trace_igvt_sched_run(igvt_engines[w->engine].name, w->lrca,
+                             ent->weight, ent->vtime);
+        w->ok = igvt_backend_execute(sc->backend, w, &w->user_irq);
+        w->exec_ns = get_clock() - start;
+        w->cancelled = qatomic_read(&w->cancel);
+        trace_igvt_sched_done(igvt_engines[w->engine].name, w->lrca, w->ok,
+                              w->exec_ns);
+
+        qemu_mutex_lock(&sc->lock);
+        sc->running = NULL;
+        sc->running_ent = NULL;
+        ent->vtime = igvt_sched_charge(ent->vtime, w->exec_ns, ent->weight);
+        ent->busy_ns += w->exec_ns;
+        QSIMPLEQ_INSERT_TAIL(&ent->done, w, next);
+        qemu_bh_schedule(ent->done_bh);
+        qemu_cond_broadcast(&sc->idle);
+    }
+    qemu_mutex_unlock(&sc->lock);
+    rcu_unregister_thread();
+    return NULL;
+}
+
+IgvtSched *igvt_sched_new(IgvtBackend *b)
+{
+    IgvtSched *sc = g_new0(IgvtSched, 1);
+
+    sc->backend = b;
+    qemu_mutex_init(&sc->lock);
+    qemu_cond_init(&sc->work);
+    qemu_cond_init(&sc->idle);
+    qemu_thread_create(&sc->thread, "igvt-gpu", igvt_sched_thread, sc,
+                       QEMU_THREAD_JOINABLE);
+    return sc;
+}
+
+void igvt_sched_free(IgvtSched *sc)
+{
+    qemu_mutex_lock(&sc->lock);
+    sc->stop = true;
+    qemu_cond_signal(&sc->work);
+    qemu_mutex_unlock(&sc->lock);
+    qemu_thread_join(&sc->thread);
+    qemu_cond_destroy(&sc->idle);
+    qemu_cond_destroy(&sc->work);
+    qemu_mutex_destroy(&sc->lock);
+    g_free(sc);
+}
+
+bool igvt_sched_attach(IgvtSched *sc, IgvtSchedEntity *ent, unsigned weight,
+                       QEMUBH *done_bh, Error **errp)
+{
+    QEMU_LOCK_GUARD(&sc->lock);
+    if (sc->nr_ents == IGVT_SCHED_MAX_VGPUS) {
+        error_setg(errp, "igvt: at most %d vGPUs can share one backend",
+                   IGVT_SCHED_MAX_VGPUS);
+        return false;
+    }
+    ent->sched = sc;
+    ent->weight = weight;
+    ent->done_bh = done_bh;
+    ent->vtime = sc->vtime;
+    ent->busy_ns = 0;
+    QSIMPLEQ_INIT(&ent->ready);
+    QSIMPLEQ_INIT(&ent->done);
+    sc->ents[sc->nr_ents++] = ent;
+    return true;
+}
+
+void igvt_sched_detach(IgvtSchedEntity *ent)
+{
+    IgvtSched *sc = ent->sched;
+    IgvtWorkload *w;
+    int i;
+
+    if (!sc) {
+        return;
+    }
+    igvt_sched_drain(ent, ~0u, true);
+    qemu_mutex_lock(&sc->lock);
+    for (i = 0; i < sc->nr_ents; i++) {
+        if (sc->ents[i] == ent) {
+            sc->ents[i] = sc->ents[--sc->nr_ents];
+            break;
+        }
+    }
+    qemu_mutex_unlock(&sc->lock);
+    while ((w = igvt_sched_take_done(ent))) {
+        igvt_workload_free(w);
+    }
+    ent->sched = NULL;
+}
+
+void igvt_sched_submit(IgvtSchedEntity *ent, IgvtWorkload *w)
+{
+    IgvtSched *sc = ent->sched;
+
+    QEMU_LOCK_GUARD(&sc->lock);
+    if (QSIMPLEQ_EMPTY(&ent->ready) && sc->running_ent != ent) {
+        ent->vtime = igvt_sched_wake(ent->vtime, sc->vtime);
+    }
+    QSIMPLEQ_INSERT_TAIL(&ent->ready, w, next);
+    qemu_cond_signal(&sc->work);
+}
+
+IgvtWorkload *igvt_sched_take_done(IgvtSchedEntity *ent)
+{
+    IgvtWorkload *w;
+
+    QEMU_LOCK_GUARD(&ent->sched->lock);
+    w = QSIMPLEQ_FIRST(&ent->done);
+    if (w) {
+        QSIMPLEQ_REMOVE_HEAD(&ent->done, next);
+    }
+    return w;
+}
+
+/* Is a workload of @ent on @engines still queued or running? */
+static bool igvt_sched_busy(IgvtSched *sc, IgvtSchedEntity *ent,
+                            uint32_t engines)
+{
+    IgvtWorkload *w;
+
+    if (sc->running_ent == ent && (engines & BIT(sc->running->engine))) {
+        return true;
+    }
+    QSIMPLEQ_FOREACH(w, &ent->ready, next) {
+        if (engines & BIT(w->engine)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void igvt_sched_drain(IgvtSchedEntity *ent, uint32_t engines, bool cancel)
+{
+    IgvtSched *sc = ent->sched;
+    IgvtWorkload *w, *tmp;
+
+    if (!sc) {
+        return;
+    }
+    QEMU_LOCK_GUARD(&sc->lock);
+    if (cancel) {
+        QSIMPLEQ_FOREACH_SAFE(w, &ent->ready, next, tmp) {
+            if (engines & BIT(w->engine)) {
+                QSIMPLEQ_REMOVE(&ent->ready, w, IgvtWorkload, next);
+                w->cancelled = true;
+                QSIMPLEQ_INSERT_TAIL(&ent->done, w, next);
+            }
+        }
+        if (sc->running_ent == ent &&
+            (engines & BIT(sc->running->engine))) {
+            qatomic_set(&sc->running->cancel, true);
+        }
+    }
+    while (igvt_sched_busy(sc, ent, engines)) {
+        qemu_cond_wait(&sc->idle, &sc->lock);
+    }
+    if (cancel) {
+        /* Finished before the reset, but not reported yet: drop it too */
+        QSIMPLEQ_FOREACH(w, &ent->done, next) {
+            if (engines & BIT(w->engine)) {
+                w->cancelled = true;
+            }
+        }
+    }
+    trace_igvt_sched_drain(engines, cancel);
+}
+
+uint64_t igvt_sched_busy_ns(IgvtSchedEntity *ent)
+{
+    if (!ent->sched) {
+        return 0;
+    }
+    QEMU_LOCK_GUARD(&ent->sched->lock);
+    return ent->busy_ns;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * igvt: the GPU scheduler.  One per backend: a worker thread that plays
+ * the GPU's front end, taking audited workloads from every vGPU of the
+ * process and running them on the backend in weighted fair order
+ * (sched-policy.h), outside the BQL.  Finished workloads go back to their
+ * vGPU through a bottom half, where CSB events and interrupts happen.
+ */
+
+#ifndef HW_DISPLAY_IGVT_SCHED_H
+#define HW_DISPLAY_IGVT_SCHED_H
+
+#include "qemu/queue.h"
+#include "qemu/thread.h"
+
+typedef struct IgvtBackend IgvtBackend;
+typedef struct IgvtSched IgvtSched;
+typedef struct IgvtWorkload IgvtWorkload;
+
+/* More vGPUs than this in one process is refused at realize */
+#define IGVT_SCHED_MAX_VGPUS    32
+
+/* One vGPU as the scheduler sees it; lives in IgvtState */
+typedef struct IgvtSchedEntity {
+    IgvtSched *sched;
+    unsigned weight;
+    QEMUBH *done_bh;            /* runs the vGPU's completions */
+    /* the rest is under the scheduler's lock */
+    uint64_t vtime;
+    uint64_t busy_ns;
+    QSIMPLEQ_HEAD(, IgvtWorkload) ready;
+    QSIMPLEQ_HEAD(, IgvtWorkload) done;
+} IgvtSchedEntity;
+
+IgvtSched *igvt_sched_new(IgvtBackend *b);
+void igvt_sched_free(IgvtSched *sc);
+
+/* Add a vGPU of @weight whose completions are handled by @done_bh */
+bool igvt_sched_attach(IgvtSched *sc, IgvtSchedEntity *ent, unsigned weight,
+                       QEMUBH *done_bh, Error **errp);
+/* Remove it; its work must have been drained (cancelled) first */
+void igvt_sched_detach(IgvtSchedEntity *ent);
+
+/* Queue audited workload @w; it comes back through igvt_sched_take_done */
+void igvt_sched_submit(IgvtSchedEntity *ent, IgvtWorkload *w);
+/* A finished (or cancelled) workload of @ent, or NULL */
+IgvtWorkload *igvt_sched_take_done(IgvtSchedEntity *ent);
+
+/*
+ * Wait until no workload of @ent on an engine in @engines is queued or
+ * running.  With @cancel, queued ones are not run and a running one is
+ * asked to stop at its next command; both come back with w->cancelled.
+ * Called with the BQL held; the worker never takes it.
+ */
+void igvt_sched_drain(IgvtSchedEntity *ent, uint32_t engines, bool cancel);
+
+/* GPU time used by @ent so far */
+uint64_t igvt_sched_busy_ns(IgvtSchedEntity *ent);
+
+#endif /* HW_DISPLAY_IGVT_SCHED_H */
