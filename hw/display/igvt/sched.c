@@ -36,18 +36,22 @@ struct IgvtSched {
     bool stop;
 };
 
-/* The next entity to run, or NULL; with the lock held */
-static IgvtSchedEntity *igvt_sched_next(IgvtSched *sc)
+/*
+ * The next entity to run, or NULL (then *wait_ns says for how long to
+ * wait for a busy vGPU's next submission, 0 for as long as it takes);
+ * with the lock held
+ */
+static IgvtSchedEntity *igvt_sched_next(IgvtSched *sc, uint64_t *wait_ns)
 {
-    uint64_t vtime[IGVT_SCHED_MAX_VGPUS];
-    bool runnable[IGVT_SCHED_MAX_VGPUS];
+    IgvtSchedVgpu v[IGVT_SCHED_MAX_VGPUS];
     int i;
 
     for (i = 0; i < sc->nr_ents; i++) {
-        vtime[i] = sc->ents[i]->vtime;
-        runnable[i] = !QSIMPLEQ_EMPTY(&sc->ents[i]->ready);
+        v[i].vtime = sc->ents[i]->vtime;
+        v[i].runnable = !QSIMPLEQ_EMPTY(&sc->ents[i]->ready);
+        v[i].idle_since = sc->ents[i]->idle_since;
     }
-    i = igvt_sched_pick(vtime, runnable, sc->nr_ents);
+    i = igvt_sched_pick(v, sc->nr_ents, get_clock(), wait_ns);
     return i < 0 ? NULL : sc->ents[i];
 }
 
@@ -58,12 +62,18 @@ static void *igvt_sched_thread(void *opaque)
     rcu_register_thread();
     qemu_mutex_lock(&sc->lock);
     while (!sc->stop) {
-        IgvtSchedEntity *ent = igvt_sched_next(sc);
+        uint64_t wait_ns;
+        IgvtSchedEntity *ent = igvt_sched_next(sc, &wait_ns);
         IgvtWorkload *w;
         int64_t start;
 
         if (!ent) {
-            qemu_cond_wait(&sc->work, &sc->lock);
+            if (wait_ns) {
+                qemu_cond_timedwait(&sc->work, &sc->lock,
+                                    DIV_ROUND_UP(wait_ns, SCALE_MS));
+            } else {
+                qemu_cond_wait(&sc->work, &sc->lock);
+            }
             continue;
         }
         w = QSIMPLEQ_FIRST(&ent->ready);
@@ -87,6 +97,9 @@ static void *igvt_sched_thread(void *opaque)
         sc->running_ent = NULL;
         ent->vtime = igvt_sched_charge(ent->vtime, w->exec_ns, ent->weight);
         ent->busy_ns += w->exec_ns;
+        if (QSIMPLEQ_EMPTY(&ent->ready)) {
+            ent->idle_since = get_clock();
+        }
         QSIMPLEQ_INSERT_TAIL(&ent->done, w, next);
         qemu_bh_schedule(ent->done_bh);
         qemu_cond_broadcast(&sc->idle);
@@ -135,6 +148,7 @@ bool igvt_sched_attach(IgvtSched *sc, IgvtSchedEntity *ent, unsigned weight,
     ent->weight = weight;
     ent->done_bh = done_bh;
     ent->vtime = sc->vtime;
+    ent->idle_since = 0;
     ent->busy_ns = 0;
     QSIMPLEQ_INIT(&ent->ready);
     QSIMPLEQ_INIT(&ent->done);
@@ -172,7 +186,8 @@ void igvt_sched_submit(IgvtSchedEntity *ent, IgvtWorkload *w)
 
     QEMU_LOCK_GUARD(&sc->lock);
     if (QSIMPLEQ_EMPTY(&ent->ready) && sc->running_ent != ent) {
-        ent->vtime = igvt_sched_wake(ent->vtime, sc->vtime);
+        ent->vtime = igvt_sched_wake(ent->vtime, ent->idle_since,
+                                     get_clock(), sc->vtime);
     }
     QSIMPLEQ_INSERT_TAIL(&ent->ready, w, next);
     qemu_cond_signal(&sc->work);

@@ -27,6 +27,7 @@ typedef struct IgvtSchedEntity {
     QEMUBH *done_bh;            /* runs the vGPU's completions */
     /* the rest is under the scheduler's lock */
     uint64_t vtime;
+    uint64_t idle_since;        /* when it last ran out of work */
     uint64_t busy_ns;
     QSIMPLEQ_HEAD(, IgvtWorkload) ready;
     QSIMPLEQ_HEAD(, IgvtWorkload) done;
