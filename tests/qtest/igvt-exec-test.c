@@ -457,6 +457,386 @@ static void test_reset_in_flight(void)
     gpu_stop(g);
 }
 
+/*
+ * Tiled blits.  Two 32 KiB surfaces in graphics memory; the expected
+ * result is computed here from the tile layouts (an X tile is 8 rows of
+ * 512 bytes; a Y tile is 8 columns of 16 bytes by 32 rows, column after
+ * column; the tiles of a row of tiles follow each other in memory).
+ */
+#define GM_SURF_SRC         0x10000
+#define GM_SURF_DST         0x18000
+#define GM_SURF_END         0x20000
+#define SURF_SIZE           0x8000
+#define GM_SWCTRL_VALUE     (GM_TARGET + 0x100)
+#define BCS                 IGVT_BCS_BASE
+#define BCS_SWCTRL          0x22200
+#define SWCTRL_SRC_Y        (1u << 0)
+#define SWCTRL_DST_Y        (1u << 1)
+#define MI_LRI_1            0x11000001u
+#define MI_LRM_GGTT         (0x14800000u | (1u << 22) | 2)
+#define BLT_CMD(op, len)    (2u << 29 | (uint32_t)(op) << 22 | ((len) - 2))
+#define OP_XY_COLOR         0x50
+#define OP_XY_SRC_COPY      0x53
+#define OP_XY_FAST_COPY     0x42
+#define BLT_DST_TILED       (1u << 11)
+#define BLT_SRC_TILED       (1u << 15)
+
+/* Graphics memory beyond what gpu_start() maps, to the same RAM window */
+static void map_gm(Gpu *g, uint64_t start, uint64_t end)
+{
+    uint64_t gm;
+
+    for (gm = start; gm < end; gm += PAGE) {
+        qpci_io_writeq(g->dev, g->mmio,
+                       IGVT_GTT_OFFSET + gm / PAGE * IGVT_GTT_PTE_SIZE,
+                       RAM(gm) | IGVT_PTE_PRESENT);
+    }
+}
+
+/* Offset of byte @xb of row @y of a surface: 'L'inear, 'X' or 'Y' tiled */
+static uint32_t surf_off(char tiling, uint32_t pitch, uint32_t xb,
+                         uint32_t y)
+{
+    uint32_t tile;
+
+    switch (tiling) {
+    case 'X':
+        tile = y / 8 * (pitch / 512) + xb / 512;
+        return tile * 4096 + y % 8 * 512 + xb % 512;
+    case 'Y':
+        tile = y / 32 * (pitch / 128) + xb / 128;
+        return tile * 4096 + xb % 128 / 16 * (16 * 32) + y % 32 * 16 +
+               xb % 16;
+    default:
+        return y * pitch + xb;
+    }
+}
+
+/* query-igvt-engines: counter @key of engine @name */
+static int64_t engine_stat(Gpu *g, const char *name, const char *key)
+{
+    QDict *rsp = qtest_qmp(g->qts, "{'execute': 'query-igvt-engines'}");
+    QList *list = qdict_get_qlist(rsp, "return");
+    QDict *vgpu = qobject_to(QDict, qlist_peek(list));
+    const QListEntry *e;
+    int64_t v = -2;
+
+    for (e = qlist_first(qdict_get_qlist(vgpu, "engines")); e;
+         e = qlist_next(e)) {
+        QDict *eng = qobject_to(QDict, qlist_entry_obj(e));
+
+        if (!strcmp(qdict_get_str(eng, "name"), name)) {
+            v = qdict_haskey(eng, key) ? qdict_get_int(eng, key) : -1;
+        }
+    }
+    qobject_unref(rsp);
+    return v;
+}
+
+/* Run @ring (any length) on the blitter engine and wait for it */
+static void bcs_run(Gpu *g, const uint32_t *ring, unsigned n)
+{
+    uint32_t even[64];
+
+    g_assert_cmpuint(n, <, ARRAY_SIZE(even));
+    memcpy(even, ring, n * 4);
+    if (n % 2) {
+        even[n++] = MI_NOOP;
+    }
+    wr(g, BCS + 0x29c, 0x80008000);
+    wr(g, BCS + 0x80, GM_HWSP);
+    wr(g, BCS + 0x3a0, 0xffff0000 | 5 << 8 | 5);
+    put_context(g, even, n);
+    submit_to(g, BCS);
+    g_assert_cmpuint(wait_csb(g, 1), ==, 1);
+}
+
+typedef struct TiledBlt {
+    const char *name;
+    uint32_t op;                /* OP_XY_COLOR, _SRC_COPY or _FAST_COPY */
+    char dst_t, src_t;          /* 'L', 'X' or 'Y' */
+    uint32_t cpp;
+    uint32_t dst_pitch, src_pitch;      /* bytes */
+    uint32_t x, y, w, h;        /* destination rectangle */
+    uint32_t sx, sy;            /* source corner */
+    uint32_t write;             /* 32 bpp XY_*: 1 RGB, 2 alpha, 3 both */
+    bool lrm;                   /* set BCS_SWCTRL by LRM, not LRI */
+} TiledBlt;
+
+static const TiledBlt tiled_blts[] = {
+    { "x-fill", OP_XY_COLOR, 'X', 'L', 4, 1024, 0,
+      100, 3, 100, 10, 0, 0, 3 },
+    { "x-fill-rgb", OP_XY_COLOR, 'X', 'L', 4, 1024, 0,
+      100, 3, 100, 10, 0, 0, 1 },
+    { "y-fill", OP_XY_COLOR, 'Y', 'L', 2, 256, 0,
+      30, 20, 60, 30, 0, 0 },
+    { "y-fill-lrm", OP_XY_COLOR, 'Y', 'L', 4, 256, 0,
+      5, 9, 50, 40, 0, 0, 3, true },
+    { "linear-to-x", OP_XY_SRC_COPY, 'X', 'L', 4, 1024, 1000,
+      60, 5, 140, 15, 3, 2, 3 },
+    { "y-to-linear", OP_XY_SRC_COPY, 'L', 'Y', 4, 600, 512,
+      2, 1, 48, 35, 10, 25, 3 },
+    { "y-to-x", OP_XY_SRC_COPY, 'X', 'Y', 1, 1024, 256,
+      500, 4, 150, 20, 100, 28 },
+    { "fast-linear-to-y", OP_XY_FAST_COPY, 'Y', 'L', 4, 384, 320,
+      7, 30, 70, 15, 0, 0 },
+    { "fast-x-to-linear", OP_XY_FAST_COPY, 'L', 'X', 2, 512, 1024,
+      1, 2, 200, 20, 200, 1 },
+    { "fast-y-to-y-64bpp", OP_XY_FAST_COPY, 'Y', 'Y', 8, 256, 384,
+      3, 27, 20, 10, 9, 40 },
+};
+
+/* Colour depth fields: BR13 bits 25:24, fast copy dword 1 bits 26:24 */
+static uint32_t xy_depth(uint32_t cpp)
+{
+    return cpp == 1 ? 0 : cpp == 2 ? 1 : 3;
+}
+
+static uint32_t fast_depth(uint32_t cpp)
+{
+    switch (cpp) {
+    case 1:
+        return 0;
+    case 2:
+        return 1;
+    case 4:
+        return 3;
+    case 8:
+        return 4;
+    default:
+        return 5;
+    }
+}
+
+/* Fast copy tile type: 0 linear, 1 X, 2 Y */
+static uint32_t fast_tile(char t)
+{
+    return t == 'X' ? 1 : t == 'Y' ? 2 : 0;
+}
+
+/* The pitch field: dwords for a tiled surface, bytes for a linear one */
+static uint32_t pitch_field(char t, uint32_t pitch)
+{
+    return t == 'L' ? pitch : pitch / 4;
+}
+
+/* Build the blit of @c, with its BCS_SWCTRL set-up, in @ring */
+static unsigned tiled_blt_ring(Gpu *g, const TiledBlt *c, uint32_t color,
+                               uint32_t *ring)
+{
+    uint32_t swctrl = 0, tiled = 0;
+    unsigned n = 0;
+
+    if (c->op != OP_XY_FAST_COPY) {
+        swctrl = (c->dst_t == 'Y' ? SWCTRL_DST_Y : 0) |
+                 (c->src_t == 'Y' ? SWCTRL_SRC_Y : 0);
+        tiled = (c->dst_t != 'L' ? BLT_DST_TILED : 0) |
+                (c->src_t != 'L' && c->op == OP_XY_SRC_COPY ?
+                 BLT_SRC_TILED : 0);
+    }
+    if (swctrl) {
+        /* Masked: enable both bits, set the Y ones */
+        uint32_t v = (SWCTRL_SRC_Y | SWCTRL_DST_Y) << 16 | swctrl;
+
+        if (c->lrm) {
+            qtest_writel(g->qts, RAM(GM_SWCTRL_VALUE), v);
+            ring[n++] = MI_LRM_GGTT;
+            ring[n++] = BCS_SWCTRL;
+            ring[n++] = GM_SWCTRL_VALUE;
+            ring[n++] = 0;
+        } else {
+            ring[n++] = MI_LRI_1;
+            ring[n++] = BCS_SWCTRL;
+            ring[n++] = v;
+        }
+    }
+    switch (c->op) {
+    case OP_XY_COLOR:
+        ring[n++] = BLT_CMD(OP_XY_COLOR, 7) | c->write << 20 | tiled;
+        ring[n++] = xy_depth(c->cpp) << 24 | 0xf0 << 16 |
+                    pitch_field(c->dst_t, c->dst_pitch);
+        break;
+    case OP_XY_SRC_COPY:
+        ring[n++] = BLT_CMD(OP_XY_SRC_COPY, 10) | c->write << 20 | tiled;
+        ring[n++] = xy_depth(c->cpp) << 24 | 0xcc << 16 |
+                    pitch_field(c->dst_t, c->dst_pitch);
+        break;
+    default:
+        ring[n++] = BLT_CMD(OP_XY_FAST_COPY, 10) |
+                    fast_tile(c->src_t) << 20 | fast_tile(c->dst_t) << 13;
+        ring[n++] = fast_depth(c->cpp) << 24 |
+                    pitch_field(c->dst_t, c->dst_pitch);
+        break;
+    }
+    ring[n++] = c->y << 16 | c->x;
+    ring[n++] = (c->y + c->h) << 16 | (c->x + c->w);
+    ring[n++] = GM_SURF_DST;
+    ring[n++] = 0;
+    if (c->op == OP_XY_COLOR) {
+        ring[n++] = color;
+    } else {
+        ring[n++] = c->sy << 16 | c->sx;
+        ring[n++] = pitch_field(c->src_t, c->src_pitch);
+        ring[n++] = GM_SURF_SRC;
+        ring[n++] = 0;
+    }
+    if (swctrl) {
+        /* Back to X tiling, as i915's users do */
+        ring[n++] = MI_LRI_1;
+        ring[n++] = BCS_SWCTRL;
+        ring[n++] = (SWCTRL_SRC_Y | SWCTRL_DST_Y) << 16;
+    }
+    return n;
+}
+
+static uint8_t surf_pattern(uint32_t i, uint32_t seed)
+{
+    uint32_t v = (i + seed) * 0x9e3779b1u;
+
+    return v >> 24 ^ v >> 11;
+}
+
+/*
+ * One tiled blit: every byte of the destination surface must be what the
+ * tile layouts say, inside the rectangle and (untouched) around it.
+ */
+static void test_tiled_blit(const void *opaque)
+{
+    const TiledBlt *c = opaque;
+    const uint32_t color = 0x8a3c5be1;
+    g_autofree uint8_t *src = g_malloc(SURF_SIZE);
+    g_autofree uint8_t *want = g_malloc(SURF_SIZE);
+    g_autofree uint8_t *got = g_malloc(SURF_SIZE);
+    Gpu *g = gpu_start();
+    uint32_t ring[40], mask = 0xf, i, j, k, d, so;
+    unsigned n;
+
+    map_gm(g, 0x8000, GM_SURF_END);
+    for (i = 0; i < SURF_SIZE; i++) {
+        src[i] = surf_pattern(i, 1);
+        want[i] = surf_pattern(i, 2);
+    }
+    qtest_memwrite(g->qts, RAM(GM_SURF_SRC), src, SURF_SIZE);
+    qtest_memwrite(g->qts, RAM(GM_SURF_DST), want, SURF_SIZE);
+
+    n = tiled_blt_ring(g, c, color, ring);
+    bcs_run(g, ring, n);
+
+    /* The expected destination, pixel byte by pixel byte */
+    if (c->cpp == 4 && c->op != OP_XY_FAST_COPY) {
+        mask = (c->write & 2 ? 0x8 : 0) | (c->write & 1 ? 0x7 : 0);
+    }
+    for (j = 0; j < c->h; j++) {
+        for (i = 0; i < c->w * c->cpp; i++) {
+            k = i % c->cpp;
+            if (k < 4 && !(mask & (1u << k))) {
+                continue;
+            }
+            d = surf_off(c->dst_t, c->dst_pitch, c->x * c->cpp + i, c->y + j);
+            g_assert_cmpuint(d, <, SURF_SIZE);
+            if (c->op == OP_XY_COLOR) {
+                want[d] = color >> (8 * k);
+            } else {
+                so = surf_off(c->src_t, c->src_pitch, c->sx * c->cpp + i,
+                              c->sy + j);
+                g_assert_cmpuint(so, <, SURF_SIZE);
+                want[d] = src[so];
+            }
+        }
+    }
+    qtest_memread(g->qts, RAM(GM_SURF_DST), got, SURF_SIZE);
+    for (i = 0; i < SURF_SIZE; i++) {
+        if (got[i] != want[i]) {
+            g_test_message("%s: destination byte 0x%x", c->name, i);
+            g_assert_cmphex(got[i], ==, want[i]);
+        }
+    }
+    g_assert_cmpint(engine_stat(g, "bcs", "completed"), ==, 1);
+    g_assert_cmpint(engine_stat(g, "bcs", "hung"), ==, 0);
+    g_assert_null(failsafe_reason(g));
+    gpu_stop(g);
+}
+
+typedef struct HostileBlt {
+    const char *name;
+    uint32_t swctrl;            /* BCS_SWCTRL Y bits to set first */
+    uint32_t cmd[10];
+    bool untouched;             /* refused before writing anything */
+} HostileBlt;
+
+static const HostileBlt hostile_blts[] = {
+    /* X-tiled fill, pitch 400 bytes: not a whole number of tiles */
+    { "x-pitch-not-tiles", 0,
+      { BLT_CMD(OP_XY_COLOR, 7) | 3 << 20 | BLT_DST_TILED,
+        3 << 24 | 0xf0 << 16 | 100, 0, 4 << 16 | 16, GM_SURF_DST, 0,
+        0x12345678 }, true },
+    /* Y-tiled fill with pitch 0 */
+    { "y-pitch-zero", SWCTRL_DST_Y,
+      { BLT_CMD(OP_XY_COLOR, 7) | 3 << 20 | BLT_DST_TILED,
+        3 << 24 | 0xf0 << 16 | 0, 0, 4 << 16 | 16, GM_SURF_DST, 0,
+        0x12345678 }, true },
+    /* Fast copy to Y tiles, pitch 192 bytes */
+    { "fast-y-pitch-not-tiles", 0,
+      { BLT_CMD(OP_XY_FAST_COPY, 10) | 2 << 13,
+        3 << 24 | 48, 0, 4 << 16 | 16, GM_SURF_DST, 0,
+        0, 1024, GM_SURF_SRC, 0 }, true },
+    /* X-tiled fill 65535 pixels wide: rows far too wide */
+    { "x-too-wide", 0,
+      { BLT_CMD(OP_XY_COLOR, 7) | 3 << 20 | BLT_DST_TILED,
+        3 << 24 | 0xf0 << 16 | 256, 0, 4u << 16 | 0xffff, GM_SURF_DST, 0,
+        0x12345678 }, true },
+    /*
+     * Y to Y copy of 16384 x 32768 pixels with a 255.5 KiB pitch: runs
+     * out of the vGPU's memory (or out of budget), never out of QEMU's.
+     */
+    { "y-huge", SWCTRL_SRC_Y | SWCTRL_DST_Y,
+      { BLT_CMD(OP_XY_SRC_COPY, 10) | 3 << 20 | BLT_DST_TILED |
+        BLT_SRC_TILED, 3 << 24 | 0xcc << 16 | 0xff80, 0,
+        0x8000u << 16 | 0x4000, 0x1ff0000, 0, 0, 0xff80, GM_SURF_SRC, 0 },
+      false },
+};
+
+/*
+ * A hostile tiled blit stops its workload like a hang (nothing after it
+ * runs), touches no memory it must not, and QEMU keeps running.
+ */
+static void test_hostile_blit(const void *opaque)
+{
+    const HostileBlt *c = opaque;
+    g_autofree uint8_t *before = g_malloc(SURF_SIZE);
+    g_autofree uint8_t *after = g_malloc(SURF_SIZE);
+    Gpu *g = gpu_start();
+    uint32_t ring[40], i;
+    unsigned n = 0;
+
+    map_gm(g, 0x8000, GM_SURF_END);
+    for (i = 0; i < SURF_SIZE; i++) {
+        before[i] = surf_pattern(i, 3);
+    }
+    qtest_memwrite(g->qts, RAM(GM_SURF_DST), before, SURF_SIZE);
+    if (c->swctrl) {
+        ring[n++] = MI_LRI_1;
+        ring[n++] = BCS_SWCTRL;
+        ring[n++] = (SWCTRL_SRC_Y | SWCTRL_DST_Y) << 16 | c->swctrl;
+    }
+    memcpy(ring + n, c->cmd, ((c->cmd[0] & 0xff) + 2) * 4);
+    n += (c->cmd[0] & 0xff) + 2;
+    ring[n++] = MI_SDI_GGTT;                    /* must not run */
+    ring[n++] = GM_TARGET;
+    ring[n++] = 0;
+    ring[n++] = 0xbad;
+    bcs_run(g, ring, n);
+
+    g_assert_cmpint(engine_stat(g, "bcs", "hung"), ==, 1);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET)), ==, 0);
+    if (c->untouched) {
+        qtest_memread(g->qts, RAM(GM_SURF_DST), after, SURF_SIZE);
+        g_assert(!memcmp(before, after, SURF_SIZE));
+    }
+    qtest_qmp_assert_success(g->qts, "{'execute': 'query-status'}");
+    gpu_stop(g);
+}
+
 /* The weight property as QMP shows it (igvt-pci-test checks its range) */
 static void test_weight(void)
 {
@@ -478,6 +858,8 @@ static void test_weight(void)
 
 int main(int argc, char **argv)
 {
+    size_t i;
+
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/igvt/exec/store-and-batch", test_store_and_batch);
     qtest_add_func("/igvt/exec/runaway-batch", test_runaway_batch);
@@ -485,6 +867,18 @@ int main(int argc, char **argv)
     qtest_add_func("/igvt/exec/reset-in-flight", test_reset_in_flight);
     qtest_add_func("/igvt/exec/weight", test_weight);
     qtest_add_func("/igvt/exec/blit", test_blit);
+    for (i = 0; i < ARRAY_SIZE(tiled_blts); i++) {
+        g_autofree char *path = g_strdup_printf("/igvt/exec/blit/tiled/%s",
+                                                tiled_blts[i].name);
+
+        qtest_add_data_func(path, &tiled_blts[i], test_tiled_blit);
+    }
+    for (i = 0; i < ARRAY_SIZE(hostile_blts); i++) {
+        g_autofree char *path = g_strdup_printf("/igvt/exec/blit/hostile/%s",
+                                                hostile_blts[i].name);
+
+        qtest_add_data_func(path, &hostile_blts[i], test_hostile_blit);
+    }
     qtest_add_func("/igvt/exec/refused/store-outside", test_store_outside);
     qtest_add_func("/igvt/exec/refused/command", test_forbidden_command);
     qtest_add_func("/igvt/exec/refused/register", test_forbidden_register);

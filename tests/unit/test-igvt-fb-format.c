@@ -520,6 +520,73 @@ static void test_offset_reference(void)
     }
 }
 
+/*
+ * The shared tiling helper the blitter uses: against the reference for
+ * pitches of several tiles (and past the pitch), tile sizes, and runs
+ * that really are contiguous in memory and end where the layout breaks.
+ */
+static void test_tile_offset(void)
+{
+    static const struct {
+        IgvtTiling t;
+        uint64_t pitch;
+    } cfg[] = {
+        { IGVT_TILING_X, 512 }, { IGVT_TILING_X, 1536 },
+        { IGVT_TILING_Y, 128 }, { IGVT_TILING_Y, 640 },
+        { IGVT_TILING_LINEAR, 100 }, { IGVT_TILING_LINEAR, 4096 },
+    };
+    size_t i;
+    uint64_t xb, y, run, k;
+
+    for (i = 0; i < ARRAY_SIZE(cfg); i++) {
+        IgvtTiling t = cfg[i].t;
+        uint64_t pitch = cfg[i].pitch;
+
+        for (y = 0; y < 70; y++) {
+            for (xb = 0; xb < pitch + 700; xb++) {
+                g_assert_cmpuint(igvt_tile_offset(t, pitch, xb, y), ==,
+                                 ref_offset(t, pitch, xb, y));
+            }
+        }
+        /* A run is contiguous, and the byte after it is not */
+        for (y = 0; y < 40; y += 13) {
+            for (xb = 0; xb < pitch + 600; xb += 7) {
+                uint64_t off = igvt_tile_offset(t, pitch, xb, y);
+
+                run = igvt_tile_run(t, xb);
+                if (t == IGVT_TILING_LINEAR) {
+                    g_assert_cmpuint(run, ==, UINT64_MAX);
+                    continue;
+                }
+                g_assert_cmpuint(run, >=, 1);
+                g_assert_cmpuint(run, <=, igvt_tile_width(t));
+                for (k = 1; k < run; k++) {
+                    g_assert_cmpuint(ref_offset(t, pitch, xb + k, y), ==,
+                                     off + k);
+                }
+                g_assert_cmpuint(ref_offset(t, pitch, xb + run, y), !=,
+                                 off + run);
+            }
+        }
+    }
+    g_assert_cmpuint(igvt_tile_width(IGVT_TILING_X), ==, 512);
+    g_assert_cmpuint(igvt_tile_height(IGVT_TILING_X), ==, 8);
+    g_assert_cmpuint(igvt_tile_width(IGVT_TILING_Y), ==, 128);
+    g_assert_cmpuint(igvt_tile_height(IGVT_TILING_Y), ==, 32);
+    g_assert_cmpuint(igvt_tile_width(IGVT_TILING_LINEAR), ==, 1);
+    g_assert_cmpuint(igvt_tile_height(IGVT_TILING_LINEAR), ==, 1);
+    g_assert_cmpuint(igvt_tile_run(IGVT_TILING_X, 500), ==, 12);
+    g_assert_cmpuint(igvt_tile_run(IGVT_TILING_Y, 130), ==, 14);
+
+    /* Large coordinates stay exact in 64 bits: no wrap at 4 GiB */
+    g_assert_cmpuint(igvt_tile_offset(IGVT_TILING_Y, 0x3fe00, 0x3fe00 - 1,
+                                      0xffff), ==,
+                     (0xffffull / 32) * 0x3fe00 * 32 +
+                     (0x3fe00 / 128 - 1) * 4096ull + 7 * 512 + 31 * 16 + 15);
+    g_assert_cmpuint(igvt_tile_offset(IGVT_TILING_X, 0x3fe00, 0, 0xffff), ==,
+                     (0xffffull / 8) * 0x3fe00 * 8 + 7 * 512);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Reading rows */
 
@@ -1031,6 +1098,7 @@ int main(int argc, char **argv)
     g_test_add_func("/igvt/fb-format/offset/linear", test_offset_linear);
     g_test_add_func("/igvt/fb-format/offset/x", test_offset_x);
     g_test_add_func("/igvt/fb-format/offset/y", test_offset_y);
+    g_test_add_func("/igvt/fb-format/offset/tile", test_tile_offset);
     g_test_add_func("/igvt/fb-format/offset/reference",
                     test_offset_reference);
     for (i = 0; i < ARRAY_SIZE(row_cases); i++) {

@@ -149,35 +149,75 @@ static uint32_t plane_format(uint32_t ctl, const char **why)
 }
 
 /* Offset of byte @xb of surface row @y: the tiling arithmetic itself */
-static uint64_t byte_offset(const IgvtPlane *p, uint64_t xb, uint64_t y)
+uint64_t igvt_tile_offset(IgvtTiling t, uint64_t pitch, uint64_t xb,
+                          uint64_t y)
 {
     uint64_t tile_row, in_x, in_y;
 
-    switch (p->tiling) {
+    switch (t) {
     case IGVT_TILING_X:
         tile_row = y / X_TILE_HEIGHT;
         in_y = y % X_TILE_HEIGHT;
         in_x = xb % X_TILE_WIDTH;
-        return tile_row * p->stride * X_TILE_HEIGHT +
+        return tile_row * pitch * X_TILE_HEIGHT +
                (xb / X_TILE_WIDTH) * IGVT_FB_TILE_SIZE +
                in_y * X_TILE_WIDTH + in_x;
     case IGVT_TILING_Y:
         tile_row = y / Y_TILE_HEIGHT;
         in_y = y % Y_TILE_HEIGHT;
         in_x = xb % Y_TILE_WIDTH;
-        return tile_row * p->stride * Y_TILE_HEIGHT +
+        return tile_row * pitch * Y_TILE_HEIGHT +
                (xb / Y_TILE_WIDTH) * IGVT_FB_TILE_SIZE +
                (in_x / Y_TILE_SPAN) * (Y_TILE_SPAN * Y_TILE_HEIGHT) +
                in_y * Y_TILE_SPAN + in_x % Y_TILE_SPAN;
     case IGVT_TILING_LINEAR:
     default:
-        return y * p->stride + xb;
+        return y * pitch + xb;
+    }
+}
+
+uint32_t igvt_tile_width(IgvtTiling t)
+{
+    switch (t) {
+    case IGVT_TILING_X:
+        return X_TILE_WIDTH;
+    case IGVT_TILING_Y:
+        return Y_TILE_WIDTH;
+    case IGVT_TILING_LINEAR:
+    default:
+        return 1;
+    }
+}
+
+uint32_t igvt_tile_height(IgvtTiling t)
+{
+    switch (t) {
+    case IGVT_TILING_X:
+        return X_TILE_HEIGHT;
+    case IGVT_TILING_Y:
+        return Y_TILE_HEIGHT;
+    case IGVT_TILING_LINEAR:
+    default:
+        return 1;
+    }
+}
+
+uint64_t igvt_tile_run(IgvtTiling t, uint64_t xb)
+{
+    switch (t) {
+    case IGVT_TILING_X:
+        return X_TILE_WIDTH - xb % X_TILE_WIDTH;
+    case IGVT_TILING_Y:
+        return Y_TILE_SPAN - xb % Y_TILE_SPAN;
+    case IGVT_TILING_LINEAR:
+    default:
+        return UINT64_MAX;
     }
 }
 
 uint64_t igvt_plane_pixel_offset(const IgvtPlane *p, uint32_t x, uint32_t y)
 {
-    return byte_offset(p, (uint64_t)x * p->cpp, y);
+    return igvt_tile_offset(p->tiling, p->stride, (uint64_t)x * p->cpp, y);
 }
 
 bool igvt_plane_decode(uint32_t plane_ctl, uint32_t plane_stride,
@@ -329,19 +369,11 @@ bool igvt_plane_read_row(const IgvtPlane *p, uint32_t row,
     start = (uint64_t)p->x * p->cpp;
     end = start + row_bytes;
     for (xb = start; xb < end; xb += seg) {
-        off = byte_offset(p, xb, y);
+        off = igvt_tile_offset(p->tiling, p->stride, xb, y);
         /* The longest run contiguous in memory and within one page */
-        switch (p->tiling) {
-        case IGVT_TILING_X:
-            seg = X_TILE_WIDTH - xb % X_TILE_WIDTH;
-            break;
-        case IGVT_TILING_Y:
-            seg = Y_TILE_SPAN - xb % Y_TILE_SPAN;
-            break;
-        case IGVT_TILING_LINEAR:
-        default:
+        seg = igvt_tile_run(p->tiling, xb);
+        if (p->tiling == IGVT_TILING_LINEAR) {
             seg = IGVT_FB_TILE_SIZE - off % IGVT_FB_TILE_SIZE;
-            break;
         }
         seg = MIN(seg, end - xb);
         if (!read(opaque, off, dst + (xb - start), seg)) {

@@ -77,6 +77,28 @@ bool igvt_plane_decode(uint32_t plane_ctl, uint32_t plane_stride,
 uint64_t igvt_plane_pixel_offset(const IgvtPlane *p, uint32_t x, uint32_t y);
 
 /*
+ * The tiling arithmetic shared by the display and the blitter.
+ *
+ * igvt_tile_offset: offset from the surface's base of byte @xb of row @y
+ * of a surface of tiling @t whose rows are @pitch bytes apart (for a
+ * tiled surface a whole number of tile widths: a row of tiles is then
+ * @pitch * tile height bytes).  Plain arithmetic without bounds: a byte
+ * past the pitch lands where the formula puts it, as on the hardware.
+ *
+ * igvt_tile_width, igvt_tile_height: one tile's width in bytes and
+ * height in rows (512 x 8 for X, 128 x 32 for Y; 1 x 1 for linear).
+ *
+ * igvt_tile_run: how many bytes from byte @xb of a row on are contiguous
+ * in memory: to the end of the X tile's row, or of the Y tile's 16-byte
+ * column; UINT64_MAX for linear (the whole row is).
+ */
+uint64_t igvt_tile_offset(IgvtTiling t, uint64_t pitch, uint64_t xb,
+                          uint64_t y);
+uint32_t igvt_tile_width(IgvtTiling t);
+uint32_t igvt_tile_height(IgvtTiling t);
+uint64_t igvt_tile_run(IgvtTiling t, uint64_t xb);
+
+/*
  * Read @len bytes at graphics memory offset @offset from the plane's base.
  * Returns false if any of them cannot be reached.  The callers here never
  * ask for a range that crosses a 4 KiB page boundary.
