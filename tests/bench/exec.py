@@ -222,11 +222,12 @@ class Guest:
             if self.proc.poll() is None:
                 self.proc.kill()
                 self.proc.wait()
-            try:
-                os.unlink(self.qmp_path)
-                os.rmdir(self.sockdir)
-            except OSError:
-                pass
+            # QEMU may have removed its socket already
+            for rm, path in ((os.unlink, self.qmp_path), (os.rmdir, self.sockdir)):
+                try:
+                    rm(path)
+                except OSError:
+                    pass
         res["elapsed_secs"] = round(time.monotonic() - t0, 1)
         return res
 
