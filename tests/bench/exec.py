@@ -1,0 +1,519 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The execution benchmark (called by exec.sh; see README.md).
+
+Three measurements, each with a baseline taken in the same run:
+
+  audit     bench-igvt-audit on the host: MB/s of command stream the
+            auditor checks on one core, next to memcpy() of the same
+            bytes and a decode-only pass over them;
+  guest     one Debian guest on igvt-vga (TCG) runs intel-gpu-tools:
+            gem_create (GEM ioctls that never reach the GPU: the
+            baseline), gem_exec_nop on rcs (queued, and synchronous:
+            one batch at a time) and on bcs;
+  latency   before and after each program, QMP query-igvt-engines: the
+            device's own ELSP-to-interrupt latency, GPU busy time and
+            workload counts, set against the guest's per-batch time of
+            the synchronous gem_exec_nop.
+
+The host CPU time of QEMU's threads (main loop, vCPU, igvt-gpu worker)
+is recorded for every phase as well.  Only the standard library is used.
+"""
+
+import argparse
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from display import Qmp, table  # noqa: E402  (same directory)
+
+BENCH_DIR = "/usr/libexec/igt-gpu-tools/benchmarks"
+
+
+def log(msg):
+    print(f"bench-exec: {msg}", file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------- audit --
+def run_audit(binary, rounds, round_ms):
+    proc = subprocess.run([binary, "--rounds", str(rounds),
+                           "--round-ms", str(round_ms)],
+                          capture_output=True, text=True)
+    streams = []
+    for line in proc.stdout.splitlines():
+        kv = dict(w.split("=", 1) for w in line.split() if "=" in w)
+        if "stream" not in kv:
+            continue
+        for k, v in kv.items():
+            if k not in ("stream", "engine", "level"):
+                kv[k] = float(v)
+        streams.append(kv)
+    return {"cmdline": shlex.join([binary, "--rounds", str(rounds),
+                                   "--round-ms", str(round_ms)]),
+            "status": proc.returncode, "stderr": proc.stderr.strip(),
+            "streams": streams}
+
+
+# ------------------------------------------------------------- guest --
+def thread_cpu(pid):
+    """CPU nanoseconds of QEMU's threads, by kind: main (the main loop,
+    its thread id is the pid), vcpu ("CPU n/TCG"), gpu (igvt's
+    "igvt-gpu" worker), other."""
+    out = {"main": 0, "vcpu": 0, "gpu": 0, "other": 0}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                comm = f.read().strip()
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                ns = int(f.read().split()[0])
+        except OSError:
+            continue
+        if tid == str(pid):
+            out["main"] += ns
+        elif comm.startswith("CPU ") and comm.endswith("/TCG"):
+            out["vcpu"] += ns
+        elif comm.startswith("igvt-gpu"):
+            out["gpu"] += ns
+        else:
+            out["other"] += ns
+    return out
+
+
+class Guest:
+    """One boot on igvt-vga; the host drives it over the serial line."""
+
+    def __init__(self, args):
+        self.args = args
+        self.dir = os.path.join(args.work, "runs", "exec")
+        os.makedirs(self.dir, exist_ok=True)
+        for f in os.listdir(self.dir):
+            os.unlink(os.path.join(self.dir, f))
+        self.sockdir = f"/tmp/igvt-bench-exec-{os.getpid()}"
+        os.makedirs(self.sockdir, exist_ok=True)
+        self.qmp_path = os.path.join(self.sockdir, "qmp")
+        append = ["console=ttyS0", "panic=-1", "loglevel=4"]
+        append += args.append.split()
+        self.cmd = [args.qemu]
+        for d in args.firmware:
+            self.cmd += ["-L", d]
+        self.cmd += ["-machine", "q35", "-accel", "tcg", "-m", args.mem,
+                     "-smp", str(args.smp), "-nodefaults", "-vga", "none",
+                     "-nic", "none", "-no-reboot",
+                     "-name", "bench-exec,debug-threads=on",
+                     "-device", "igvt-vga,addr=02.0",
+                     "-display", "none", "-d", "guest_errors",
+                     "-D", os.path.join(self.dir, "qemu.log"),
+                     "-qmp", f"unix:{self.qmp_path},server=on,wait=off",
+                     "-serial", "stdio", "-monitor", "none",
+                     "-kernel", args.kernel, "-initrd", args.initrd,
+                     "-append", " ".join(append)]
+        self.lines = []
+        self.cond = threading.Condition()
+        self.proc = None
+
+    def _reader(self):
+        with open(os.path.join(self.dir, "serial.log"), "wb") as logf:
+            for raw in self.proc.stdout:
+                logf.write(raw)
+                logf.flush()
+                text = raw.decode(errors="replace").replace("\r", "").rstrip("\n")
+                with self.cond:
+                    self.lines.append(text)
+                    self.cond.notify_all()
+        with self.cond:
+            self.cond.notify_all()
+
+    def wait_line(self, prefix, timeout, start=0):
+        """Index and text of the first "BENCH: prefix" line from start on."""
+        deadline = time.monotonic() + timeout
+        tag = "BENCH: "
+        with self.cond:
+            while True:
+                for i in range(start, len(self.lines)):
+                    j = self.lines[i].find(tag)
+                    if j < 0:
+                        continue
+                    msg = self.lines[i][j + len(tag):]
+                    if msg.startswith(prefix):
+                        return i, msg
+                    if msg.startswith("FAIL"):
+                        raise RuntimeError("guest: " + msg)
+                left = deadline - time.monotonic()
+                if left <= 0 or self.proc.poll() is not None:
+                    raise RuntimeError(
+                        f"no '{prefix}' from the guest after {timeout:.0f} s"
+                        + (f" (QEMU exited with status {self.proc.poll()})"
+                           if self.proc.poll() is not None else ""))
+                self.cond.wait(min(left, 0.5))
+
+    def send(self, line):
+        self.proc.stdin.write(line.encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def snap(self, qmp):
+        return {"t": time.monotonic(),
+                "engines": qmp.cmd("query-igvt-engines"),
+                "cpu_ns": thread_cpu(self.proc.pid)}
+
+    def run_prog(self, qmp, name, argv, timeout):
+        before = self.snap(qmp)
+        start = len(self.lines)
+        self.send(f"RUN {name} {' '.join(argv)}")
+        i0, _ = self.wait_line(f"OUTPUT-BEGIN {name}", 30, start)
+        i1, end = self.wait_line(f"OUTPUT-END {name}", timeout, i0)
+        after = self.snap(qmp)
+        with self.cond:
+            out = self.lines[i0 + 1:i1]
+        m = re.search(r"rc=(\d+) secs=([\d.]+)", end)
+        figures = [float(l) for l in (x.strip() for x in out)
+                   if re.fullmatch(r"[-+]?\d+(\.\d*)?", l)]
+        return {"name": name, "argv": argv, "rc": int(m.group(1)),
+                "guest_secs": float(m.group(2)), "output": out,
+                "figures": figures, "before": before, "after": after}
+
+    def go(self, workloads):
+        res = {"cmdline": shlex.join(self.cmd), "runs": [], "ok": False}
+        t0 = time.monotonic()
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=open(os.path.join(self.dir, "qemu.err"), "wb"))
+        threading.Thread(target=self._reader, daemon=True).start()
+        qmp = None
+        try:
+            qmp = Qmp(self.qmp_path, time.monotonic() + 30)
+            _, ready = self.wait_line("READY", self.args.boot_timeout)
+            res["ready"] = ready
+            res["boot_secs"] = round(time.monotonic() - t0, 1)
+            log(f"guest ready after {res['boot_secs']} s: {ready}")
+            res["engines_boot"] = qmp.cmd("query-igvt-engines")
+            for name, argv in workloads:
+                log(f"guest: {name}: {' '.join(argv)}")
+                r = self.run_prog(qmp, name, argv, self.args.prog_timeout)
+                log(f"guest: {name}: rc={r['rc']} figures={r['figures']}")
+                res["runs"].append(r)
+            start = len(self.lines)
+            self.send("DMESG")
+            i0, _ = self.wait_line("DMESG-BEGIN", 30, start)
+            i1, _ = self.wait_line("DMESG-END", 60, i0)
+            with self.cond:
+                res["dmesg"] = self.lines[i0 + 1:i1]
+            res["igvt"] = qmp.cmd("query-igvt")
+            res["engines_final"] = qmp.cmd("query-igvt-engines")
+            self.send("OFF")
+            self.proc.wait(timeout=30)
+            res["ok"] = True
+        except (RuntimeError, OSError, EOFError, subprocess.TimeoutExpired,
+                ValueError) as e:
+            res["error"] = str(e)
+            log(f"guest: {e}")
+        finally:
+            if qmp:
+                qmp.close()
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+            # QEMU may have removed its socket already
+            for rm, path in ((os.unlink, self.qmp_path), (os.rmdir, self.sockdir)):
+                try:
+                    rm(path)
+                except OSError:
+                    pass
+        res["elapsed_secs"] = round(time.monotonic() - t0, 1)
+        return res
+
+
+# ------------------------------------------------------------ derive --
+def engine(snap, name):
+    for e in snap["engines"][0]["engines"]:
+        if e["name"] == name:
+            return e
+    return None
+
+
+def phase(run, eng):
+    """What one program did to engine eng: count deltas, GPU busy time,
+    the mean ELSP-to-interrupt latency of the phase, host CPU."""
+    b, a = engine(run["before"], eng), engine(run["after"], eng)
+    if not b or not a:
+        return None
+    d = {k: a[k] - b[k] for k in ("submitted", "completed", "rejected",
+                                  "hung", "busy-ns")}
+    n0, n1 = b["completed"], a["completed"]
+    # query-igvt-engines gives the mean over all samples, not their count;
+    # with one context per engine (as here) i915 submits single-element
+    # pairs, so there is one latency sample per completed workload
+    if n1 > n0:
+        d["latency_avg_ns"] = ((a["latency-avg-ns"] * n1 -
+                                b["latency-avg-ns"] * n0) / (n1 - n0))
+        d["busy_per_workload_ns"] = d["busy-ns"] / (n1 - n0)
+    d["latency_max_ns"] = (a["latency-max-ns"]
+                           if a["latency-max-ns"] > b["latency-max-ns"] else None)
+    d["latency_max_before_ns"] = b["latency-max-ns"]
+    secs = run["after"]["t"] - run["before"]["t"]
+    d["host_secs"] = secs
+    d["cpu_ms"] = {k: (run["after"]["cpu_ns"][k] - run["before"]["cpu_ns"][k]) / 1e6
+                   for k in run["after"]["cpu_ns"]}
+    if d["completed"]:
+        tot = sum(d["cpu_ms"].values())
+        d["host_cpu_per_workload_us"] = tot * 1e3 / d["completed"]
+    return d
+
+
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2] if xs else None
+
+
+def derive(guest):
+    runs = {r["name"]: r for r in guest.get("runs", [])}
+    out = {}
+    i = runs.get("idle")
+    if i:
+        secs = i["after"]["t"] - i["before"]["t"]
+        out["idle_cpu_ms_s"] = {k: (i["after"]["cpu_ns"][k] - i["before"]["cpu_ns"][k])
+                                / 1e6 / secs for k in i["after"]["cpu_ns"]}
+    c = runs.get("create")
+    if c and c["rc"] == 0 and c["figures"]:
+        out["create_per_s"] = median(c["figures"])
+        # each gem_create iteration is three ioctls: CREATE, SET_DOMAIN, CLOSE
+        out["ioctl_per_s"] = 3 * out["create_per_s"]
+    for name, eng in (("nop-rcs", "rcs"), ("nop-rcs-sync", "rcs"),
+                      ("nop-bcs", "bcs")):
+        r = runs.get(name)
+        if not r or r["rc"] != 0 or not r["figures"]:
+            continue
+        us = median(r["figures"])
+        d = {"us_per_batch": us, "us_best": min(r["figures"]),
+             "per_s": 1e6 / us if us > 0 else None}
+        if out.get("ioctl_per_s") and d["per_s"]:
+            d["pct_of_ioctl"] = 100 * d["per_s"] / out["ioctl_per_s"]
+        d["engine"] = phase(r, eng)
+        # each round sleeps 1 s, then submits for about 2 s: batches per
+        # workload the device ran (i915 appends queued requests to the
+        # running context, so one workload may carry several)
+        submit_s = r["guest_secs"] - len(r["figures"])
+        if d["per_s"] and d["engine"] and d["engine"]["completed"] and submit_s > 0:
+            d["batches_per_workload"] = d["per_s"] * submit_s / d["engine"]["completed"]
+        out[name] = d
+    s = out.get("nop-rcs-sync")
+    if s and s["engine"] and s["engine"].get("latency_avg_ns"):
+        lat_us = s["engine"]["latency_avg_ns"] / 1e3
+        out["sync_split"] = {
+            "batch_us": s["us_per_batch"], "device_latency_us": lat_us,
+            "device_pct": 100 * lat_us / s["us_per_batch"],
+            "gpu_busy_us": s["engine"].get("busy_per_workload_ns", 0) / 1e3,
+            "guest_side_us": s["us_per_batch"] - lat_us}
+    return out
+
+
+# ------------------------------------------------------------ report --
+def num(v, fmt="{:.1f}"):
+    return "-" if v is None else fmt.format(v)
+
+
+def report(args, audit, guest, d):
+    lines = []
+    w = lines.append
+    w("")
+    w("== execution benchmark: igvt-vga, software backend ==")
+    w("")
+    w("command audit on one host core (bench-igvt-audit; best of "
+      f"{args.audit_rounds} rounds):")
+    rows = []
+    for s in audit["streams"]:
+        rows.append([s["stream"], f"{s['engine']}/{s['level']}"
+                     + ("/ppgtt" if s["ppgtt"] else ""),
+                     f"{s['bytes'] / 1024:.0f}", f"{s['cmds']:.0f}",
+                     f"{s['memcpy_mbs']:.0f}", f"{s['decode_mbs']:.0f}",
+                     f"{s['audit_mbs']:.0f}", f"{s['decode_ns_kib']:.0f}",
+                     f"{s['audit_ns_kib']:.0f}", f"{s['check_ns_kib']:.0f}",
+                     f"{s['check_pct']:.0f}%", f"{s['audit_us']:.1f}"])
+    w(table(rows, ["stream", "engine/level", "KiB", "cmds", "memcpy MB/s",
+                   "decode MB/s", "audit MB/s", "decode ns/KiB",
+                   "audit ns/KiB", "checks ns/KiB", "over decode",
+                   "audit us"]))
+    for s in audit["streams"]:
+        if s["stream"] == "batch-ppgtt":
+            w(f"  PPGTT batch audit costs {s['check_ns_kib']:.0f} ns per KiB"
+              f" / {s['check_pct']:.0f}% over decode-only"
+              f" ({s['audit_ns_kib']:.0f} ns/KiB in all, "
+              f"{s['audit_ns_kib'] / s['memcpy_ns_kib']:.0f}x a memcpy of it)")
+    if audit["status"] != 0:
+        w(f"  bench-igvt-audit exited with status {audit['status']}: {audit['stderr']}")
+
+    w("")
+    w(f"guest (Debian {args.kernel_tag} kernel, i915, TCG -smp {args.smp}; "
+      f"intel-gpu-tools, {args.rounds} rounds each, median):")
+    if not guest.get("ok"):
+        w(f"  DID NOT RUN to the end: {guest.get('error', '?')}")
+    rows = []
+    if d.get("create_per_s"):
+        rows.append(["gem_create -s 4096 (baseline)", "-",
+                     f"{d['create_per_s']:.0f} obj/s",
+                     f"{d['ioctl_per_s']:.0f} ioctl/s", "100%", "-", "-", "-", "-"])
+    for name, label in (("nop-rcs", "gem_exec_nop -e rcs"),
+                        ("nop-rcs-sync", "gem_exec_nop -e rcs -s"),
+                        ("nop-bcs", "gem_exec_nop -e bcs")):
+        x = d.get(name)
+        if not x:
+            continue
+        e = x["engine"] or {}
+        rows.append([label, num(x["us_per_batch"], "{:.1f}"),
+                     num(x["per_s"], "{:.0f}") + " nop/s", "",
+                     num(x.get("pct_of_ioctl"), "{:.1f}%"),
+                     num(e.get("completed"), "{}"),
+                     num(x.get("batches_per_workload"), "{:.1f}"),
+                     num(e["latency_avg_ns"] / 1e3 if e.get("latency_avg_ns") else None,
+                         "{:.0f}"),
+                     num(e["latency_max_ns"] / 1e3 if e.get("latency_max_ns") else None,
+                         "{:.0f}")])
+    w(table(rows, ["program", "us/batch", "rate", "", "of ioctl rate",
+                   "workloads", "batches/wl", "latency us", "max us"]))
+    w("  us/batch: gem_exec_nop's own figure (microseconds per execbuf);"
+      " of ioctl rate: nops/s against gem_create's 3 ioctls per object")
+    w("  workloads, latency: query-igvt-engines deltas over the program"
+      " (mean ELSP write to completion interrupt; max only if it rose);"
+      " batches/wl: execbufs per workload run, about")
+    sp = d.get("sync_split")
+    if sp:
+        w("")
+        w(f"one synchronous nop batch (rcs): {sp['batch_us']:.0f} us in the guest,"
+          f" of which {sp['device_latency_us']:.0f} us ({sp['device_pct']:.0f}%)"
+          f" from ELSP write to interrupt in the device"
+          f" ({sp['gpu_busy_us']:.1f} us of it running on the software GPU);"
+          f" {sp['guest_side_us']:.0f} us guest-side"
+          " (ioctl, i915, MMIO traps, interrupt delivery, wakeup)")
+    rows = []
+    idle = d.get("idle_cpu_ms_s")
+    if idle:
+        rows.append(["idle (guest sleeps)", f"{idle['vcpu']:.0f}", f"{idle['main']:.0f}",
+                     f"{idle['gpu']:.0f}", "-", "-", "-", "-"])
+    for name in ("nop-rcs", "nop-rcs-sync", "nop-bcs"):
+        x = d.get(name)
+        if not x or not x["engine"]:
+            continue
+        e = x["engine"]
+        c = e["cpu_ms"]
+        s = e["host_secs"]
+        n = e["completed"] or None
+        main_net = None
+        if n and idle:
+            main_net = (c["main"] - idle["main"] * s) * 1e3 / n
+        rows.append([name, f"{c['vcpu'] / s:.0f}", f"{c['main'] / s:.0f}",
+                     f"{c['gpu'] / s:.0f}",
+                     num(e.get("host_cpu_per_workload_us"), "{:.0f}"),
+                     num(main_net, "{:.1f}"),
+                     num(c["gpu"] * 1e3 / n if n else None, "{:.1f}"),
+                     num(e.get("busy_per_workload_ns", 0) / 1e3, "{:.1f}")])
+    if rows:
+        w("")
+        w("host CPU of QEMU's threads (ms per second of wall time; us per workload run):")
+        w(table(rows, ["phase", "vCPU ms/s", "main ms/s", "igvt-gpu ms/s",
+                       "all us/wl", "main-idle us/wl", "igvt-gpu us/wl",
+                       "GPU busy us/wl"]))
+        w("  main-idle: main-loop CPU above its idle rate, per workload: preparing"
+          " (copy, audit) and completing workloads; igvt-gpu: the GPU worker thread")
+    if guest.get("problems"):
+        w("")
+        w("guest log (i915/drm warnings and errors):")
+        for p in guest["problems"][:20]:
+            w(f"  {p}")
+    w("")
+    w("command lines:")
+    w(f"  audit: {audit['cmdline']}")
+    w(f"  guest: {guest.get('cmdline', '-')}")
+    w(f"JSON: {os.path.join(args.work, 'exec.json')}")
+    print("\n".join(lines), flush=True)
+
+
+def problems(dmesg):
+    """i915/drm lines at warning level or worse, and hang reports (not the
+    missing DMC firmware: Debian main does not ship it)."""
+    out = []
+    for l in dmesg:
+        if re.search(r"firmware|DMC", l):
+            continue
+        m = re.match(r"<(\d)>", l)
+        lvl = int(m.group(1)) if m else 6
+        text = re.sub(r"^<\d>\[\s*[\d.]+\]\s*", "", l)
+        if (lvl <= 4 and re.search(r"i915|drm|GPU", text)) or \
+                re.search(r"GPU HANG|wedged|Resetting", text):
+            out.append(text)
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--qemu", required=True)
+    p.add_argument("--work", required=True)
+    p.add_argument("--kernel", required=True)
+    p.add_argument("--kernel-tag", default="6.12")
+    p.add_argument("--initrd", required=True)
+    p.add_argument("--audit-bin", required=True)
+    p.add_argument("--audit-rounds", type=int, default=60)
+    p.add_argument("--audit-round-ms", type=int, default=5)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--idle", type=int, default=3)
+    p.add_argument("--smp", type=int, default=1)
+    p.add_argument("--mem", default="1G")
+    p.add_argument("--boot-timeout", type=float, default=150)
+    p.add_argument("--prog-timeout", type=float, default=120)
+    p.add_argument("--append", default="")
+    p.add_argument("--firmware", action="append", default=[])
+    p.add_argument("--no-bcs", action="store_true")
+    args = p.parse_args()
+    t0 = time.monotonic()
+
+    log("audit throughput (host, one core)")
+    audit = run_audit(args.audit_bin, args.audit_rounds, args.audit_round_ms)
+    for s in audit["streams"]:
+        log(f"  {s['stream']}: audit {s['audit_mbs']:.0f} MB/s, decode "
+            f"{s['decode_mbs']:.0f} MB/s, memcpy {s['memcpy_mbs']:.0f} MB/s")
+
+    r = str(args.rounds)
+    b = BENCH_DIR
+    # idle first: the threads' CPU rate with nothing submitted
+    workloads = [("idle", ["sleep", str(args.idle)]),
+                 ("create", [f"{b}/gem_create", "-s", "4096", "-r", r]),
+                 ("nop-rcs", [f"{b}/gem_exec_nop", "-e", "rcs", "-r", r]),
+                 ("nop-rcs-sync", [f"{b}/gem_exec_nop", "-e", "rcs", "-s", "-r", r])]
+    if not args.no_bcs:
+        workloads.append(("nop-bcs", [f"{b}/gem_exec_nop", "-e", "bcs", "-r", r]))
+    guest = Guest(args).go(workloads)
+    guest["problems"] = problems(guest.get("dmesg", []))
+    d = derive(guest)
+    report(args, audit, guest, d)
+
+    out = {"audit": audit, "guest": guest, "derived": d,
+           "smp": args.smp, "rounds": args.rounds,
+           "elapsed_seconds": round(time.monotonic() - t0, 1)}
+    with open(os.path.join(args.work, "exec.json"), "w") as f:
+        json.dump(out, f, indent=1)
+    log(f"took {time.monotonic() - t0:.0f} s")
+
+    bad = []
+    if audit["status"] != 0 or len(audit["streams"]) < 3:
+        bad.append("audit")
+    if not guest.get("ok"):
+        bad.append("guest")
+    for run in guest.get("runs", []):
+        if run["rc"] != 0 or (run["name"] != "idle" and not run["figures"]):
+            bad.append(run["name"])
+    if bad:
+        log("did not run: " + ", ".join(bad))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
