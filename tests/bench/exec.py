@@ -249,13 +249,13 @@ def phase(run, eng):
     d = {k: a[k] - b[k] for k in ("submitted", "completed", "rejected",
                                   "hung", "busy-ns")}
     n0, n1 = b["completed"], a["completed"]
-    # query-igvt-engines gives the mean over all samples, not their count;
-    # with one context per engine (as here) i915 submits single-element
-    # pairs, so there is one latency sample per completed workload
     if n1 > n0:
-        d["latency_avg_ns"] = ((a["latency-avg-ns"] * n1 -
-                                b["latency-avg-ns"] * n0) / (n1 - n0))
         d["busy_per_workload_ns"] = d["busy-ns"] / (n1 - n0)
+    # The phase's own samples: the totals' difference over the counts'
+    c0, c1 = b["latency-count"], a["latency-count"]
+    if c1 > c0:
+        d["latency_avg_ns"] = ((a["latency-avg-ns"] * c1 -
+                                b["latency-avg-ns"] * c0) / (c1 - c0))
     d["latency_max_ns"] = (a["latency-max-ns"]
                            if a["latency-max-ns"] > b["latency-max-ns"] else None)
     d["latency_max_before_ns"] = b["latency-max-ns"]

@@ -260,6 +260,7 @@ static int igvt_query_engines_child(Object *child, void *opaque)
         ei->latency_avg_ns = st->latency_count ?
                              st->latency_total_ns / st->latency_count : 0;
         ei->latency_max_ns = st->latency_max_ns;
+        ei->latency_count = st->latency_count;
         QAPI_LIST_PREPEND(info->engines, ei);
     }
     QAPI_LIST_PREPEND(*list, info);
