@@ -545,6 +545,11 @@ class Run:
         self.cmd = [args.qemu]
         for d in args.firmware:
             self.cmd += ["-L", d]
+        if args.ram == "memfd":
+            # guest RAM igvt can show in place even when scattered
+            self.cmd += ["-object", "memory-backend-memfd,id=ram0,size="
+                         f"{args.mem},share=on", "-machine",
+                         "memory-backend=ram0"]
         self.cmd += ["-machine", "q35", "-accel", "tcg", "-m", args.mem,
                      "-smp", str(args.smp), "-nodefaults", "-vga", "none",
                      "-nic", "none", "-no-reboot",
@@ -900,10 +905,13 @@ class Run:
                 ev = [l.split("igvt_console_", 1)[1].strip() for l in f
                       if "igvt_console_" in l]
             self.result["igvt_console_trace"] = ev[-5:]
+            ev = [e for e in ev if e.startswith(("direct", "mode"))]
             last = ev[-1] if ev else ""
-            self.result["igvt_path"] = ("in place (direct)" if last.startswith("direct")
-                                        else "shadow copy" if last.startswith("mode")
-                                        else "unknown")
+            self.result["igvt_path"] = (
+                "in place, pages remapped" if last.startswith("direct")
+                and last.endswith("(remapped 1)")
+                else "in place (direct)" if last.startswith("direct")
+                else "shadow copy" if last.startswith("mode") else "unknown")
         with open(os.path.join(self.dir, "qemu.err"), "rb") as f:
             err = f.read().decode(errors="replace").strip()
         if err:
@@ -1092,6 +1100,7 @@ def main():
     p.add_argument("--yres", type=int, default=1080)
     p.add_argument("--smp", type=int, default=2)
     p.add_argument("--mem", default="1G")
+    p.add_argument("--ram", default="memfd", choices=["memfd", "anon"])
     p.add_argument("--boot-timeout", type=float, default=150)
     p.add_argument("--append", default="")
     p.add_argument("--firmware", action="append", default=[])

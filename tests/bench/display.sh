@@ -27,6 +27,7 @@ XRES=${XRES:-1920}
 YRES=${YRES:-1080}
 SMP=${SMP:-2}
 MEM=${MEM:-1G}
+RAM=${RAM:-memfd}                       # guest RAM: memfd (shared) or anon
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-150}       # seconds until the guest must be ready
 KERNEL=${KERNEL:-6.12}                  # kit tag in the guest work dir
 APPEND_EXTRA=${APPEND_EXTRA:-}          # extra kernel arguments
@@ -38,7 +39,7 @@ die() { say "error: $*"; exit 2; }
 usage() {
 	cat <<-EOF
 	usage: $0 --qemu PATH --work DIR --guest-work DIR
-	knobs (environment): DEVICES IDLE_SECS BUSY_SECS WORKLOAD XRES YRES SMP MEM
+	knobs (environment): DEVICES IDLE_SECS BUSY_SECS WORKLOAD XRES YRES SMP MEM RAM
 	  BOOT_TIMEOUT KERNEL APPEND_EXTRA PROBES -- see tests/bench/README.md
 	EOF
 }
@@ -205,5 +206,5 @@ EXTRA=()
 exec python3 "$HERE/display.py" --qemu "$QEMU_BIN" --work "$WORK" \
 	--kernel "$KIT/vmlinuz" --initrd "$INITRD" --memcpy "$MEMCPY" \
 	--devices $DEVICES --idle "$IDLE_SECS" --busy "$BUSY_SECS" \
-	--workload "$WORKLOAD" --xres "$XRES" --yres "$YRES" --smp "$SMP" --mem "$MEM" \
+	--workload "$WORKLOAD" --xres "$XRES" --yres "$YRES" --smp "$SMP" --mem "$MEM" --ram "$RAM" \
 	--boot-timeout "$BOOT_TIMEOUT" --append "$APPEND_EXTRA" "${FW[@]}" "${EXTRA[@]}"

@@ -617,6 +617,15 @@ static void check_plane_query(Dpy *d, const Fb *fb, uint32_t w, uint32_t h)
     qobject_unref(info);
 }
 
+/* How the console shows the display (query-igvt-display's "console") */
+static void check_console_mode(Dpy *d, const char *mode)
+{
+    QDict *info = query_display(d);
+
+    g_assert_cmpstr(qdict_get_str(info, "console"), ==, mode);
+    qobject_unref(info);
+}
+
 /*
  * 1. A plane in every format and tiling
  */
@@ -725,24 +734,72 @@ static void test_plane_in_place(void)
     Fb *fb = fb_new(FMT_XRGB8888, TILE_LINEAR, PLANE_W, PLANE_H);
     unsigned i;
 
+    check_console_mode(d, "vga");
     fb_map(d, fb, d->high_base + 4 * MiB, RAM_FB0, false);
     display_on(d);
     pipe_src(d, PLANE_W, PLANE_H);
     plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
     check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_console_mode(d, "in-place");
 
     for (i = 0; i < fb->npages; i += 2) {
         fb_scribble(d, fb, i);
     }
     check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
 
-    /* Page 2 moves: no longer contiguous, and it has other contents */
+    /*
+     * Page 2 moves: no longer contiguous, and it has other contents.
+     * Guest RAM is anonymous memory here: the pixels are copied.
+     */
     fb->ram[2] = RAM_FB1;
     fb_scribble(d, fb, 2);
     fb_map_page(d, fb, 2);
     check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_console_mode(d, "copied");
     fb_scribble(d, fb, 1);
     check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+    fb_free(fb);
+    dpy_stop(d);
+}
+
+/*
+ * The same framebuffer on scattered pages, with guest RAM in a shared
+ * memfd: its pages are mapped into one window and shown in place.  The
+ * pixels are exact, later writes show through the window, a page moved
+ * elsewhere shows its new contents, and a plane that can't be shown in
+ * place (X-tiled) is copied again.
+ */
+static void test_plane_remapped(void)
+{
+    Dpy *d = dpy_startf(" -object memory-backend-memfd,id=ram0,size=128M,"
+                        "share=on -machine memory-backend=ram0");
+    Fb *fb = fb_new(FMT_XRGB8888, TILE_LINEAR, PLANE_W, PLANE_H);
+    Fb *tiled = fb_new(FMT_XRGB8888, TILE_X, PLANE_W, PLANE_H);
+    unsigned i;
+
+    fb_map(d, fb, d->low_base + 1 * MiB, RAM_FB0, true);
+    display_on(d);
+    pipe_src(d, PLANE_W, PLANE_H);
+    plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_console_mode(d, "remapped");
+
+    for (i = 1; i < fb->npages; i += 3) {
+        fb_scribble(d, fb, i);
+    }
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+
+    fb->ram[0] = RAM_FB1;
+    fb_scribble(d, fb, 0);
+    fb_map_page(d, fb, 0);
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_console_mode(d, "remapped");
+
+    fb_map(d, tiled, d->high_base + 2 * MiB, RAM_FB1 + 1 * MiB, true);
+    plane_show(d, tiled, PLANE_W, PLANE_H, 0, 0);
+    check_screen(d, tiled, PLANE_W, PLANE_H, 0, 0);
+    check_console_mode(d, "copied");
+    fb_free(tiled);
     fb_free(fb);
     dpy_stop(d);
 }
@@ -1629,6 +1686,7 @@ int main(int argc, char **argv)
     qtest_add_func("/igvt-display/plane/c8-palette", test_plane_c8_palette);
     qtest_add_func("/igvt-display/plane/panning", test_plane_panning);
     qtest_add_func("/igvt-display/plane/in-place", test_plane_in_place);
+    qtest_add_func("/igvt-display/plane/remapped", test_plane_remapped);
     qtest_add_func("/igvt-display/flip", test_flip);
     qtest_add_func("/igvt-display/frame-counter", test_frame_counter);
     qtest_add_func("/igvt-display/frame-counter/timings",

@@ -11,9 +11,13 @@
  * refresh; only rows on those pages are read, and only rows whose pixels
  * changed are sent to the display.  A flip, a mode change or a GGTT write
  * into the scanout redraws everything.  A linear framebuffer in a format
- * the display can show as it is, whose pages are contiguous in one guest
- * RAM block, is shown in place (no copy at all): the console surface
- * points into guest memory and dirty rows are only announced.  A plane
+ * the display can show as it is, whose pages are all in one guest RAM
+ * block, is shown in place (no copy at all): the console surface points
+ * into guest memory and dirty rows are only announced.  Pages contiguous
+ * in the block are used as they are; scattered ones (a framebuffer of
+ * shmem pages, as i915's fbdev has) are made contiguous by mapping each
+ * page of the block's file in turn into one window, when guest RAM is a
+ * shared file or memfd (-object memory-backend-memfd,share=on).  A plane
  * that cannot be shown (bad format, absurd geometry, unmapped memory) is
  * a guest error and a blank console, never a crash.
  */
@@ -23,6 +27,7 @@
 #include "qemu/bitmap.h"
 #include "system/dma.h"
 #include "exec/memory.h"
+#include "exec/ramblock.h"
 #include "qemu/crc32c.h"
 #include "ui/console.h"
 #include "igvt.h"
@@ -206,6 +211,11 @@ static void igvt_console_row_pages(const IgvtPlane *p, uint32_t row,
 /* Drop the in-place surface's hold on guest RAM */
 static void igvt_console_undirect(IgvtDisplay *d)
 {
+    if (d->view) {
+        munmap(d->view, d->view_size);
+        d->view = NULL;
+        d->view_size = 0;
+    }
     if (d->direct_mr) {
         memory_region_unref(d->direct_mr);
         d->direct_mr = NULL;
@@ -214,15 +224,58 @@ static void igvt_console_undirect(IgvtDisplay *d)
 }
 
 /*
- * Can @p be shown in place (from the scanout map)?  Returns the host
- * address of its first visible pixel, in d->log_mr, or NULL.
+ * A contiguous, read-only view of the scanout's pages (all in d->log_mr,
+ * in any order): a window with each page of the RAM block's file mapped
+ * in turn.  Only for RAM that is a shared file mapping, so the view sees
+ * what the guest writes.  NULL if that cannot be done.
+ */
+static uint8_t *igvt_console_view(IgvtDisplay *d, size_t *size)
+{
+    RAMBlock *rb = d->log_mr ? d->log_mr->ram_block : NULL;
+    uint8_t *view;
+    uint64_t i;
+    int fd;
+
+    *size = d->map_pages * IGVT_GTT_PAGE_SIZE;
+    if (!rb || !qemu_ram_is_shared(rb) || (fd = qemu_ram_get_fd(rb)) < 0 ||
+        qemu_ram_pagesize(rb) != qemu_real_host_page_size() ||
+        qemu_real_host_page_size() != IGVT_GTT_PAGE_SIZE) {
+        return NULL;
+    }
+    view = mmap(NULL, *size, PROT_NONE,
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (view == MAP_FAILED) {
+        return NULL;
+    }
+    for (i = 0; i < d->map_pages; i++) {
+        off_t off = rb->fd_offset + qemu_ram_block_host_offset(rb,
+                                                               d->map[i].ptr);
+
+        if (mmap(view + i * IGVT_GTT_PAGE_SIZE, IGVT_GTT_PAGE_SIZE, PROT_READ,
+                 MAP_SHARED | MAP_FIXED, fd, off) == MAP_FAILED) {
+            trace_igvt_console_view_failed(i, errno);
+            munmap(view, *size);
+            return NULL;
+        }
+    }
+    return view;
+}
+
+/*
+ * Can @p be shown in place?  Returns the host address of its first
+ * visible pixel: in d->log_mr if its pages are contiguous there, else in
+ * a new view of them (*view, *view_size; the caller owns it).  NULL if
+ * it must be copied.
  */
 static uint8_t *igvt_console_direct_ptr(IgvtState *s, const IgvtPlane *p,
-                                        pixman_format_code_t fmt)
+                                        pixman_format_code_t fmt,
+                                        uint8_t **view, size_t *view_size)
 {
     IgvtDisplay *d = &s->display;
+    bool contiguous = true;
     uint64_t i;
 
+    *view = NULL;
     /*
      * In place only where the display shows exactly what the copying
      * path would: pixman's own 10-to-8-bit rule differs from ours, so
@@ -234,14 +287,18 @@ static uint8_t *igvt_console_direct_ptr(IgvtState *s, const IgvtPlane *p,
         !dpy_gfx_check_format(s->con, fmt)) {
         return NULL;
     }
-    /* Every page in the logged RAM block, one after the other */
+    /* Every page in the logged RAM block */
     for (i = 0; i < d->map_pages; i++) {
-        if (d->map[i].kind != IGVT_SCAN_RAM ||
-            d->map[i].off != d->map[0].off + i * IGVT_GTT_PAGE_SIZE) {
+        if (d->map[i].kind != IGVT_SCAN_RAM) {
             return NULL;
         }
+        contiguous &= d->map[i].off == d->map[0].off + i * IGVT_GTT_PAGE_SIZE;
     }
-    return d->map[0].ptr + igvt_plane_pixel_offset(p, p->x, p->y);
+    if (contiguous) {
+        return d->map[0].ptr + igvt_plane_pixel_offset(p, p->x, p->y);
+    }
+    *view = igvt_console_view(d, view_size);
+    return *view ? *view + igvt_plane_pixel_offset(p, p->x, p->y) : NULL;
 }
 
 /* The pipe whose primary plane the console shows, or -1 */
@@ -423,7 +480,10 @@ void igvt_console_update(IgvtState *s)
     if (d->dirty) {
         MemoryRegion *mr = d->log_mr;
         pixman_format_code_t fmt = igvt_fb_pixman_format(plane.drm_format);
-        uint8_t *ptr = igvt_console_direct_ptr(s, &plane, fmt);
+        uint8_t *view;
+        size_t view_size = 0;
+        uint8_t *ptr = igvt_console_direct_ptr(s, &plane, fmt, &view,
+                                               &view_size);
 
         if (ptr != d->direct_ptr || (ptr && (d->direct_fmt != fmt ||
             d->direct_stride != plane.stride ||
@@ -434,6 +494,8 @@ void igvt_console_update(IgvtState *s)
                 memory_region_ref(mr);
                 d->direct_mr = mr;
                 d->direct_ptr = ptr;
+                d->view = view;
+                d->view_size = view_size;
                 d->direct_fmt = fmt;
                 d->direct_stride = plane.stride;
                 d->direct_width = plane.width;
@@ -444,8 +506,10 @@ void igvt_console_update(IgvtState *s)
                 d->shadow = NULL;
                 d->blank_reason = NULL;
                 trace_igvt_console_direct(pipe, plane.width, plane.height,
-                                          plane.drm_format);
+                                          plane.drm_format, !!view);
             }
+        } else if (view) {
+            munmap(view, view_size);
         }
     }
     if (d->direct_ptr) {
@@ -527,6 +591,19 @@ void igvt_console_update(IgvtState *s)
     d->frames_shown++;
     trace_igvt_console_update(first, last, false);
     dpy_gfx_update(s->con, 0, first, plane.width, last - first + 1);
+}
+
+IgvtConsoleMode igvt_console_mode(IgvtState *s)
+{
+    IgvtDisplay *d = &s->display;
+
+    if (igvt_vga_enabled(s)) {
+        return IGVT_CONSOLE_MODE_VGA;
+    }
+    if (d->direct_ptr) {
+        return d->view ? IGVT_CONSOLE_MODE_REMAPPED : IGVT_CONSOLE_MODE_IN_PLACE;
+    }
+    return d->shadow ? IGVT_CONSOLE_MODE_COPIED : IGVT_CONSOLE_MODE_BLANK;
 }
 
 /* Somebody else (the VGA core) owns the console surface now */

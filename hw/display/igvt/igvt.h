@@ -185,6 +185,8 @@ typedef struct IgvtDisplay {
     DisplaySurface *shadow;     /* our own surface, when copying */
     MemoryRegion *direct_mr;    /* guest RAM the surface shows in place */
     uint8_t *direct_ptr;
+    uint8_t *view;              /* scattered scanout pages made contiguous */
+    size_t view_size;
     uint32_t direct_fmt;        /* pixman_format_code_t */
     uint32_t direct_stride, direct_width, direct_height;
     uint64_t scan_base;         /* graphics memory the console shows */
@@ -300,6 +302,7 @@ IgvtRegWriteFn igvt_pvinfo_display_ready_write;
 
 /* console.c */
 void igvt_console_update(IgvtState *s);
+IgvtConsoleMode igvt_console_mode(IgvtState *s);
 void igvt_console_release(IgvtState *s);
 void igvt_console_fini(IgvtState *s);
 

@@ -208,6 +208,7 @@ static int igvt_query_display_child(Object *child, void *opaque)
     for (pipe = IGVT_NUM_PIPES - 1; pipe >= 0; pipe--) {
         QAPI_LIST_PREPEND(info->pipes, igvt_query_pipe(s, pipe));
     }
+    info->console = igvt_console_mode(s);
     info->frames_shown = s->display.frames_shown;
     info->updates_skipped = s->display.updates_skipped;
     QAPI_LIST_PREPEND(*list, info);
