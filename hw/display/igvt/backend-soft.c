@@ -596,6 +596,9 @@ static bool igvt_soft_blt(IgvtSoftExec *x, const IgvtCmdInfo *ci, bool ppgtt)
             return igvt_soft_fail(x, "watchdog: blit too large", b.dst.base);
         }
         x->budget -= cost;
+        if (qatomic_read(&x->w->cancel)) {
+            return igvt_soft_fail(x, "engine reset", b.dst.base);
+        }
         if (!b.fill &&
             !igvt_blt_gather(x, &b, !ppgtt, r, n, bytes, pix, span)) {
             return false;
