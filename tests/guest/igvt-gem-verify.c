@@ -91,6 +91,13 @@ static char setup_error[256];
 static unsigned passed, failed;
 static unsigned lost_before;    /* lost_batches() when the check began */
 
+/* Where the last execbufs placed objects in the PPGTT, for the messages */
+#define MAX_PLACED              16
+static struct {
+    uint32_t handle;
+    uint64_t offset;
+} placed[MAX_PLACED];
+
 /* ------------------------------------------------------------ helpers -- */
 
 /* One "PASS name: ..." or "FAIL name: ..." line */
@@ -207,6 +214,33 @@ static unsigned lost_batches(void)
         return 0;
     }
     return s.batch_active + s.batch_pending;
+}
+
+static void note_offset(uint32_t handle, uint64_t offset)
+{
+    unsigned i, slot = handle % MAX_PLACED;
+
+    for (i = 0; i < MAX_PLACED; i++) {
+        if (placed[i].handle == handle) {
+            slot = i;
+            break;
+        }
+    }
+    placed[slot].handle = handle;
+    placed[slot].offset = offset;
+}
+
+/* The PPGTT address of @handle in its last execbuf, or ~0 if unknown */
+static uint64_t offset_of(uint32_t handle)
+{
+    unsigned i;
+
+    for (i = 0; i < MAX_PLACED; i++) {
+        if (placed[i].handle == handle) {
+            return placed[i].offset;
+        }
+    }
+    return ~0ull;
 }
 
 /* ------------------------------------------------------------ batches -- */
@@ -362,6 +396,9 @@ static bool submit(Batch *batch, Batch **extra, unsigned nextra,
                  ring == I915_EXEC_BLT ? "bcs" : "rcs", strerror(errno));
         return false;
     }
+    for (i = 0; i < n; i++) {
+        note_offset(obj[i].handle, obj[i].offset);
+    }
     return true;
 }
 
@@ -473,11 +510,11 @@ static bool surface_check(const char *name, const Surface *s,
     lost = lost_batches() - lost_before;
     fail(name, "%s byte 0x%zx%s is 0x%02x, want 0x%02x (%s); %zu of %zu "
          "bytes wrong, %zu of the %zu bytes to write still hold the old "
-         "pattern%s",
+         "pattern; the %s is at PPGTT address 0x%" PRIx64 "%s",
          s->what, first, where, got[first], s->want[first],
          s->want[first] != s->before[first] ? "should have been written"
                                               : "should be untouched",
-         bad, s->size, stale, nchanged,
+         bad, s->size, stale, nchanged, s->what, offset_of(s->handle),
          lost ? "; a batch was lost to a GPU reset" : "");
     free(got);
     return false;
