@@ -63,7 +63,7 @@ usage() {
 	         screendumps, modetest, hotplug), then intel-gpu-tools (IGT
 	         boots); prints test lines and "N passed, N failed"
 	  demo   boot KERNEL (default 6.12) with the display on VNC $VNC
-	  fetch  download and unpack kernels and busybox only
+	  fetch  download and unpack kernels and programs, build igvt-gem-verify
 	knobs (environment): TIMEOUT KERNELS KERNEL VNC DISPLAY_OFF DRM_DEBUG ACCEL
 	  MEM JOBS OFFLINE VERBOSE MAXLINES QEMU_DEVICE QEMU_EXTRA APPEND_EXTRA MIRROR
 	  SECURITY_MIRROR KEYRING FIRMWARE_DIRS DISPLAY_TESTS DISPLAY_RES SETMODE
@@ -527,7 +527,7 @@ GEMV_CHECKS=
 GEMV_WHY=
 
 build_gem_verify() {
-	local bin=$WORK/tools/igvt-gem-verify cflags libs
+	local bin=$WORK/tools/igvt-gem-verify log=$WORK/tools/build.log cflags libs err rc
 	mkdir -p "$WORK/tools"
 	if [ ! -x "$bin" ] || [ "$GEMV_SRC" -nt "$bin" ]; then
 		if ! command -v "${CC:-cc}" >/dev/null 2>&1; then
@@ -538,10 +538,13 @@ build_gem_verify() {
 			GEMV_WHY="igvt-gem-verify not built: no libdrm-dev (\`make deps\` installs it)"
 		else
 			say "building igvt-gem-verify"
+			rc=0
 			# shellcheck disable=SC2086 # pkg-config's word lists
-			if ! "${CC:-cc}" -O2 -g -Wall -Wextra -Werror -std=gnu11 $cflags \
-				-o "$bin.tmp" "$GEMV_SRC" $libs >"$WORK/tools/build.log" 2>&1; then
-				GEMV_WHY="igvt-gem-verify does not build: $(grep -m1 -E 'error|undefined' "$WORK/tools/build.log" || head -1 "$WORK/tools/build.log") (see $WORK/tools/build.log)"
+			"${CC:-cc}" -O2 -g -Wall -Wextra -Werror -std=gnu11 $cflags \
+				-o "$bin.tmp" "$GEMV_SRC" $libs >"$log" 2>&1 || rc=$?
+			if [ "$rc" -ne 0 ]; then
+				err=$(grep -m1 -E 'error|undefined' "$log" || head -1 "$log")
+				GEMV_WHY="igvt-gem-verify does not build with ${CC:-cc}: ${err:-exit status $rc} (see $log)"
 			else
 				mv "$bin.tmp" "$bin"
 			fi
