@@ -8,8 +8,9 @@
  * filled with a known pattern first, so a GPU that does nothing fails:
  * every check also makes sure that what it expects differs from the
  * pattern.  Batches are submitted with DRM_IOCTL_I915_GEM_EXECBUFFER2 and
- * relocations (addresses in the PPGTT, as any user batch), filled and read
- * back with pwrite/pread.  Only linear surfaces at 32 bits per pixel.
+ * relocations (addresses in the PPGTT, as any user batch; one check also
+ * pins its objects high), buffers filled and read back with pwrite/pread.
+ * Only linear surfaces at 32 bits per pixel.
  *
  * Output: one "PASS name: ..." or "FAIL name: ..." line per check, then a
  * summary line; the exit status is 1 if any check failed.
@@ -64,6 +65,9 @@
 #define MAX_RELOCS              64
 #define MAX_OBJECTS             8
 #define WAIT_NS                 (10ll * 1000 * 1000 * 1000)
+/* softpin-high: where its objects go, 1 MiB apart (below 1 << 47) */
+#define HIGH_BASE               0x7ffe00000000ull
+#define PIN_STEP                0x100000ull
 
 typedef struct Batch {
     uint32_t handle;
@@ -90,6 +94,7 @@ static int fd = -1;
 static char setup_error[256];
 static unsigned passed, failed;
 static unsigned lost_before;    /* lost_batches() when the check began */
+static uint64_t pin_base;       /* if not 0, submit() pins objects here */
 
 /* Where the last execbufs placed objects in the PPGTT, for the messages */
 #define MAX_PLACED              16
@@ -336,8 +341,9 @@ static bool batch_writes(const Batch *b, uint32_t handle)
 
 /*
  * Submit @batch on @ring: @nbufs buffers (@bufs) and @nextra further
- * batches it starts (@extra) are in its execbuf, @batch last.  On failure
- * the reason is in @why.
+ * batches it starts (@extra) are in its execbuf, @batch last.  With
+ * pin_base set, the objects are pinned at pin_base, PIN_STEP apart, in
+ * that order.  On failure the reason is in @why.
  */
 static bool submit(Batch *batch, Batch **extra, unsigned nextra,
                    const uint32_t *bufs, unsigned nbufs, unsigned ring,
@@ -384,6 +390,10 @@ static bool submit(Batch *batch, Batch **extra, unsigned nextra,
         obj[n].relocation_count = batches[i]->nreloc;
         obj[n].relocs_ptr = (uintptr_t)batches[i]->reloc;
         obj[n].flags = EXEC_OBJECT_SUPPORTS_48B_ADDRESS;
+    }
+    for (i = 0; pin_base && i < n; i++) {
+        obj[i].flags |= EXEC_OBJECT_PINNED;
+        obj[i].offset = pin_base + i * PIN_STEP;
     }
 
     memset(&eb, 0, sizeof(eb));
@@ -892,6 +902,68 @@ out:
     surface_fini(&x);
 }
 
+/*
+ * Relocations leave every object low in the PPGTT, upper address dwords
+ * 0: here stores on rcs and a fill on bcs reach objects pinned
+ * (EXEC_OBJECT_PINNED) near the top of the 48-bit address space.
+ */
+static void check_softpin_high(const char *name)
+{
+    Surface t, d, *s[] = { &t, &d };
+    Batch a, b;
+    char summary[160];
+    int softpin = 0;
+    struct drm_i915_getparam gp = {
+        .param = I915_PARAM_HAS_EXEC_SOFTPIN,
+        .value = &softpin,
+    };
+    unsigned x, y;
+
+    memset(&a, 0, sizeof(a));
+    memset(&b, 0, sizeof(b));
+    memset(&d, 0, sizeof(d));
+    CHECK_SETUP(name, surface_init(&t, "target", 4096, 0, 0x4191));
+    CHECK_SETUP(name, surface_init(&d, "destination", 1024 * 16, 1024,
+                                   0x4192));
+    CHECK_SETUP(name, batch_init(&a));
+    CHECK_SETUP(name, batch_init(&b));
+    if (drmIoctl(fd, DRM_IOCTL_I915_GETPARAM, &gp) || !softpin) {
+        fail(name, "i915 offers no softpin (I915_PARAM_HAS_EXEC_SOFTPIN)");
+        goto out;
+    }
+
+    emit_store(&a, t.handle, 0x40, 0x41000040);
+    emit_store64(&a, t.handle, 0xff8, 0x42000ff8410000f8ull);
+    emit_end(&a);
+    put32(t.want, 0x40, 0x41000040);
+    put32(t.want, 0xff8, 0x410000f8);
+    put32(t.want, 0xffc, 0x42000ff8);
+    pin_base = HIGH_BASE;
+    SUBMIT(name, &a, NULL, 0, &t.handle, 1, I915_EXEC_RENDER);
+
+    emit_fill(&b, &d, BLT_WRITE_ALPHA | BLT_WRITE_RGB, 3, 2, 40, 9,
+              0x4e4d4c4b);
+    emit_end(&b);
+    for (y = 2; y < 9; y++) {
+        for (x = 3; x < 40; x++) {
+            want_px(&d, x, y, 0x4e4d4c4b);
+        }
+    }
+    pin_base = HIGH_BASE + 16 * PIN_STEP;
+    SUBMIT(name, &b, NULL, 0, &d.handle, 1, I915_EXEC_BLT);
+
+    snprintf(summary, sizeof(summary),
+             "rcs stores at 0x%" PRIx64 ", a bcs fill at 0x%" PRIx64,
+             offset_of(t.handle), offset_of(d.handle));
+    finish(name, s, 2, summary);
+out:
+    pin_base = 0;
+    batch_fini(&b);
+    batch_fini(&a);
+    surface_fini(&d);
+    surface_fini(&t);
+}
+
 static const struct {
     const char *name;
     void (*run)(const char *name);
@@ -906,6 +978,7 @@ static const struct {
     { "batch-chain", check_batch_chain },
     { "batch-second-level", check_batch_second_level },
     { "multi-batch", check_multi_batch },
+    { "softpin-high", check_softpin_high },
 };
 
 #define NCHECKS (sizeof(checks) / sizeof(checks[0]))
