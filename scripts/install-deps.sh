@@ -18,9 +18,10 @@ BUILD_PKGS="build-essential pkg-config ninja-build python3 python3-venv
     libslirp-dev libcap-ng-dev libattr1-dev"
 # Firmware QEMU loads at run time (SeaBIOS, option ROMs, keymaps).
 FIRMWARE_PKGS="seabios qemu-system-data ipxe-qemu"
-# Real-guest harness: fetch and unpack Debian kernels, build an initramfs.
+# Real-guest harness: fetch and unpack Debian kernels, build an initramfs,
+# build its guest program igvt-gem-verify against libdrm.
 GUEST_PKGS="debian-archive-keyring kmod cpio xz-utils zstd gzip
-    python3-pil"
+    python3-pil libdrm-dev"
 # meson >= 1.5 and pycotap are only in bookworm-backports.
 BPO_PKGS="meson python3-pycotap"
 

@@ -3,13 +3,16 @@
 """IGT side of the igvt real-guest harness (called by run.sh).
 
   igt.py report --run DIR --tag TAG [--why REASON] [--boot-failure REASON]
+                [--gem-verify "CHECK..."] [--gem-verify-why REASON]
       Judge a finished IGT boot (igvt.mode=igt): the output of Debian's
       intel-gpu-tools programs, which the guest copied between OUTPUT-BEGIN
-      and OUTPUT-END markers, and the query-igvt-engines answers display.py
-      saved (DIR/shots/engines-*.json).  Prints "TEST OK|FAIL|TODO
-      description" lines, each followed by "DIAG text" lines, for run.sh to
-      number.  TODO is a failure that is expected for now (gem_blt while
-      the software GPU does not execute blitter commands).
+      and OUTPUT-END markers, the query-igvt-engines answers display.py
+      saved (DIR/shots/engines-*.json), and one test per check of our
+      igvt-gem-verify (--gem-verify names them, as its --list does; without
+      any, one failing test gives --gem-verify-why).  Prints "TEST
+      OK|FAIL|TODO description" lines, each followed by "DIAG text" lines,
+      for run.sh to number.  TODO is a failure that is expected for now
+      (gem_blt while the software GPU does not execute blitter commands).
 
 An IGT program that exits 77 skipped: that is a failure to explain, never a
 pass.  Only the standard library is used.
@@ -217,6 +220,33 @@ def check_engines(run):
     return ok, diags
 
 
+GEMV_LINE = re.compile(r"^(PASS|FAIL) ([A-Za-z0-9_.-]+): ?(.*)$")
+
+
+def gem_verify_tests(console, checks):
+    """[(ok, name, diags)] for each check igvt-gem-verify should have run."""
+    out, rc = output_of(console, "igt-gem-verify")
+    seen = {}
+    for x in out:
+        m = GEMV_LINE.match(x)
+        if m:
+            seen[m.group(2)] = (m.group(1) == "PASS", m.group(3))
+    tests = []
+    for name in checks:
+        if name in seen:
+            ok, msg = seen[name]
+            tests.append((ok, name, [msg]))
+        else:
+            tests.append((False, name, [f"not run: igvt-gem-verify {why_rc(rc)}"]
+                          + tail(out, 3)))
+    unknown = [n for n in seen if n not in checks]
+    if unknown and tests:
+        tests[-1][2].append("igvt-gem-verify also ran checks run.sh does not"
+                            f" know: {', '.join(unknown)}")
+        tests[-1] = (False,) + tests[-1][1:]
+    return tests
+
+
 def report(args):
     rep = IgtReport()
     t = args.tag
@@ -228,9 +258,13 @@ def report(args):
         f"{t}: igt: benchmark gem_blt exits 0 with figures > 0",
         f"{t}: igt: query-igvt-engines: rcs completed > 0, nothing rejected",
     ]
+    checks = args.gem_verify.split()
+    gemv_desc = f"{t}: igt: igvt-gem-verify"
     if args.why:
         for d in descs:
             rep.test(False, d, args.why)
+        for name in checks or ["built"]:
+            rep.test(False, f"{gemv_desc} {name}", args.gem_verify_why or args.why)
         print("\n".join(rep.lines))
         return 0
     with open(os.path.join(args.run, "console.txt"), errors="replace") as f:
@@ -266,6 +300,11 @@ def report(args):
         rep.todo(descs[6] + f" # TODO {BLT_TODO}", *(([why] if why else []) + d))
     ok, d = check_engines(args.run)
     judge(ok, descs[7], d)
+    if not checks:
+        rep.test(False, f"{gemv_desc} built",
+                 args.gem_verify_why or "igvt-gem-verify is not built")
+    for ok, name, d in gem_verify_tests(console, checks):
+        judge(ok, f"{gemv_desc} {name}", d)
     print("\n".join(rep.lines))
     return 0
 
@@ -278,6 +317,10 @@ def main():
     r.add_argument("--tag", required=True)
     r.add_argument("--why", default="")
     r.add_argument("--boot-failure", default="")
+    r.add_argument("--gem-verify", default="",
+                   help="igvt-gem-verify's checks, as its --list names them")
+    r.add_argument("--gem-verify-why", default="",
+                   help="why igvt-gem-verify is missing")
     args = ap.parse_args()
     return report(args)
 

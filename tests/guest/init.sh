@@ -13,8 +13,8 @@
 #            on the other end of the serial line)
 #   igt      like check with the display on, and in between run Debian's
 #            intel-gpu-tools (lsgpu, intel_gpu_top -L, intel_vbt_decode and
-#            the gem_* benchmarks; needs the IGT initramfs) and ask the host
-#            for QMP query-igvt-engines
+#            the gem_* benchmarks; needs the IGT initramfs) and our
+#            igvt-gem-verify, and ask the host for QMP query-igvt-engines
 #   demo     load the chain, then give the console (and tty1) a shell
 #
 # Every line meant for the host starts with "IGVT-GUEST: ".  Results are
@@ -319,6 +319,8 @@ igt_tests() {
 	igt gem_exec_ctx $b/gem_exec_ctx -e rcs -r 1
 	# -s: one size (without it, 12 sizes of -r rounds each)
 	igt gem_create $b/gem_create -s 65536 -r 1
+	# ours: stores and blits, every byte checked (one PASS/FAIL line each)
+	igt gem-verify igvt-gem-verify
 	request engines before-blt
 	# the blitter last: a hang there must not spoil the others
 	igt gem_blt $b/gem_blt -r 1

@@ -63,7 +63,7 @@ usage() {
 	         screendumps, modetest, hotplug), then intel-gpu-tools (IGT
 	         boots); prints test lines and "N passed, N failed"
 	  demo   boot KERNEL (default 6.12) with the display on VNC $VNC
-	  fetch  download and unpack kernels and busybox only
+	  fetch  download and unpack kernels and programs, build igvt-gem-verify
 	knobs (environment): TIMEOUT KERNELS KERNEL VNC DISPLAY_OFF DRM_DEBUG ACCEL
 	  MEM JOBS OFFLINE VERBOSE MAXLINES QEMU_DEVICE QEMU_EXTRA APPEND_EXTRA MIRROR
 	  SECURITY_MIRROR KEYRING FIRMWARE_DIRS DISPLAY_TESTS DISPLAY_RES SETMODE
@@ -513,9 +513,79 @@ prepare_userland() { # TAG VARIANT: like prepare_kernel, for the programs of a b
 	return 1
 }
 
+# ------------------------------------------------------- igvt-gem-verify --
+# Our own guest program, igvt-gem-verify.c: stores and blits through the
+# i915 uAPI, every byte checked.  Built here with the host's cc against
+# Debian's libdrm (libdrm-dev), linked to libdrm.so.2, which the IGT
+# userland trees already hold; rebuilt when the source is newer.  The IGT
+# initramfs carries it as /usr/bin/igvt-gem-verify.  GEMV_CHECKS: the
+# names of its checks (its --list), each one test per IGT boot; GEMV_WHY:
+# why there is no binary (then one failing test per IGT boot says so).
+GEMV_SRC=$HERE/igvt-gem-verify.c
+GEMV_BIN=
+GEMV_CHECKS=
+GEMV_WHY=
+
+build_gem_verify() {
+	local bin=$WORK/tools/igvt-gem-verify log=$WORK/tools/build.log cflags libs err rc
+	mkdir -p "$WORK/tools"
+	if [ ! -x "$bin" ] || [ "$GEMV_SRC" -nt "$bin" ]; then
+		if ! command -v "${CC:-cc}" >/dev/null 2>&1; then
+			GEMV_WHY="igvt-gem-verify not built: no C compiler (${CC:-cc})"
+		elif ! cflags=$(pkg-config --cflags libdrm 2>/dev/null) ||
+			! libs=$(pkg-config --libs libdrm 2>/dev/null) ||
+			[ ! -e /usr/include/libdrm/i915_drm.h ]; then
+			GEMV_WHY="igvt-gem-verify not built: no libdrm-dev (\`make deps\` installs it)"
+		else
+			say "building igvt-gem-verify"
+			rc=0
+			# shellcheck disable=SC2086 # pkg-config's word lists
+			"${CC:-cc}" -O2 -g -Wall -Wextra -Werror -std=gnu11 $cflags \
+				-o "$bin.tmp" "$GEMV_SRC" $libs >"$log" 2>&1 || rc=$?
+			if [ "$rc" -ne 0 ]; then
+				err=$(grep -m1 -E 'error|undefined' "$log" || head -1 "$log")
+				GEMV_WHY="igvt-gem-verify does not build with ${CC:-cc}: ${err:-exit status $rc} (see $log)"
+			else
+				mv "$bin.tmp" "$bin"
+			fi
+		fi
+		rm -f "$bin.tmp"
+		if [ -n "$GEMV_WHY" ]; then
+			say "$GEMV_WHY"
+			rm -f "$bin"
+			return 1
+		fi
+	fi
+	GEMV_CHECKS=$("$bin" --list | tr '\n' ' ')
+	GEMV_CHECKS=${GEMV_CHECKS% }
+	if [ -z "$GEMV_CHECKS" ]; then
+		GEMV_WHY="igvt-gem-verify --list names no check"
+		return 1
+	fi
+	GEMV_BIN=$bin
+}
+
+# gemv_libs_ok ROOT: the userland tree's own loader finds every library
+# igvt-gem-verify needs inside ROOT, at the symbol versions it needs
+gemv_libs_ok() {
+	local root=$1 list
+	list=$("$root/lib64/ld-linux-x86-64.so.2" --inhibit-cache \
+		--library-path "$root/lib/x86_64-linux-gnu" --list "$GEMV_BIN" 2>&1) || {
+		say "warning: igvt-gem-verify cannot run in ${root%/root}: $(head -1 <<<"$list")"
+		return 1
+	}
+	if grep -v -e "=> $root/" -e '^[[:space:]]*linux-vdso' -e '^[[:space:]]*/lib64/ld-linux' \
+		<<<"$list" | grep -q .; then
+		say "warning: igvt-gem-verify needs libraries the tree ${root%/root} lacks:" \
+			"$(grep -v -e "=> $root/" <<<"$list" | tr -s ' \t\n' ' ')"
+		return 1
+	fi
+}
+
 # ------------------------------------------------------------- initramfs --
 # TAG.cpio: busybox, the i915 chain and init.sh.  TAG-display.cpio: the
-# same plus the userland tree (modetest and its libraries).
+# same plus the userland tree (modetest and its libraries).  TAG-igt.cpio:
+# the same plus the intel-gpu-tools tree and igvt-gem-verify.
 initrd_of() { echo "$WORK/initrd/$1${2:+-$2}.cpio"; }
 
 build_initrd() { # TAG [display|igt]: uncompressed newc cpio; rebuilt when its inputs change
@@ -526,6 +596,9 @@ build_initrd() { # TAG [display|igt]: uncompressed newc cpio; rebuilt when its i
 	if [ -n "$variant" ]; then
 		key=$key-$( (cat "$(userland_dir "$tag" "$variant")/SOURCE"; cd "$(userland_dir "$tag" "$variant")/root" && find . | LC_ALL=C sort) |
 			sha256sum | cut -d' ' -f1)
+	fi
+	if [ "$variant" = igt ] && [ -n "$GEMV_BIN" ]; then
+		key=$key-gemv-$(sha256sum <"$GEMV_BIN" | cut -d' ' -f1)
 	fi
 	if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
 		return 0
@@ -539,6 +612,14 @@ build_initrd() { # TAG [display|igt]: uncompressed newc cpio; rebuilt when its i
 	cp "$kit"/modules/*.ko "$stage/lib/modules/"
 	cp "$kit/modules.load" "$stage/etc/modules.load"
 	[ -z "$variant" ] || cp -a "$(userland_dir "$tag" "$variant")/root/." "$stage/"
+	if [ "$variant" = igt ] && [ -n "$GEMV_BIN" ]; then
+		# in the initramfs even if the check fails: the guest's loader
+		# then says what is missing in the test's output
+		gemv_libs_ok "$(userland_dir "$tag" "$variant")/root" || true
+		mkdir -p "$stage/usr/bin"
+		cp "$GEMV_BIN" "$stage/usr/bin/igvt-gem-verify"
+		chmod 755 "$stage/usr/bin/igvt-gem-verify"
+	fi
 	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$out.tmp"
 	mv "$out.tmp" "$out"
 	echo "$key" >"$out.key"
@@ -976,11 +1057,13 @@ wedge_test() {
 DISPLAY_NTESTS=6
 [ -z "$HOTPLUG_RES" ] || DISPLAY_NTESTS=7
 IGT_NTESTS=8
+GEMV_NTESTS=0   # igvt-gem-verify's checks (1 when it is missing); set by cmd_check
 
 report_igt() { # TAG OUTDIR: the IGT tests of one kernel; igt.py judges
 	local tag=$1 out=$2 why='' line verdict desc n=0 py rc=0
 	local diags=()
-	py=(python3 "$HERE/igt.py" report --run "$out" --tag "$tag")
+	py=(python3 "$HERE/igt.py" report --run "$out" --tag "$tag"
+		--gem-verify "$GEMV_CHECKS" --gem-verify-why "$GEMV_WHY")
 	if [ -n "${NOT_READY_I[$tag]:-}" ]; then
 		py+=(--why "${NOT_READY_I[$tag]}")
 	else
@@ -1004,7 +1087,7 @@ report_igt() { # TAG OUTDIR: the IGT tests of one kernel; igt.py judges
 		esac
 	done <"$out/report.txt"
 	if [ -n "$verdict" ]; then tap "$verdict" "$desc" "${diags[@]}"; n=$((n + 1)); fi
-	while [ "$n" -lt "$IGT_NTESTS" ]; do
+	while [ "$n" -lt $((IGT_NTESTS + GEMV_NTESTS)) ]; do
 		tap FAIL "$tag: igt: test $((n + 1)) (igt.py report failed, status $rc)" \
 			"$(tail -1 "$out/report.err" 2>/dev/null)"
 		n=$((n + 1))
@@ -1122,6 +1205,7 @@ declare -A NOT_READY=() NOT_READY_D=() NOT_READY_I=()
 cmd_fetch() {
 	local tag ready rc=0
 	need_tools
+	build_gem_verify || true
 	# shellcheck disable=SC2086 # KERNELS is a word list
 	ready=$(prepare_all $KERNELS)
 	for tag in $KERNELS; do
@@ -1156,6 +1240,11 @@ cmd_check() {
 	if command -v flock >/dev/null 2>&1 && ! flock -n 8; then
 		say "waiting for another check in $WORK to finish"
 		flock -w $((TIMEOUT * 4 + 900)) 8 || die "could not lock $WORK/.check.lock"
+	fi
+	if [ "$IGT_TESTS" = 1 ]; then
+		build_gem_verify || true
+		GEMV_NTESTS=$(wc -w <<<"$GEMV_CHECKS")
+		[ "$GEMV_NTESTS" -gt 0 ] || GEMV_NTESTS=1
 	fi
 	# shellcheck disable=SC2086 # KERNELS is a word list
 	ready=$(prepare_all $KERNELS)
@@ -1228,10 +1317,11 @@ cmd_check() {
 
 	local ntests
 	# probe: 4 + not wedged; display: DISPLAY_NTESTS + not wedged; igt:
-	# IGT_NTESTS + not wedged
+	# IGT_NTESTS + igvt-gem-verify's checks + not wedged
 	ntests=$(($(wc -w <<<"$KERNELS") * 5))
 	[ "$DISPLAY_TESTS" != 1 ] || ntests=$((ntests + $(wc -w <<<"$KERNELS") * (DISPLAY_NTESTS + 1)))
-	[ "$IGT_TESTS" != 1 ] || ntests=$((ntests + $(wc -w <<<"$KERNELS") * (IGT_NTESTS + 1)))
+	[ "$IGT_TESTS" != 1 ] ||
+		ntests=$((ntests + $(wc -w <<<"$KERNELS") * (IGT_NTESTS + GEMV_NTESTS + 1)))
 	echo "1..$ntests"
 	for tag in $KERNELS; do
 		report_kernel "$tag" "$WORK/runs/check-$tag"

@@ -1,0 +1,1052 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * igvt-gem-verify: submit stores and blits through the i915 uAPI and check
+ * every byte they were meant to write, and every byte they were not.
+ *
+ * Runs in the real-guest harness's IGT boots (tests/guest/README.md) on
+ * /dev/dri/card0, a stock i915 driving igvt-vga.  Each buffer object is
+ * filled with a known pattern first, so a GPU that does nothing fails:
+ * every check also makes sure that what it expects differs from the
+ * pattern.  Batches are submitted with DRM_IOCTL_I915_GEM_EXECBUFFER2 and
+ * relocations (addresses in the PPGTT, as any user batch; one check also
+ * pins its objects high), buffers filled and read back with pwrite/pread.
+ * Only linear surfaces at 32 bits per pixel.
+ *
+ * Output: one "PASS name: ..." or "FAIL name: ..." line per check, then a
+ * summary line; the exit status is 1 if any check failed.
+ *
+ *   igvt-gem-verify [DEVICE]   run every check (DEVICE: /dev/dri/card0)
+ *   igvt-gem-verify --list     print the names of the checks
+ *
+ * Command layouts (facts from Linux's gt/intel_gpu_commands.h and the
+ * Gen9 blitter documentation; the code is our own).
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+#include <i915_drm.h>
+
+/* MI commands (Gen8+ forms) */
+#define MI_NOOP                 0x00000000u
+#define MI_BATCH_BUFFER_END     (0x0au << 23)
+#define MI_STORE_DATA_IMM       (0x20u << 23)
+#define   SDI_DWORD_LEN         2               /* 4 dwords */
+#define   SDI_QWORD_LEN         3               /* 5 dwords ... */
+#define   SDI_QWORD             (1u << 21)      /* ... with this bit */
+#define MI_BATCH_BUFFER_START   ((0x31u << 23) | 1)     /* 3 dwords */
+#define   BBS_SECOND_LEVEL      (1u << 22)
+#define   BBS_PPGTT             (1u << 8)
+
+/* 2D commands (BCS) */
+#define BLT_CMD(op, len)        ((2u << 29) | ((uint32_t)(op) << 22) | (len))
+#define XY_COLOR_BLT            BLT_CMD(0x50, 5)        /* 7 dwords */
+#define XY_SRC_COPY_BLT         BLT_CMD(0x53, 8)        /* 10 dwords */
+#define XY_FAST_COPY_BLT        BLT_CMD(0x42, 8)        /* 10 dwords */
+#define   BLT_WRITE_ALPHA       (1u << 21)              /* XY_* at 32 bpp */
+#define   BLT_WRITE_RGB         (1u << 20)
+#define BR13_32BPP              (3u << 24)              /* XY_*: bits 25:24 */
+#define BR13_ROP_PATCOPY        (0xf0u << 16)
+#define BR13_ROP_SRCCOPY        (0xccu << 16)
+#define FAST_32BPP              (3u << 24)              /* fast: bits 26:24 */
+
+#define PRINTF_FORMAT(f, a)     __attribute__((format(printf, f, a)))
+
+#define BATCH_DWORDS            1024
+#define MAX_RELOCS              64
+#define MAX_OBJECTS             8
+#define WAIT_NS                 (10ll * 1000 * 1000 * 1000)
+/* softpin-high: where its objects go, 1 MiB apart (below 1 << 47) */
+#define HIGH_BASE               0x7ffe00000000ull
+#define PIN_STEP                0x100000ull
+
+typedef struct Batch {
+    uint32_t handle;
+    uint32_t dw[BATCH_DWORDS];
+    unsigned len;
+    struct drm_i915_gem_relocation_entry reloc[MAX_RELOCS];
+    unsigned nreloc;
+} Batch;
+
+/*
+ * A buffer object, what it was filled with and what it should hold after
+ * the check's commands; @pitch: bytes per row if it holds a surface
+ */
+typedef struct Surface {
+    const char *what;
+    uint32_t handle;
+    size_t size;
+    unsigned pitch;
+    uint8_t *before;            /* the pattern it was filled with */
+    uint8_t *want;              /* what it should hold afterwards */
+} Surface;
+
+static int fd = -1;
+static char setup_error[256];
+static unsigned passed, failed;
+static unsigned lost_before;    /* lost_batches() when the check began */
+static uint64_t pin_base;       /* if not 0, submit() pins objects here */
+
+/* Where the last execbufs placed objects in the PPGTT, for the messages */
+#define MAX_PLACED              16
+static struct {
+    uint32_t handle;
+    uint64_t offset;
+} placed[MAX_PLACED];
+
+/* ------------------------------------------------------------ helpers -- */
+
+/* One "PASS name: ..." or "FAIL name: ..." line */
+static void verdict(bool ok, const char *name, const char *fmt, va_list ap)
+{
+    printf("%s %s: ", ok ? "PASS" : "FAIL", name);
+    vprintf(fmt, ap);
+    printf("\n");
+    fflush(stdout);
+    if (ok) {
+        passed++;
+    } else {
+        failed++;
+    }
+}
+
+static void PRINTF_FORMAT(2, 3) fail(const char *name, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    verdict(false, name, fmt, ap);
+    va_end(ap);
+}
+
+static void PRINTF_FORMAT(2, 3) pass(const char *name, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    verdict(true, name, fmt, ap);
+    va_end(ap);
+}
+
+/* A pattern no GPU write of ours reproduces by chance: a hash per dword */
+static void fill_pattern(uint8_t *buf, size_t len, uint32_t seed)
+{
+    size_t i;
+
+    for (i = 0; i < len / 4; i++) {
+        uint32_t x = ((uint32_t)i + seed) * 2654435761u;
+
+        x ^= x >> 15;
+        x *= 0x2c1b3c6du;
+        x ^= x >> 12;
+        memcpy(buf + 4 * i, &x, 4);
+    }
+}
+
+static void put32(uint8_t *buf, size_t off, uint32_t v)
+{
+    memcpy(buf + off, &v, 4);
+}
+
+static bool bo_create(uint32_t *handle, size_t size)
+{
+    struct drm_i915_gem_create c = { .size = size };
+
+    if (drmIoctl(fd, DRM_IOCTL_I915_GEM_CREATE, &c)) {
+        return false;
+    }
+    *handle = c.handle;
+    return true;
+}
+
+static void bo_close(uint32_t handle)
+{
+    struct drm_gem_close c = { .handle = handle };
+
+    if (handle) {
+        drmIoctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
+    }
+}
+
+static bool bo_write(uint32_t handle, const void *data, size_t len)
+{
+    struct drm_i915_gem_pwrite w = {
+        .handle = handle,
+        .size = len,
+        .data_ptr = (uintptr_t)data,
+    };
+
+    return drmIoctl(fd, DRM_IOCTL_I915_GEM_PWRITE, &w) == 0;
+}
+
+static bool bo_read(uint32_t handle, void *data, size_t len)
+{
+    struct drm_i915_gem_pread r = {
+        .handle = handle,
+        .size = len,
+        .data_ptr = (uintptr_t)data,
+    };
+
+    return drmIoctl(fd, DRM_IOCTL_I915_GEM_PREAD, &r) == 0;
+}
+
+/* Wait for every use of @handle; false and errno ETIME if it takes long */
+static bool bo_wait(uint32_t handle)
+{
+    struct drm_i915_gem_wait w = {
+        .bo_handle = handle,
+        .timeout_ns = WAIT_NS,
+    };
+
+    return drmIoctl(fd, DRM_IOCTL_I915_GEM_WAIT, &w) == 0;
+}
+
+/* Batches lost to a GPU reset in our (the default) context */
+static unsigned lost_batches(void)
+{
+    struct drm_i915_reset_stats s = { .ctx_id = 0 };
+
+    if (drmIoctl(fd, DRM_IOCTL_I915_GET_RESET_STATS, &s)) {
+        return 0;
+    }
+    return s.batch_active + s.batch_pending;
+}
+
+static void note_offset(uint32_t handle, uint64_t offset)
+{
+    unsigned i, slot = handle % MAX_PLACED;
+
+    for (i = 0; i < MAX_PLACED; i++) {
+        if (placed[i].handle == handle) {
+            slot = i;
+            break;
+        }
+    }
+    placed[slot].handle = handle;
+    placed[slot].offset = offset;
+}
+
+/* The PPGTT address of @handle in its last execbuf, or ~0 if unknown */
+static uint64_t offset_of(uint32_t handle)
+{
+    unsigned i;
+
+    for (i = 0; i < MAX_PLACED; i++) {
+        if (placed[i].handle == handle) {
+            return placed[i].offset;
+        }
+    }
+    return ~0ull;
+}
+
+/* ------------------------------------------------------------ batches -- */
+
+static void emit(Batch *b, uint32_t v)
+{
+    if (b->len < BATCH_DWORDS) {
+        b->dw[b->len] = v;
+    }
+    b->len++;
+}
+
+/*
+ * A 48-bit address, lo and hi dword, of byte @delta of @target: the kernel
+ * patches it through a relocation.  The batch holds the address for a
+ * presumed offset of 0, which is right as it stands should the kernel find
+ * the object there and skip the patch.
+ */
+static void emit_addr(Batch *b, uint32_t target, uint32_t delta,
+                      uint32_t read_domains, uint32_t write_domain)
+{
+    if (b->nreloc < MAX_RELOCS) {
+        b->reloc[b->nreloc++] = (struct drm_i915_gem_relocation_entry) {
+            .target_handle = target,
+            .delta = delta,
+            .offset = b->len * 4,
+            .presumed_offset = 0,
+            .read_domains = read_domains,
+            .write_domain = write_domain,
+        };
+    } else {
+        b->nreloc++;
+    }
+    emit(b, delta);
+    emit(b, 0);
+}
+
+static void emit_store(Batch *b, uint32_t target, uint32_t off, uint32_t v)
+{
+    emit(b, MI_STORE_DATA_IMM | SDI_DWORD_LEN);
+    emit_addr(b, target, off, I915_GEM_DOMAIN_RENDER, I915_GEM_DOMAIN_RENDER);
+    emit(b, v);
+}
+
+static void emit_store64(Batch *b, uint32_t target, uint32_t off, uint64_t v)
+{
+    emit(b, MI_STORE_DATA_IMM | SDI_QWORD | SDI_QWORD_LEN);
+    emit_addr(b, target, off, I915_GEM_DOMAIN_RENDER, I915_GEM_DOMAIN_RENDER);
+    emit(b, (uint32_t)v);
+    emit(b, (uint32_t)(v >> 32));
+}
+
+static void emit_bb_start(Batch *b, const Batch *target, bool second)
+{
+    emit(b, MI_BATCH_BUFFER_START | BBS_PPGTT |
+         (second ? BBS_SECOND_LEVEL : 0));
+    emit_addr(b, target->handle, 0, I915_GEM_DOMAIN_COMMAND, 0);
+}
+
+/* MI_BATCH_BUFFER_END, and a MI_NOOP to make the length whole qwords */
+static void emit_end(Batch *b)
+{
+    emit(b, MI_BATCH_BUFFER_END);
+    if (b->len & 1) {
+        emit(b, MI_NOOP);
+    }
+}
+
+static bool batch_init(Batch *b)
+{
+    memset(b, 0, sizeof(*b));
+    return bo_create(&b->handle, BATCH_DWORDS * 4);
+}
+
+static void batch_fini(Batch *b)
+{
+    bo_close(b->handle);
+    b->handle = 0;
+}
+
+/* Does a relocation of @b write @handle? */
+static bool batch_writes(const Batch *b, uint32_t handle)
+{
+    unsigned i;
+
+    for (i = 0; i < b->nreloc; i++) {
+        if (b->reloc[i].target_handle == handle && b->reloc[i].write_domain) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Submit @batch on @ring: @nbufs buffers (@bufs) and @nextra further
+ * batches it starts (@extra) are in its execbuf, @batch last.  With
+ * pin_base set, the objects are pinned at pin_base, PIN_STEP apart, in
+ * that order.  On failure the reason is in @why.
+ */
+static bool submit(Batch *batch, Batch **extra, unsigned nextra,
+                   const uint32_t *bufs, unsigned nbufs, unsigned ring,
+                   char *why, size_t whylen)
+{
+    struct drm_i915_gem_exec_object2 obj[MAX_OBJECTS];
+    struct drm_i915_gem_execbuffer2 eb;
+    Batch *batches[MAX_OBJECTS];
+    unsigned nbatches = 0, n = 0, i, j;
+
+    if (nbufs + nextra + 1 > MAX_OBJECTS) {
+        snprintf(why, whylen, "too many objects for one execbuf");
+        return false;
+    }
+    for (i = 0; i < nextra; i++) {
+        batches[nbatches++] = extra[i];
+    }
+    batches[nbatches++] = batch;
+    for (i = 0; i < nbatches; i++) {
+        Batch *b = batches[i];
+
+        if (b->len > BATCH_DWORDS || b->nreloc > MAX_RELOCS) {
+            snprintf(why, whylen, "batch too long (test bug)");
+            return false;
+        }
+        if (!bo_write(b->handle, b->dw, b->len * 4)) {
+            snprintf(why, whylen, "pwrite of the batch: %s", strerror(errno));
+            return false;
+        }
+    }
+
+    memset(obj, 0, sizeof(obj));
+    for (i = 0; i < nbufs; i++, n++) {
+        obj[n].handle = bufs[i];
+        obj[n].flags = EXEC_OBJECT_SUPPORTS_48B_ADDRESS;
+        for (j = 0; j < nbatches; j++) {
+            if (batch_writes(batches[j], bufs[i])) {
+                obj[n].flags |= EXEC_OBJECT_WRITE;
+            }
+        }
+    }
+    for (i = 0; i < nbatches; i++, n++) {
+        obj[n].handle = batches[i]->handle;
+        obj[n].relocation_count = batches[i]->nreloc;
+        obj[n].relocs_ptr = (uintptr_t)batches[i]->reloc;
+        obj[n].flags = EXEC_OBJECT_SUPPORTS_48B_ADDRESS;
+    }
+    for (i = 0; pin_base && i < n; i++) {
+        obj[i].flags |= EXEC_OBJECT_PINNED;
+        obj[i].offset = pin_base + i * PIN_STEP;
+    }
+
+    memset(&eb, 0, sizeof(eb));
+    eb.buffers_ptr = (uintptr_t)obj;
+    eb.buffer_count = n;
+    eb.batch_len = batch->len * 4;
+    eb.flags = ring;
+    if (drmIoctl(fd, DRM_IOCTL_I915_GEM_EXECBUFFER2, &eb)) {
+        snprintf(why, whylen, "execbuf on %s refused: %s",
+                 ring == I915_EXEC_BLT ? "bcs" : "rcs", strerror(errno));
+        return false;
+    }
+    for (i = 0; i < n; i++) {
+        note_offset(obj[i].handle, obj[i].offset);
+    }
+    return true;
+}
+
+/* ----------------------------------------------------------- surfaces -- */
+
+/*
+ * A buffer object of @size bytes (a whole number of pages) holding a
+ * pattern made from @seed; @pitch, if not 0, is the bytes per row of the
+ * surface it holds.  @what names it in messages.
+ */
+static bool surface_init(Surface *s, const char *what, size_t size,
+                         unsigned pitch, uint32_t seed)
+{
+    memset(s, 0, sizeof(*s));
+    s->what = what;
+    s->pitch = pitch;
+    s->size = (size + 4095) & ~(size_t)4095;
+    s->before = malloc(s->size);
+    s->want = malloc(s->size);
+    if (!s->before || !s->want || !bo_create(&s->handle, s->size)) {
+        return false;
+    }
+    fill_pattern(s->before, s->size, seed);
+    memcpy(s->want, s->before, s->size);
+    return bo_write(s->handle, s->before, s->size);
+}
+
+static void surface_fini(Surface *s)
+{
+    bo_close(s->handle);
+    free(s->before);
+    free(s->want);
+    memset(s, 0, sizeof(*s));
+}
+
+/* The byte offset of 32-bit pixel (@x, @y) of @s */
+static size_t px_off(const Surface *s, unsigned x, unsigned y)
+{
+    return (size_t)y * s->pitch + (size_t)x * 4;
+}
+
+/* Set pixel (@x, @y) of what @s should hold afterwards */
+static void want_px(Surface *s, unsigned x, unsigned y, uint32_t v)
+{
+    put32(s->want, px_off(s, x, y), v);
+}
+
+/*
+ * Make a @w x @h rectangle at (@dx, @dy) of what @dst should hold a copy
+ * of the one at (@sx, @sy) of what @src should hold so far
+ */
+static void want_copy(Surface *dst, unsigned dx, unsigned dy,
+                      const Surface *src, unsigned sx, unsigned sy,
+                      unsigned w, unsigned h)
+{
+    unsigned y;
+
+    for (y = 0; y < h; y++) {
+        memcpy(dst->want + px_off(dst, dx, dy + y),
+               src->want + px_off(src, sx, sy + y), (size_t)w * 4);
+    }
+}
+
+/*
+ * Read @s back and compare every byte with s->want.  A mismatch fails
+ * @name, naming the first wrong byte (and its pixel, for a surface with a
+ * pitch), whether it should have been written or left alone, how many
+ * bytes are wrong and how many of those to be written still hold the
+ * pattern.  *@changed counts the bytes the check expects to change.
+ */
+static bool surface_check(const char *name, const Surface *s,
+                          size_t *changed)
+{
+    uint8_t *got = malloc(s->size);
+    size_t i, bad = 0, first = 0, nchanged = 0, stale = 0;
+    char where[64] = "";
+    unsigned lost;
+
+    if (!got) {
+        fail(name, "out of memory");
+        return false;
+    }
+    if (!bo_read(s->handle, got, s->size)) {
+        fail(name, "pread of the %s: %s", s->what, strerror(errno));
+        free(got);
+        return false;
+    }
+    for (i = 0; i < s->size; i++) {
+        bool change = s->want[i] != s->before[i];
+
+        nchanged += change;
+        if (got[i] != s->want[i]) {
+            if (!bad) {
+                first = i;
+            }
+            bad++;
+            stale += change && got[i] == s->before[i];
+        }
+    }
+    *changed += nchanged;
+    if (!bad) {
+        free(got);
+        return true;
+    }
+    if (s->pitch) {
+        snprintf(where, sizeof(where), " (pixel %zu,%zu byte %zu)",
+                 (first % s->pitch) / 4, first / s->pitch, first % 4);
+    }
+    lost = lost_batches() - lost_before;
+    fail(name, "%s byte 0x%zx%s is 0x%02x, want 0x%02x (%s); %zu of %zu "
+         "bytes wrong, %zu of the %zu bytes to write still hold the old "
+         "pattern; the %s is at PPGTT address 0x%" PRIx64 "%s",
+         s->what, first, where, got[first], s->want[first],
+         s->want[first] != s->before[first] ? "should have been written"
+                                              : "should be untouched",
+         bad, s->size, stale, nchanged, s->what, offset_of(s->handle),
+         lost ? "; a batch was lost to a GPU reset" : "");
+    free(got);
+    return false;
+}
+
+/*
+ * The end of a check: wait for the GPU to finish with @n surfaces,
+ * compare each with what it should hold and say PASS or FAIL.  A check
+ * that expects no byte to change could not tell a GPU that did nothing:
+ * it fails too.
+ */
+static void finish(const char *name, Surface **s, unsigned n,
+                   const char *summary)
+{
+    size_t changed = 0, total = 0;
+    unsigned i;
+    bool ok = true;
+
+    for (i = 0; i < n; i++) {
+        if (!bo_wait(s[i]->handle)) {
+            fail(name, "waiting for the %s: %s", s[i]->what,
+                 errno == ETIME ? "the GPU did not finish within 10 s"
+                                : strerror(errno));
+            return;
+        }
+    }
+    for (i = 0; i < n && ok; i++) {
+        ok = surface_check(name, s[i], &changed);
+        total += s[i]->size;
+    }
+    if (!ok) {
+        return;
+    }
+    if (!changed) {
+        fail(name, "expects no byte to change (test bug)");
+        return;
+    }
+    pass(name, "%s; %zu bytes checked, %zu changed", summary, total, changed);
+}
+
+/* ------------------------------------------------------------- checks -- */
+
+/*
+ * Each check makes its buffers and batches, submits, and finishes with
+ * finish(), or fails on the way.  CHECK_SETUP fails the check when a
+ * setup step does not succeed.
+ */
+#define CHECK_SETUP(name, cond)                                         \
+    do {                                                                \
+        if (!(cond)) {                                                  \
+            fail(name, "setup: %s: %s", #cond, strerror(errno));        \
+            goto out;                                                   \
+        }                                                               \
+    } while (0)
+
+/* submit(...), failing the check with the reason if it is refused */
+#define SUBMIT(name, ...)                                               \
+    do {                                                                \
+        char why_[160];                                                 \
+        if (!submit(__VA_ARGS__, why_, sizeof(why_))) {                 \
+            fail(name, "%s", why_);                                     \
+            goto out;                                                   \
+        }                                                               \
+    } while (0)
+
+/* Dword stores at scattered offsets of four pages, on @ring */
+static void stores(const char *name, unsigned ring, const uint32_t *offs,
+                   unsigned n)
+{
+    Surface t, *s[] = { &t };
+    Batch b;
+    char summary[80];
+    unsigned i;
+
+    memset(&b, 0, sizeof(b));
+    CHECK_SETUP(name, surface_init(&t, "target", 16384, 0, 0x5d0 + ring));
+    CHECK_SETUP(name, batch_init(&b));
+    for (i = 0; i < n; i++) {
+        uint32_t v = 0x5d000000u | (ring << 20) | (i << 16) | offs[i] >> 2;
+
+        emit_store(&b, t.handle, offs[i], v);
+        put32(t.want, offs[i], v);
+    }
+    emit_end(&b);
+    SUBMIT(name, &b, NULL, 0, &t.handle, 1, ring);
+    snprintf(summary, sizeof(summary), "%u MI_STORE_DATA_IMM dwords", n);
+    finish(name, s, 1, summary);
+out:
+    batch_fini(&b);
+    surface_fini(&t);
+}
+
+static void check_store_dword(const char *name)
+{
+    static const uint32_t offs[] = {
+        0x0, 0x4, 0x3c, 0x800, 0xffc, 0x1000, 0x2468, 0x3ffc,
+    };
+
+    stores(name, I915_EXEC_RENDER, offs, sizeof(offs) / sizeof(offs[0]));
+}
+
+static void check_store_dword_bcs(const char *name)
+{
+    static const uint32_t offs[] = { 0x10, 0x1ffc, 0x3000 };
+
+    stores(name, I915_EXEC_BLT, offs, sizeof(offs) / sizeof(offs[0]));
+}
+
+static void check_store_qword(const char *name)
+{
+    static const uint32_t offs[] = { 0x8, 0xff8, 0x1000, 0x2ab0, 0x3ff8 };
+    Surface t, *s[] = { &t };
+    Batch b;
+    unsigned i;
+
+    memset(&b, 0, sizeof(b));
+    CHECK_SETUP(name, surface_init(&t, "target", 16384, 0, 0x5e0));
+    CHECK_SETUP(name, batch_init(&b));
+    for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+        /* different halves: a swapped or half-done store shows */
+        uint64_t v = (uint64_t)(0xa0000000u | i) << 32 |
+                     (0x0b000000u | offs[i]);
+
+        emit_store64(&b, t.handle, offs[i], v);
+        put32(t.want, offs[i], (uint32_t)v);
+        put32(t.want, offs[i] + 4, (uint32_t)(v >> 32));
+    }
+    emit_end(&b);
+    SUBMIT(name, &b, NULL, 0, &t.handle, 1, I915_EXEC_RENDER);
+    finish(name, s, 1, "5 MI_STORE_DATA_IMM qwords");
+out:
+    batch_fini(&b);
+    surface_fini(&t);
+}
+
+/* XY_COLOR_BLT of @color into (@x1, @y1)-(@x2, @y2) of @d (exclusive) */
+static void emit_fill(Batch *b, const Surface *d, uint32_t write,
+                      unsigned x1, unsigned y1, unsigned x2, unsigned y2,
+                      uint32_t color)
+{
+    emit(b, XY_COLOR_BLT | write);
+    emit(b, BR13_32BPP | BR13_ROP_PATCOPY | d->pitch);
+    emit(b, y1 << 16 | x1);
+    emit(b, y2 << 16 | x2);
+    emit_addr(b, d->handle, 0, I915_GEM_DOMAIN_RENDER, I915_GEM_DOMAIN_RENDER);
+    emit(b, color);
+}
+
+/* XY_SRC_COPY_BLT or XY_FAST_COPY_BLT (@fast) of a @w x @h rectangle */
+static void emit_copy(Batch *b, bool fast, const Surface *d, unsigned dx,
+                      unsigned dy, const Surface *s, unsigned sx,
+                      unsigned sy, unsigned w, unsigned h)
+{
+    if (fast) {
+        emit(b, XY_FAST_COPY_BLT);
+        emit(b, FAST_32BPP | d->pitch);
+    } else {
+        emit(b, XY_SRC_COPY_BLT | BLT_WRITE_ALPHA | BLT_WRITE_RGB);
+        emit(b, BR13_32BPP | BR13_ROP_SRCCOPY | d->pitch);
+    }
+    emit(b, dy << 16 | dx);
+    emit(b, (dy + h) << 16 | (dx + w));
+    emit_addr(b, d->handle, 0, I915_GEM_DOMAIN_RENDER, I915_GEM_DOMAIN_RENDER);
+    emit(b, sy << 16 | sx);
+    emit(b, s->pitch);
+    emit_addr(b, s->handle, 0, I915_GEM_DOMAIN_RENDER, 0);
+}
+
+/*
+ * A colour fill of a rectangle inside a larger surface; @rgb_only writes
+ * the colour channels and leaves each pixel's alpha byte alone.
+ */
+static void fill(const char *name, bool rgb_only, unsigned x1, unsigned y1,
+                 unsigned x2, unsigned y2, uint32_t color)
+{
+    Surface d, *s[] = { &d };
+    Batch b;
+    char summary[96];
+    unsigned x, y;
+
+    memset(&b, 0, sizeof(b));
+    CHECK_SETUP(name, surface_init(&d, "destination", 1024 * 32, 1024,
+                                   0xf111 + rgb_only));
+    CHECK_SETUP(name, batch_init(&b));
+    emit_fill(&b, &d, rgb_only ? BLT_WRITE_RGB
+                               : BLT_WRITE_ALPHA | BLT_WRITE_RGB,
+              x1, y1, x2, y2, color);
+    emit_end(&b);
+    for (y = y1; y < y2; y++) {
+        for (x = x1; x < x2; x++) {
+            size_t off = px_off(&d, x, y);
+
+            put32(d.want, off, color);
+            if (rgb_only) {
+                d.want[off + 3] = d.before[off + 3];
+            }
+        }
+    }
+    SUBMIT(name, &b, NULL, 0, &d.handle, 1, I915_EXEC_BLT);
+    snprintf(summary, sizeof(summary),
+             "XY_COLOR_BLT%s (%u,%u)-(%u,%u) of 256x32, pitch 1024",
+             rgb_only ? " RGB only" : "", x1, y1, x2, y2);
+    finish(name, s, 1, summary);
+out:
+    batch_fini(&b);
+    surface_fini(&d);
+}
+
+static void check_blt_fill(const char *name)
+{
+    fill(name, false, 13, 5, 77, 23, 0x8c3a5fe1);
+}
+
+static void check_blt_fill_rgb(const char *name)
+{
+    /* whole rows: the first and last pixel of a row too */
+    fill(name, true, 0, 2, 256, 6, 0x1e2d3c4b);
+}
+
+/*
+ * A copy of a @w x @h rectangle from (@sx, @sy) of a source (pitch @sp)
+ * to (@dx, @dy) of a destination (pitch @dp); the source must not change.
+ */
+static void copy(const char *name, bool fast, unsigned sp, unsigned sx,
+                 unsigned sy, unsigned dp, unsigned dx, unsigned dy,
+                 unsigned w, unsigned h)
+{
+    Surface src, dst, *s[] = { &dst, &src };
+    uint32_t bufs[2];
+    Batch b;
+    char summary[128];
+
+    memset(&b, 0, sizeof(b));
+    memset(&dst, 0, sizeof(dst));
+    CHECK_SETUP(name, surface_init(&src, "source", sp * (sy + h + 8), sp,
+                                   0xc0b1 + fast));
+    CHECK_SETUP(name, surface_init(&dst, "destination", dp * (dy + h + 8), dp,
+                                   0xc0b3 + fast));
+    CHECK_SETUP(name, batch_init(&b));
+    emit_copy(&b, fast, &dst, dx, dy, &src, sx, sy, w, h);
+    emit_end(&b);
+    want_copy(&dst, dx, dy, &src, sx, sy, w, h);
+    bufs[0] = src.handle;
+    bufs[1] = dst.handle;
+    SUBMIT(name, &b, NULL, 0, bufs, 2, I915_EXEC_BLT);
+    snprintf(summary, sizeof(summary),
+             "%s %ux%u from (%u,%u) pitch %u to (%u,%u) pitch %u",
+             fast ? "XY_FAST_COPY_BLT" : "XY_SRC_COPY_BLT", w, h, sx, sy, sp,
+             dx, dy, dp);
+    finish(name, s, 2, summary);
+out:
+    batch_fini(&b);
+    surface_fini(&dst);
+    surface_fini(&src);
+}
+
+static void check_blt_copy(const char *name)
+{
+    copy(name, false, 768, 7, 3, 1024, 21, 9, 61, 19);
+}
+
+static void check_blt_fast_copy(const char *name)
+{
+    /* linear fast copies: 64-byte aligned pitches and rows */
+    copy(name, true, 1024, 16, 2, 2048, 48, 7, 96, 20);
+}
+
+/*
+ * A batch that starts another: chained (@second false: the rest of the
+ * first batch must not run) or second-level (the first batch goes on
+ * after the second one ends).
+ */
+static void nested(const char *name, bool second)
+{
+    Surface t, *s[] = { &t };
+    Batch a, c;
+    Batch *extra[] = { &c };
+
+    memset(&a, 0, sizeof(a));
+    memset(&c, 0, sizeof(c));
+    CHECK_SETUP(name, surface_init(&t, "target", 4096, 0, 0xbb5 + second));
+    CHECK_SETUP(name, batch_init(&a));
+    CHECK_SETUP(name, batch_init(&c));
+    emit_store(&a, t.handle, 0, 0xbb000001);
+    emit_bb_start(&a, &c, second);
+    emit_store(&a, t.handle, 12, 0xbb00000c);
+    emit_end(&a);
+    emit_store(&c, t.handle, 4, 0xbb000004);
+    emit_end(&c);
+    put32(t.want, 0, 0xbb000001);
+    put32(t.want, 4, 0xbb000004);
+    if (second) {
+        put32(t.want, 12, 0xbb00000c);
+    }
+    SUBMIT(name, &a, extra, 1, &t.handle, 1, I915_EXEC_RENDER);
+    finish(name, s, 1,
+           second ? "second-level MI_BATCH_BUFFER_START: called and returned"
+                  : "chained MI_BATCH_BUFFER_START: the rest of the first "
+                    "batch did not run");
+out:
+    batch_fini(&c);
+    batch_fini(&a);
+    surface_fini(&t);
+}
+
+static void check_batch_chain(const char *name)
+{
+    nested(name, false);
+}
+
+static void check_batch_second_level(const char *name)
+{
+    nested(name, true);
+}
+
+/*
+ * Four execbufs in a row, nothing waited for in between, alternating
+ * between rcs and bcs: stores into x; a copy from x to y that must see
+ * them; stores into y inside the copied rectangle that must land after
+ * it; a fill of x.  The kernel orders them by the buffers they share.
+ */
+static void check_multi_batch(const char *name)
+{
+    Surface x, y, *s[] = { &x, &y };
+    uint32_t bufs[2];
+    Batch b[4];
+    unsigned i;
+
+    memset(b, 0, sizeof(b));
+    memset(&y, 0, sizeof(y));
+    CHECK_SETUP(name, surface_init(&x, "first surface", 1024 * 16, 1024,
+                                   0x3b1));
+    CHECK_SETUP(name, surface_init(&y, "second surface", 1024 * 16, 1024,
+                                   0x3b2));
+    for (i = 0; i < 4; i++) {
+        CHECK_SETUP(name, batch_init(&b[i]));
+    }
+
+    for (i = 0; i < 8; i++) {
+        emit_store(&b[0], x.handle, px_off(&x, 4 + i, 2), 0x3b000000 | i);
+        want_px(&x, 4 + i, 2, 0x3b000000 | i);
+    }
+    emit_end(&b[0]);
+    SUBMIT(name, &b[0], NULL, 0, &x.handle, 1, I915_EXEC_RENDER);
+
+    emit_copy(&b[1], false, &y, 100, 8, &x, 0, 0, 32, 4);
+    emit_end(&b[1]);
+    want_copy(&y, 100, 8, &x, 0, 0, 32, 4);
+    bufs[0] = x.handle;
+    bufs[1] = y.handle;
+    SUBMIT(name, &b[1], NULL, 0, bufs, 2, I915_EXEC_BLT);
+
+    for (i = 0; i < 4; i++) {
+        emit_store(&b[2], y.handle, px_off(&y, 100 + i, 9), 0x3c000000 | i);
+        want_px(&y, 100 + i, 9, 0x3c000000 | i);
+    }
+    emit_end(&b[2]);
+    SUBMIT(name, &b[2], NULL, 0, &y.handle, 1, I915_EXEC_RENDER);
+
+    emit_fill(&b[3], &x, BLT_WRITE_ALPHA | BLT_WRITE_RGB, 0, 10, 16, 12,
+              0x3d3d3d3d);
+    emit_end(&b[3]);
+    for (i = 0; i < 16; i++) {
+        want_px(&x, i, 10, 0x3d3d3d3d);
+        want_px(&x, i, 11, 0x3d3d3d3d);
+    }
+    SUBMIT(name, &b[3], NULL, 0, &x.handle, 1, I915_EXEC_BLT);
+
+    finish(name, s, 2, "rcs stores, bcs copy, rcs stores, bcs fill");
+out:
+    for (i = 0; i < 4; i++) {
+        batch_fini(&b[i]);
+    }
+    surface_fini(&y);
+    surface_fini(&x);
+}
+
+/*
+ * Relocations leave every object low in the PPGTT, upper address dwords
+ * 0: here stores on rcs and a fill on bcs reach objects pinned
+ * (EXEC_OBJECT_PINNED) near the top of the 48-bit address space.
+ */
+static void check_softpin_high(const char *name)
+{
+    Surface t, d, *s[] = { &t, &d };
+    Batch a, b;
+    char summary[160];
+    int softpin = 0;
+    struct drm_i915_getparam gp = {
+        .param = I915_PARAM_HAS_EXEC_SOFTPIN,
+        .value = &softpin,
+    };
+    unsigned x, y;
+
+    memset(&a, 0, sizeof(a));
+    memset(&b, 0, sizeof(b));
+    memset(&d, 0, sizeof(d));
+    CHECK_SETUP(name, surface_init(&t, "target", 4096, 0, 0x4191));
+    CHECK_SETUP(name, surface_init(&d, "destination", 1024 * 16, 1024,
+                                   0x4192));
+    CHECK_SETUP(name, batch_init(&a));
+    CHECK_SETUP(name, batch_init(&b));
+    if (drmIoctl(fd, DRM_IOCTL_I915_GETPARAM, &gp) || !softpin) {
+        fail(name, "i915 offers no softpin (I915_PARAM_HAS_EXEC_SOFTPIN)");
+        goto out;
+    }
+
+    emit_store(&a, t.handle, 0x40, 0x41000040);
+    emit_store64(&a, t.handle, 0xff8, 0x42000ff8410000f8ull);
+    emit_end(&a);
+    put32(t.want, 0x40, 0x41000040);
+    put32(t.want, 0xff8, 0x410000f8);
+    put32(t.want, 0xffc, 0x42000ff8);
+    pin_base = HIGH_BASE;
+    SUBMIT(name, &a, NULL, 0, &t.handle, 1, I915_EXEC_RENDER);
+
+    emit_fill(&b, &d, BLT_WRITE_ALPHA | BLT_WRITE_RGB, 3, 2, 40, 9,
+              0x4e4d4c4b);
+    emit_end(&b);
+    for (y = 2; y < 9; y++) {
+        for (x = 3; x < 40; x++) {
+            want_px(&d, x, y, 0x4e4d4c4b);
+        }
+    }
+    pin_base = HIGH_BASE + 16 * PIN_STEP;
+    SUBMIT(name, &b, NULL, 0, &d.handle, 1, I915_EXEC_BLT);
+
+    snprintf(summary, sizeof(summary),
+             "rcs stores at 0x%" PRIx64 ", a bcs fill at 0x%" PRIx64,
+             offset_of(t.handle), offset_of(d.handle));
+    finish(name, s, 2, summary);
+out:
+    pin_base = 0;
+    batch_fini(&b);
+    batch_fini(&a);
+    surface_fini(&d);
+    surface_fini(&t);
+}
+
+static const struct {
+    const char *name;
+    void (*run)(const char *name);
+} checks[] = {
+    { "store-dword", check_store_dword },
+    { "store-qword", check_store_qword },
+    { "store-dword-bcs", check_store_dword_bcs },
+    { "blt-fill", check_blt_fill },
+    { "blt-fill-rgb", check_blt_fill_rgb },
+    { "blt-copy", check_blt_copy },
+    { "blt-fast-copy", check_blt_fast_copy },
+    { "batch-chain", check_batch_chain },
+    { "batch-second-level", check_batch_second_level },
+    { "multi-batch", check_multi_batch },
+    { "softpin-high", check_softpin_high },
+};
+
+#define NCHECKS (sizeof(checks) / sizeof(checks[0]))
+
+/* Open @dev and make sure i915 drives it; else say why in setup_error */
+static void setup(const char *dev)
+{
+    drmVersionPtr v;
+    int id = 0;
+    struct drm_i915_getparam gp = {
+        .param = I915_PARAM_CHIPSET_ID,
+        .value = &id,
+    };
+
+    fd = open(dev, O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(setup_error, sizeof(setup_error), "cannot open %s: %s", dev,
+                 strerror(errno));
+        return;
+    }
+    v = drmGetVersion(fd);
+    if (!v) {
+        snprintf(setup_error, sizeof(setup_error),
+                 "%s: DRM_IOCTL_VERSION failed: %s", dev, strerror(errno));
+        return;
+    }
+    if (strcmp(v->name, "i915")) {
+        snprintf(setup_error, sizeof(setup_error),
+                 "%s is driven by %s, not i915", dev, v->name);
+    } else {
+        drmIoctl(fd, DRM_IOCTL_I915_GETPARAM, &gp);
+        printf("INFO %s: %s %d.%d.%d, PCI device 0x%04x\n", dev, v->name,
+               v->version_major, v->version_minor, v->version_patchlevel, id);
+    }
+    drmFreeVersion(v);
+}
+
+int main(int argc, char **argv)
+{
+    const char *dev = "/dev/dri/card0";
+    unsigned i;
+
+    if (argc > 2 || (argc == 2 && argv[1][0] == '-' &&
+                     strcmp(argv[1], "--list"))) {
+        fprintf(stderr, "usage: %s [--list | DEVICE]\n", argv[0]);
+        return 2;
+    }
+    if (argc == 2 && !strcmp(argv[1], "--list")) {
+        for (i = 0; i < NCHECKS; i++) {
+            printf("%s\n", checks[i].name);
+        }
+        return 0;
+    }
+    if (argc == 2) {
+        dev = argv[1];
+    }
+    setup(dev);
+    for (i = 0; i < NCHECKS; i++) {
+        if (setup_error[0]) {
+            fail(checks[i].name, "%s", setup_error);
+            continue;
+        }
+        lost_before = lost_batches();
+        checks[i].run(checks[i].name);
+    }
+    printf("SUMMARY %u passed, %u failed\n", passed, failed);
+    if (fd >= 0) {
+        close(fd);
+    }
+    return failed ? 1 : 0;
+}
