@@ -526,7 +526,8 @@ def pipe_summary(disp):
     d = disp[0]
     on = [p for p in d.get("pipes", []) if p.get("enabled")]
     parts = [f"EDID {d.get('edid-xres')}x{d.get('edid-yres')}",
-             f"connected={d.get('connected')}", f"vga={d.get('vga')}"]
+             f"connected={d.get('connected')}", f"vga={d.get('vga')}",
+             f"console={d.get('console')}"]
     for p in on:
         planes = [pl for pl in p.get("planes", []) if pl.get("enabled")]
         pl = planes[0] if planes else {}

@@ -37,6 +37,7 @@ HOTPLUG_RES=${HOTPLUG_RES-960x640}      # igvt-set-monitor target (fits in every
 DRM_DEBUG=${DRM_DEBUG:-0x1e}            # drm.debug for check
 ACCEL=${ACCEL:-auto}                    # auto | tcg | kvm
 MEM=${MEM:-1G}
+RAM=${RAM:-memfd}                       # guest RAM: memfd (shared) or anon
 JOBS=${JOBS:-2}                         # check: boots run in parallel
 OFFLINE=${OFFLINE:-0}                   # 1: never contact the archive
 VERBOSE=${VERBOSE:-0}                   # 1: copy guest consoles to stderr
@@ -728,6 +729,10 @@ qemu_base_args() {
 	QARGS=("${FWARGS[@]}" -machine q35 -accel "$accel")
 	[ "$accel" != kvm ] || QARGS+=(-cpu host)
 	QARGS+=(-m "$MEM" -nodefaults -vga none)
+	# Shared memfd RAM lets igvt show i915's scattered fbdev pages in place
+	[ "$RAM" != memfd ] ||
+		QARGS+=(-object "memory-backend-memfd,id=ram0,size=$MEM,share=on"
+			-machine memory-backend=ram0)
 	[ -z "$QEMU_DEVICE" ] || QARGS+=(-device "$QEMU_DEVICE${props:+,$props}")
 	QARGS+=(-nic none -no-reboot
 		-kernel "$WORK/kernels/$tag/vmlinuz" -initrd "$(initrd_of "$tag" "$variant")"
