@@ -1018,6 +1018,40 @@ static void test_ppgtt_batch(void)
 }
 
 /*
+ * A batch wholly mapped but followed by an unmapped page: copying it
+ * must not need more than the pages it lies in (it starts mid-page and
+ * ends in its second page, PT 7 after it is made non-present).
+ */
+static void test_ppgtt_batch_before_hole(void)
+{
+    Gpu *g = gpu_start();
+    const uint64_t va = VA_2M(0x40);
+    const uint32_t n = (0x800 + 0x900) / 4;
+    g_autofree uint32_t *batch = g_new(uint32_t, n + 2);
+    uint32_t i;
+
+    for (i = 0; i < n + 2; i++) {
+        batch[i] = MI_NOOP;
+    }
+    batch[0] = MI_SDI_PPGTT;
+    batch[1] = (uint32_t)va;
+    batch[2] = va >> 32;
+    batch[3] = 0x5a5a5a5a;
+    batch[n] = MI_BB_END;
+    ppgtt_build(g);
+    pg_entry(g, PG_PT, 7, 0);
+    ppgtt_put(g, VA_4K(5, 0x800), batch, n + 2);
+    ppgtt_run(g, PG_PML4, VA_4K(5, 0x800));
+
+    g_assert_cmpint(rcs_stat(g, "rejected"), ==, 0);
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 1);
+    g_assert_null(failsafe_reason(g));
+    g_assert_cmphex(qtest_readl(g->qts, PG_2M + 0x40), ==, 0x5a5a5a5a);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET)), ==, 0x600d);
+    gpu_stop(g);
+}
+
+/*
  * The batch cannot be copied: the workload is refused before anything
  * in it runs (the vGPU enters failsafe), the reason and address show in
  * query-igvt-engines, and QEMU goes on.
@@ -1243,6 +1277,8 @@ int main(int argc, char **argv)
     qtest_add_func("/igvt/exec/refused/register", test_forbidden_register);
     qtest_add_func("/igvt/exec/refused/truncated", test_truncated);
     qtest_add_func("/igvt/exec/ppgtt/batch", test_ppgtt_batch);
+    qtest_add_func("/igvt/exec/ppgtt/batch-before-hole",
+                   test_ppgtt_batch_before_hole);
     for (i = 0; i < ARRAY_SIZE(ppgtt_unreachable); i++) {
         g_autofree char *path = g_strdup_printf("/igvt/exec/ppgtt/refused/%s",
                                                 ppgtt_unreachable[i].name);
