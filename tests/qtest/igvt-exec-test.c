@@ -837,6 +837,399 @@ static void test_hostile_blit(const void *opaque)
     gpu_stop(g);
 }
 
+/*
+ * PPGTT execution.  A 4-level table in guest RAM (Gen8+: 9 bits per
+ * level, 4 KiB tables of 8-byte entries, bit 0 present; a PD entry with
+ * bit 7 maps a 2 MiB page, with bit 11 its page table maps 64 KiB pages
+ * through every 16th entry), rooted at the context image's PDP0 (state
+ * dwords 0x31 upper, 0x33 lower).  The ring starts a batch with bit 8 of
+ * MI_BATCH_BUFFER_START set (PPGTT); the batch lies in RAM that the GGTT
+ * does not map, and stores with bit 22 clear (PPGTT addresses).
+ */
+#define PG_PML4         0x400000ull     /* guest physical */
+#define PG_PDP          0x401000ull
+#define PG_PD           0x402000ull
+#define PG_PT           0x403000ull
+#define PG_PT64K        0x404000ull
+#define PG_BATCH_A      0x410000ull     /* first page of the batch */
+#define PG_DATA         0x411000ull
+#define PG_BATCH_B      0x413000ull     /* second page, not adjacent */
+#define PG_SCRATCH      0x420000ull
+#define PG_64K          0x600000ull     /* 64 KiB aligned */
+#define PG_2M           0x800000ull     /* 2 MiB aligned */
+#define PG_NOT_RAM      0x10000000000ull        /* 1 TiB: nothing there */
+#define PTE_P           1ull
+#define PDE_PS          (1ull << 7)
+#define PDE_IPS         (1ull << 11)
+
+/* Graphics virtual addresses: PML4 index 1, PDP index 2 */
+#define VA(l2, l1, off) (1ull << 39 | 2ull << 30 | (uint64_t)(l2) << 21 | \
+                         (uint64_t)(l1) << 12 | (off))
+#define VA_4K(i, off)   VA(3, i, off)           /* PD 3: 4 KiB pages */
+#define VA_64K(g, off)  VA(4, (g) * 16, off)    /* PD 4: 64 KiB pages */
+#define VA_2M(off)      VA(5, 0, off)           /* PD 5: a 2 MiB page */
+#define VA_BATCH        VA_4K(5, 0xff0)         /* 16 bytes before PT 6 */
+
+#define MI_SDI_PPGTT    (0x10000000u | 2)
+#define MI_SDI_QW_PPGTT (0x10000000u | (1u << 21) | 3)
+#define MI_BB_START_PPGTT (0x18800000u | (1u << 8) | 1)
+#define MI_UPDATE_GTT   0x11800001u
+#define MI_LRI_1        0x11000001u
+
+static void pg_entry(Gpu *g, uint64_t table, unsigned index, uint64_t v)
+{
+    qtest_writeq(g->qts, table + index * 8, v);
+}
+
+/*
+ * PML4 1 -> PDP 2 -> PD; PD 3: 4 KiB pages (PT 5 and 6 the batch, PT 7
+ * data, PT 9 not present); PD 4: 64 KiB pages (group 2 at PG_64K, the
+ * group's other 15 entries at a scratch page, as a check that they are
+ * not used); PD 5: a 2 MiB page.
+ */
+static void ppgtt_build(Gpu *g)
+{
+    unsigned i;
+
+    qtest_memset(g->qts, PG_PML4, 0, 5 * PAGE);
+    pg_entry(g, PG_PML4, 1, PG_PDP | PTE_P | 2);
+    pg_entry(g, PG_PDP, 2, PG_PD | PTE_P | 2);
+    pg_entry(g, PG_PD, 3, PG_PT | PTE_P | 2);
+    pg_entry(g, PG_PD, 4, PG_PT64K | PTE_P | 2 | PDE_IPS);
+    pg_entry(g, PG_PD, 5, PG_2M | PTE_P | 2 | PDE_PS);
+    pg_entry(g, PG_PT, 5, PG_BATCH_A | PTE_P | 2);
+    pg_entry(g, PG_PT, 6, PG_BATCH_B | PTE_P | 2);
+    pg_entry(g, PG_PT, 7, PG_DATA | PTE_P | 2);
+    pg_entry(g, PG_PT, 10, PG_NOT_RAM | PTE_P | 2);
+    pg_entry(g, PG_PT64K, 32, PG_64K | PTE_P | 2);
+    for (i = 33; i < 48; i++) {
+        pg_entry(g, PG_PT64K, i, PG_SCRATCH | PTE_P | 2);
+    }
+}
+
+/* The context's PDP0: after put_context(), which zeroes it */
+static void set_pdp0(Gpu *g, uint64_t root)
+{
+    qtest_writel(g->qts, RAM(GM_LRCA) + PAGE + 0x31 * 4, root >> 32);
+    qtest_writel(g->qts, RAM(GM_LRCA) + PAGE + 0x33 * 4, (uint32_t)root);
+}
+
+/* Write @n dwords at graphics virtual @va, through the test's tables */
+static void ppgtt_put(Gpu *g, uint64_t va, const uint32_t *dw, unsigned n)
+{
+    unsigned i;
+
+    for (i = 0; i < n; i++, va += 4) {
+        uint64_t pa;
+
+        g_assert_cmphex(va >> 21, ==, VA_4K(0, 0) >> 21);
+        switch (va >> 12 & 511) {
+        case 5:
+            pa = PG_BATCH_A;
+            break;
+        case 6:
+            pa = PG_BATCH_B;
+            break;
+        default:
+            g_assert_not_reached();
+        }
+        qtest_writel(g->qts, pa + (va & 0xfff), dw[i]);
+    }
+}
+
+/* query-igvt-engines: string member @key of the render engine */
+static char *rcs_stat_str(Gpu *g, const char *key)
+{
+    QDict *rsp = qtest_qmp(g->qts, "{'execute': 'query-igvt-engines'}");
+    QList *list = qdict_get_qlist(rsp, "return");
+    QDict *vgpu = qobject_to(QDict, qlist_peek(list));
+    QDict *rcs = qobject_to(QDict, qlist_peek(qdict_get_qlist(vgpu,
+                                                              "engines")));
+    char *v;
+
+    g_assert_cmpstr(qdict_get_str(rcs, "name"), ==, "rcs");
+    v = g_strdup(qdict_get_try_str(rcs, key));
+    qobject_unref(rsp);
+    return v;
+}
+
+/*
+ * Ring: the PPGTT batch at @batch_va, then a GGTT store of 0x600d and a
+ * user interrupt; run it with the tables of ppgtt_build() under @root.
+ */
+static void ppgtt_run(Gpu *g, uint64_t root, uint64_t batch_va)
+{
+    const uint32_t ring[] = {
+        MI_BB_START_PPGTT, (uint32_t)batch_va, batch_va >> 32, MI_NOOP,
+        MI_SDI_GGTT, GM_TARGET, 0, 0x600d,
+        MI_USER_INTERRUPT, MI_NOOP,
+    };
+
+    put_context(g, ring, ARRAY_SIZE(ring));
+    set_pdp0(g, root);
+    submit(g);
+    g_assert_cmpuint(wait_csb(g, 1), ==, 1);
+}
+
+/* A store through each page size, from a batch crossing a page */
+static void test_ppgtt_batch(void)
+{
+    Gpu *g = gpu_start();
+    const uint64_t va4k = VA_4K(7, 0x10);
+    const uint64_t va64k = VA_64K(2, 0x1238);   /* in its 2nd 4 KiB */
+    const uint64_t va2m = VA_2M(0x123458);
+    const uint32_t batch[] = {
+        /* 16 bytes in PT 5's page, the rest in PT 6's */
+        MI_SDI_PPGTT, (uint32_t)va4k, va4k >> 32, 0x11111111,
+        MI_SDI_PPGTT, (uint32_t)va64k, va64k >> 32, 0x22222222,
+        MI_SDI_PPGTT, (uint32_t)va2m, va2m >> 32, 0x33333333,
+        MI_SDI_QW_PPGTT, (uint32_t)va4k + 8, va4k >> 32, 0x44444444,
+        0x55555555,
+        MI_BB_END,
+    };
+    g_autofree uint8_t *scratch = g_malloc(PAGE);
+    unsigned i;
+
+    ppgtt_build(g);
+    ppgtt_put(g, VA_BATCH, batch, ARRAY_SIZE(batch));
+    ppgtt_run(g, PG_PML4, VA_BATCH);
+
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 1);
+    g_assert_cmpint(rcs_stat(g, "rejected"), ==, 0);
+    g_assert_cmpint(rcs_stat(g, "hung"), ==, 0);
+    g_assert_null(failsafe_reason(g));
+    g_assert_cmphex(qtest_readl(g->qts, PG_DATA + 0x10), ==, 0x11111111);
+    g_assert_cmphex(qtest_readl(g->qts, PG_64K + 0x1238), ==, 0x22222222);
+    g_assert_cmphex(qtest_readl(g->qts, PG_2M + 0x123458), ==, 0x33333333);
+    g_assert_cmphex(qtest_readl(g->qts, PG_DATA + 0x18), ==, 0x44444444);
+    g_assert_cmphex(qtest_readl(g->qts, PG_DATA + 0x1c), ==, 0x55555555);
+    /* the ring went on after the batch, and raised its interrupt */
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET)), ==, 0x600d);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_HWSP) + 0x12 * 4), ==, 0x18);
+    g_assert_cmphex(rd(g, IGVT_GEN8_GT_IIR(0)) & 0x101, ==, 0x101);
+    /* nothing went through the 64 KiB group's surplus entries */
+    qtest_memread(g->qts, PG_SCRATCH, scratch, PAGE);
+    for (i = 0; i < PAGE; i++) {
+        g_assert_cmpuint(scratch[i], ==, 0);
+    }
+    /* nor to the guest physical addresses equal to the virtual ones */
+    g_assert_cmphex(qtest_readl(g->qts, PG_DATA + 0x14), ==, 0);
+    gpu_stop(g);
+}
+
+/*
+ * A batch wholly mapped but followed by an unmapped page: copying it
+ * must not need more than the pages it lies in (it starts mid-page and
+ * ends in its second page, PT 7 after it is made non-present).
+ */
+static void test_ppgtt_batch_before_hole(void)
+{
+    Gpu *g = gpu_start();
+    const uint64_t va = VA_2M(0x40);
+    const uint32_t n = (0x800 + 0x900) / 4;
+    g_autofree uint32_t *batch = g_new(uint32_t, n + 2);
+    uint32_t i;
+
+    for (i = 0; i < n + 2; i++) {
+        batch[i] = MI_NOOP;
+    }
+    batch[0] = MI_SDI_PPGTT;
+    batch[1] = (uint32_t)va;
+    batch[2] = va >> 32;
+    batch[3] = 0x5a5a5a5a;
+    batch[n] = MI_BB_END;
+    ppgtt_build(g);
+    pg_entry(g, PG_PT, 7, 0);
+    ppgtt_put(g, VA_4K(5, 0x800), batch, n + 2);
+    ppgtt_run(g, PG_PML4, VA_4K(5, 0x800));
+
+    g_assert_cmpint(rcs_stat(g, "rejected"), ==, 0);
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 1);
+    g_assert_null(failsafe_reason(g));
+    g_assert_cmphex(qtest_readl(g->qts, PG_2M + 0x40), ==, 0x5a5a5a5a);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET)), ==, 0x600d);
+    gpu_stop(g);
+}
+
+/*
+ * The batch cannot be copied: the workload is refused before anything
+ * in it runs (the vGPU enters failsafe), the reason and address show in
+ * query-igvt-engines, and QEMU goes on.
+ */
+typedef struct PpgttUnreachable {
+    const char *name;
+    uint64_t root, batch_va;
+    const char *why;
+    uint64_t addr;              /* the address reported */
+} PpgttUnreachable;
+
+static const PpgttUnreachable ppgtt_unreachable[] = {
+    { "batch-not-present", PG_PML4, VA_4K(9, 0), "address not mapped",
+      VA_4K(9, 0) },
+    /* the first page is there, the copy fails where the second begins */
+    { "batch-second-page-not-present", PG_PML4, VA_4K(5, 0xff0),
+      "address not mapped", VA_4K(6, 0) },
+    { "batch-pml4e-not-present", PG_PML4, 5ull << 39 | VA_4K(5, 0),
+      "address not mapped", 5ull << 39 | VA_4K(5, 0) },
+    { "batch-not-ram", PG_PML4, VA_4K(10, 0), "PPGTT page is not guest RAM",
+      VA_4K(10, 0) },
+    { "root-not-ram", PG_NOT_RAM, VA_4K(5, 0),
+      "page table not in guest memory", VA_4K(5, 0) },
+    { "root-zero", 0, VA_4K(5, 0), "address not mapped", VA_4K(5, 0) },
+};
+
+static void test_ppgtt_unreachable(const void *opaque)
+{
+    const PpgttUnreachable *c = opaque;
+    Gpu *g = gpu_start();
+    const uint32_t batch[] = {
+        MI_NOOP, MI_NOOP, MI_NOOP, MI_NOOP, MI_BB_END, MI_NOOP,
+    };
+    g_autofree char *reason = NULL;
+    g_autofree char *why = NULL;
+
+    ppgtt_build(g);
+    /* a batch is there for the cases whose fault is elsewhere */
+    ppgtt_put(g, VA_4K(5, 0xff0), batch, ARRAY_SIZE(batch));
+    if (!strcmp(c->name, "batch-second-page-not-present")) {
+        pg_entry(g, PG_PT, 6, PG_BATCH_B);
+    }
+    ppgtt_run(g, c->root, c->batch_va);
+
+    /* refused as a whole: the ring's store after the batch never ran */
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET)), ==, 0);
+    reason = failsafe_reason(g);
+    g_assert_cmpstr(reason, ==, "guest-error");
+    g_assert_cmpint(rcs_stat(g, "rejected"), ==, 1);
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 0);
+    g_assert_cmpint(rcs_stat(g, "hung"), ==, 0);
+    why = rcs_stat_str(g, "last-rejection");
+    g_assert_cmpstr(why, ==, c->why);
+    g_assert_cmpint(rcs_stat(g, "last-rejected-command"), ==, 0);
+    g_assert_cmphex(rcs_stat(g, "last-rejected-address"), ==, c->addr);
+    qtest_qmp_assert_success(g->qts, "{'execute': 'query-status'}");
+    gpu_stop(g);
+}
+
+/*
+ * A PPGTT batch is non-privileged: commands a user batch may not issue
+ * refuse the whole workload, with the command and where it was.
+ */
+typedef struct PpgttRefused {
+    const char *name;
+    uint32_t cmd[4];
+    const char *why;
+    uint64_t addr;              /* the address reported */
+} PpgttRefused;
+
+static const PpgttRefused ppgtt_refused[] = {
+    { "privileged", { MI_UPDATE_GTT, 0, 0, MI_NOOP }, "privileged command",
+      VA_BATCH + 16 },
+    { "user-interrupt", { MI_USER_INTERRUPT, MI_NOOP, MI_NOOP, MI_NOOP },
+      "not allowed in a non-privileged batch", VA_BATCH + 16 },
+    { "ggtt-store", { MI_SDI_GGTT, GM_TARGET + 8, 0, 0xbad },
+      "not allowed in a non-privileged batch", GM_TARGET + 8 },
+    { "register", { MI_LRI_1, A_GEN8_MASTER_IRQ, 0, MI_NOOP },
+      "register access not allowed", A_GEN8_MASTER_IRQ },
+    { "ggtt-batch", { MI_BB_START_GGTT, GM_BATCH, 0, MI_NOOP },
+      "nested batch in another address space", GM_BATCH },
+};
+
+static void test_ppgtt_refused(const void *opaque)
+{
+    const PpgttRefused *c = opaque;
+    Gpu *g = gpu_start();
+    const uint64_t va = VA_4K(7, 0);
+    uint32_t batch[10] = {
+        MI_SDI_PPGTT, (uint32_t)va, va >> 32, 0x11111111,   /* harmless */
+    };
+    g_autofree char *reason = NULL;
+    g_autofree char *why = NULL;
+
+    memcpy(batch + 4, c->cmd, sizeof(c->cmd));
+    batch[8] = MI_BB_END;
+    batch[9] = MI_NOOP;
+    ppgtt_build(g);
+    ppgtt_put(g, VA_BATCH, batch, ARRAY_SIZE(batch));
+    qtest_writel(g->qts, RAM(GM_BATCH), MI_BB_END);
+    ppgtt_run(g, PG_PML4, VA_BATCH);
+
+    g_assert_cmphex(qtest_readl(g->qts, PG_DATA), ==, 0);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET)), ==, 0);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET) + 8), ==, 0);
+    reason = failsafe_reason(g);
+    g_assert_cmpstr(reason, ==, "guest-error");
+    g_assert_cmpint(rcs_stat(g, "rejected"), ==, 1);
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 0);
+    why = rcs_stat_str(g, "last-rejection");
+    g_assert_cmpstr(why, ==, c->why);
+    g_assert_cmphex(rcs_stat(g, "last-rejected-command"), ==, c->cmd[0]);
+    g_assert_cmphex(rcs_stat(g, "last-rejected-address"), ==, c->addr);
+    qtest_qmp_assert_success(g->qts, "{'execute': 'query-status'}");
+    gpu_stop(g);
+}
+
+/*
+ * Stores to a PPGTT address that is not mapped, or mapped to something
+ * that is not RAM, pass the audit (it cannot know the tables at run
+ * time) and fail when they execute: the workload stops there like a
+ * hung one (what ran before stays, nothing after runs), the engine
+ * reports it done, the vGPU is not in failsafe and QEMU goes on.
+ */
+static void ppgtt_bad_store(uint64_t bad_va)
+{
+    Gpu *g = gpu_start();
+    const uint64_t va = VA_4K(7, 0);
+    const uint32_t batch[] = {
+        MI_SDI_PPGTT, (uint32_t)va, va >> 32, 0x11111111,
+        MI_SDI_PPGTT, (uint32_t)bad_va, bad_va >> 32, 0xbad,
+        MI_SDI_PPGTT, (uint32_t)va + 4, va >> 32, 0x22222222,
+        MI_BB_END, MI_NOOP,
+    };
+
+    ppgtt_build(g);
+    ppgtt_put(g, VA_BATCH, batch, ARRAY_SIZE(batch));
+    ppgtt_run(g, PG_PML4, VA_BATCH);
+
+    g_assert_cmpint(rcs_stat(g, "hung"), ==, 1);
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 0);
+    g_assert_cmpint(rcs_stat(g, "rejected"), ==, 0);
+    g_assert_null(failsafe_reason(g));
+    g_assert_cmphex(qtest_readl(g->qts, PG_DATA), ==, 0x11111111);
+    g_assert_cmphex(qtest_readl(g->qts, PG_DATA + 4), ==, 0);
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET)), ==, 0);
+    qtest_qmp_assert_success(g->qts, "{'execute': 'query-status'}");
+    gpu_stop(g);
+}
+
+static void test_ppgtt_store_unmapped(void)
+{
+    ppgtt_bad_store(VA_4K(9, 0x20));
+}
+
+static void test_ppgtt_store_not_ram(void)
+{
+    ppgtt_bad_store(VA_4K(10, 0x20));
+}
+
+/* Beyond the 48-bit space: the decoder keeps bits 47:0 of the address */
+static void test_ppgtt_store_high_bits(void)
+{
+    Gpu *g = gpu_start();
+    const uint64_t va = VA_4K(7, 0x40) | 0xffff000000000000ull;
+    const uint32_t batch[] = {
+        MI_SDI_PPGTT, (uint32_t)va, va >> 32, 0x77777777,
+        MI_BB_END, MI_NOOP,
+    };
+
+    ppgtt_build(g);
+    ppgtt_put(g, VA_BATCH, batch, ARRAY_SIZE(batch));
+    ppgtt_run(g, PG_PML4, VA_BATCH);
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 1);
+    g_assert_cmphex(qtest_readl(g->qts, PG_DATA + 0x40), ==, 0x77777777);
+    gpu_stop(g);
+}
+
 /* The weight property as QMP shows it (igvt-pci-test checks its range) */
 static void test_weight(void)
 {
@@ -883,5 +1276,27 @@ int main(int argc, char **argv)
     qtest_add_func("/igvt/exec/refused/command", test_forbidden_command);
     qtest_add_func("/igvt/exec/refused/register", test_forbidden_register);
     qtest_add_func("/igvt/exec/refused/truncated", test_truncated);
+    qtest_add_func("/igvt/exec/ppgtt/batch", test_ppgtt_batch);
+    qtest_add_func("/igvt/exec/ppgtt/batch-before-hole",
+                   test_ppgtt_batch_before_hole);
+    for (i = 0; i < ARRAY_SIZE(ppgtt_unreachable); i++) {
+        g_autofree char *path = g_strdup_printf("/igvt/exec/ppgtt/refused/%s",
+                                                ppgtt_unreachable[i].name);
+
+        qtest_add_data_func(path, &ppgtt_unreachable[i],
+                            test_ppgtt_unreachable);
+    }
+    for (i = 0; i < ARRAY_SIZE(ppgtt_refused); i++) {
+        g_autofree char *path = g_strdup_printf("/igvt/exec/ppgtt/refused/%s",
+                                                ppgtt_refused[i].name);
+
+        qtest_add_data_func(path, &ppgtt_refused[i], test_ppgtt_refused);
+    }
+    qtest_add_func("/igvt/exec/ppgtt/hung/store-unmapped",
+                   test_ppgtt_store_unmapped);
+    qtest_add_func("/igvt/exec/ppgtt/hung/store-not-ram",
+                   test_ppgtt_store_not_ram);
+    qtest_add_func("/igvt/exec/ppgtt/store-high-bits",
+                   test_ppgtt_store_high_bits);
     return g_test_run();
 }

@@ -141,6 +141,19 @@ static bool igvt_workload_fetch(IgvtWorkload *w, const IgvtBatchRef *ref,
         if (!igvt_engine_mem(w->s, w->pml4, !b.ppgtt, b.addr + size,
                              (uint8_t *)b.dw + size, want - size, false,
                              &why)) {
+            /*
+             * Doubling can reach past the batch's end into memory that
+             * is not mapped: then grow to the next page boundary only,
+             * so that only pages the batch really continues into must
+             * be reachable.
+             */
+            size_t page_end = size + IGVT_GTT_PAGE_SIZE -
+                              (b.addr + size) % IGVT_GTT_PAGE_SIZE;
+
+            if (size && want > page_end) {
+                want = page_end;
+                continue;
+            }
             g_free(b.dw);
             return igvt_workload_refuse(w, why, NULL, 0, b.addr + size);
         }
