@@ -27,7 +27,6 @@ Only the standard library is used.
 
 import argparse
 import ctypes
-import json
 import mmap
 import os
 import shlex
@@ -38,6 +37,10 @@ import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import (QemuGuest, Qmp, finish, logger,  # noqa: E402  (same directory)
+                      num, table, thread_cpu_ns, threads)
+
 # name -> (label, -device argument, the device's GraphicHwOps.gfx_update)
 DEVICES = {
     "igvt": ("igvt-vga", "igvt-vga,addr=02.0,xres={x},yres={y}", "igvt_gfx_update"),
@@ -46,9 +49,7 @@ DEVICES = {
                "virtio_gpu_update_display"),
 }
 
-
-def log(msg):
-    print(f"bench: {msg}", file=sys.stderr, flush=True)
+log = logger("bench")
 
 
 # ---------------------------------------------------------------- perf --
@@ -420,64 +421,7 @@ class VncClient:
         self.sock.close()
 
 
-# ----------------------------------------------------------------- QMP --
-class Qmp:
-    def __init__(self, path, deadline):
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        self.sock.settimeout(30)
-        self.f = self.sock.makefile("rb")
-        self._recv()                    # greeting
-        self.cmd("qmp_capabilities")
-
-    def _recv(self):
-        while True:
-            line = self.f.readline()
-            if not line:
-                raise EOFError("QMP closed")
-            msg = json.loads(line)
-            if "event" not in msg:
-                return msg
-
-    def cmd(self, name, **args):
-        self.sock.sendall(json.dumps({"execute": name, "arguments": args}).encode() + b"\n")
-        r = self._recv()
-        if "error" in r:
-            raise RuntimeError(f"{name}: {r['error'].get('desc')}")
-        return r["return"]
-
-    def close(self):
-        self.sock.close()
-
-
 # ---------------------------------------------------------- one device --
-def thread_cpu_ns(pid, tid):
-    try:
-        with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-            return int(f.read().split()[0])
-    except OSError:
-        return 0
-
-
-def threads(pid):
-    out = {}
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{tid}/comm") as f:
-                out[int(tid)] = f.read().strip()
-        except OSError:
-            pass
-    return out
-
-
 def calibrate(target, n=20000, rounds=3):
     """What the probes themselves cost, from a function that starts with a
     push like the probed ones (memcpy --probe-target): CPU per hit of an
@@ -518,93 +462,38 @@ def calibrate(target, n=20000, rounds=3):
             "inside_ns": round(med["inside"], 1)}
 
 
-class Run:
+class Run(QemuGuest):
     """One boot of the guest on one device."""
 
     def __init__(self, args, dev, cal):
+        # unix socket paths must stay short
+        super().__init__(os.path.join(args.work, "runs", dev),
+                         f"/tmp/igvt-bench-{os.getpid()}-{dev}")
         self.args = args
         self.dev = dev
         self.cal = cal
         self.label, devarg, self.gfx_fn = DEVICES[dev]
         self.P = args.xres * args.yres
         self.gfx_ok = self.dpy_ok = False
-        self.dir = os.path.join(args.work, "runs", dev)
-        os.makedirs(self.dir, exist_ok=True)
-        for f in os.listdir(self.dir):
-            os.unlink(os.path.join(self.dir, f))
-        # unix socket paths must stay short
-        self.sockdir = f"/tmp/igvt-bench-{os.getpid()}-{dev}"
-        os.makedirs(self.sockdir, exist_ok=True)
         self.vnc_path = os.path.join(self.sockdir, "vnc")
-        self.qmp_path = os.path.join(self.sockdir, "qmp")
         append = ["console=ttyS0", "console=tty0", "panic=-1", "loglevel=4",
                   "consoleblank=0", "vt.global_cursor_default=0",
                   "fbcon=font:VGA8x16", f"bench.dev={dev}",
                   f"bench.workload={args.workload}"]
-        append += args.append.split()
-        self.cmd = [args.qemu]
-        for d in args.firmware:
-            self.cmd += ["-L", d]
+        pre = post = []
         if args.ram == "memfd":
             # guest RAM igvt can show in place even when scattered
-            self.cmd += ["-object", "memory-backend-memfd,id=ram0,size="
-                         f"{args.mem},share=on", "-machine",
-                         "memory-backend=ram0"]
-        self.cmd += ["-machine", "q35", "-accel", "tcg", "-m", args.mem,
-                     "-smp", str(args.smp), "-nodefaults", "-vga", "none",
-                     "-nic", "none", "-no-reboot",
-                     "-name", f"bench-{dev},debug-threads=on",
-                     "-device", devarg.format(x=args.xres, y=args.yres),
-                     "-display", "none", "-vnc", f"unix:{self.vnc_path}",
-                     "-qmp", f"unix:{self.qmp_path},server=on,wait=off",
-                     "-serial", "stdio", "-monitor", "none",
-                     "-kernel", args.kernel, "-initrd", args.initrd,
-                     "-append", " ".join(append)]
+            pre = ["-object", "memory-backend-memfd,id=ram0,size="
+                   f"{args.mem},share=on", "-machine", "memory-backend=ram0"]
         if dev == "igvt":
             # how igvt shows the plane: in place or through its shadow copy
             self.trace = os.path.join(self.dir, "trace.log")
-            self.cmd += ["-trace", "enable=igvt_console_*", "-D", self.trace]
-        self.lines = []                 # (monotonic, text) of BENCH: lines
-        self.cond = threading.Condition()
-        self.proc = None
+            post = ["-trace", "enable=igvt_console_*", "-D", self.trace]
+        self.cmd = self.qemu_cmd(args, f"bench-{dev}",
+                                 devarg.format(x=args.xres, y=args.yres), append,
+                                 pre=pre, mid=["-vnc", f"unix:{self.vnc_path}"],
+                                 post=post)
         self.result = {"device": self.label, "cmdline": shlex.join(self.cmd)}
-
-    # ---- serial
-    def _reader(self):
-        with open(os.path.join(self.dir, "serial.log"), "wb") as logf:
-            for raw in self.proc.stdout:
-                logf.write(raw)
-                logf.flush()
-                text = raw.decode(errors="replace").replace("\r", "").rstrip("\n")
-                i = text.find("BENCH: ")
-                if i >= 0:
-                    with self.cond:
-                        self.lines.append((time.monotonic(), text[i + 7:]))
-                        self.cond.notify_all()
-        with self.cond:
-            self.cond.notify_all()
-
-    def wait_line(self, prefix, timeout, start=0):
-        """The first BENCH line from index start on that starts with prefix."""
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while True:
-                for i in range(start, len(self.lines)):
-                    if self.lines[i][1].startswith(prefix):
-                        return self.lines[i]
-                    if self.lines[i][1].startswith("FAIL"):
-                        raise RuntimeError("guest: " + self.lines[i][1])
-                left = deadline - time.monotonic()
-                if left <= 0 or self.proc.poll() is not None:
-                    raise RuntimeError(
-                        f"no '{prefix}' from the guest after {timeout:.0f} s"
-                        + (f" (QEMU exited with status {self.proc.poll()})"
-                           if self.proc.poll() is not None else ""))
-                self.cond.wait(min(left, 0.5))
-
-    def send(self, line):
-        self.proc.stdin.write(line.encode() + b"\n")
-        self.proc.stdin.flush()
 
     # ---- probes
     def probe_spec(self):
@@ -698,8 +587,8 @@ class Run:
         n_upd, px = vnc.window(a["t"], b["t"])
         ph["vnc_client_updates"] = n_upd
         ph["vnc_client_frames"] = round(px / P, 3)
-        ph["guest_frames"] = sum(1 for t, l in self.lines
-                                 if a["t"] <= t < b["t"] and l.startswith("FRAME "))
+        ph["guest_frames"] = sum(1 for t, _text, m in self.lines if m is not None
+                                 and a["t"] <= t < b["t"] and m.startswith("FRAME "))
         if "igvt" in a:
             ph["igvt"] = {k: b["igvt"][k] - a["igvt"][k] for k in a["igvt"]}
         if not probes:
@@ -784,23 +673,20 @@ class Run:
         args = self.args
         log(f"{self.label}: {self.result['cmdline']}")
         t_start = time.monotonic()
-        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=open(os.path.join(self.dir, "qemu.err"), "wb"))
+        self.start(self.cmd)
         self.pid = self.proc.pid
         # the binary this QEMU runs, even if the file is rebuilt meanwhile
         self.exe = f"/proc/{self.pid}/exe"
-        reader = threading.Thread(target=self._reader, daemon=True)
-        reader.start()
         qmp = probes = vnc = None
         try:
             qmp = Qmp(self.qmp_path, time.monotonic() + 20)
-            ready = self.wait_line("READY", args.boot_timeout)
-            fbline = self.wait_line("FB ", 1)[1]
+            _i, t_ready, ready = self.wait_line("READY", args.boot_timeout)
+            fbline = self.wait_line("FB ", 1)[2]
             self.result["guest_fb"] = fbline[3:]
-            self.result["boot_seconds"] = round(ready[0] - t_start, 1)
-            kv = dict(w.split("=", 1) for w in ready[1].split()[1:] if "=" in w)
+            self.result["boot_seconds"] = round(t_ready - t_start, 1)
+            kv = dict(w.split("=", 1) for w in ready.split()[1:] if "=" in w)
             self.result["guest"] = kv
-            log(f"{self.label}: guest ready after {ready[0] - t_start:.0f} s: {fbline}")
+            log(f"{self.label}: guest ready after {t_ready - t_start:.0f} s: {fbline}")
             if (int(kv.get("xres", 0)), int(kv.get("yres", 0))) != (args.xres, args.yres) \
                     or kv.get("bpp") != "32":
                 raise RuntimeError(f"guest framebuffer is {kv.get('xres')}x{kv.get('yres')}"
@@ -847,7 +733,7 @@ class Run:
             n = len(self.lines)
             self.send("STOP")
             off = self.wait_line("BUSY-OFF", 60, n)
-            self.result["guest_frames_total"] = off[1].split("=")[-1]
+            self.result["guest_frames_total"] = off[2].split("=")[-1]
             if vnc.error:
                 raise RuntimeError(f"VNC client: {vnc.error}")
             vnc.close()
@@ -882,7 +768,7 @@ class Run:
             self.result["ok"] = False
             self.result["error"] = str(e)
             log(f"{self.label}: FAILED: {e}")
-            tail = [l for _t, l in self.lines[-5:]]
+            tail = self.messages()[-5:]
             if tail:
                 log(f"{self.label}: last guest lines: {' | '.join(tail)}")
         finally:
@@ -892,14 +778,7 @@ class Run:
                 vnc.close()
             if qmp:
                 qmp.close()
-            if self.proc.poll() is None:
-                self.proc.kill()
-            self.proc.wait()
-            reader.join(5)
-            for f in (self.vnc_path, self.qmp_path):
-                if os.path.exists(f):
-                    os.unlink(f)
-            os.rmdir(self.sockdir)
+            self.stop()
         if self.dev == "igvt" and os.path.exists(self.trace):
             with open(self.trace, errors="replace") as f:
                 ev = [l.split("igvt_console_", 1)[1].strip() for l in f
@@ -930,10 +809,6 @@ def pct(xs):
 
 
 # -------------------------------------------------------------- report --
-def num(v, fmt="{:.1f}"):
-    return "-" if v is None else fmt.format(v)
-
-
 def derive(r):
     """The table's numbers for one device."""
     d = {}
@@ -965,16 +840,6 @@ def derive(r):
         d["full_us_min"] = fr["full"]["device_us"].get("min")
         d["still_us"] = fr["still"]["device_us"].get("median")
     return d
-
-
-def table(rows, header):
-    widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
-    out = ["  ".join(str(h).rjust(w) if i else str(h).ljust(w)
-                     for i, (h, w) in enumerate(zip(header, widths)))]
-    for r in rows:
-        out.append("  ".join(str(c).rjust(w) if i else str(c).ljust(w)
-                             for i, (c, w) in enumerate(zip(r, widths))))
-    return "\n".join("  " + l for l in out)
 
 
 def report(args, memcpy, cal, results):
@@ -1133,14 +998,8 @@ def main():
            "busy_seconds": args.busy, "smp": args.smp, "memcpy": memcpy, "uprobe_cost": cal,
            "devices": results, "derived": ds, "ratios": ratios,
            "elapsed_seconds": round(time.monotonic() - t0, 1)}
-    with open(os.path.join(args.work, "display.json"), "w") as f:
-        json.dump(out, f, indent=1)
-    log(f"took {time.monotonic() - t0:.0f} s")
     failed = [r["device"] for r in results if not r.get("ok")]
-    if failed:
-        log("did not run: " + ", ".join(failed))
-        return 1
-    return 0
+    return finish(os.path.join(args.work, "display.json"), out, t0, failed, log)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-SRC=$(cd "$HERE/../.." && pwd)
 
 # ------------------------------------------------------------------ knobs --
 DEVICES=${DEVICES:-"igvt vga virtio"}   # what to measure, in this order
@@ -33,9 +32,6 @@ KERNEL=${KERNEL:-6.12}                  # kit tag in the guest work dir
 APPEND_EXTRA=${APPEND_EXTRA:-}          # extra kernel arguments
 PROBES=${PROBES:-1}                     # 0: no uprobes, whole-thread numbers only
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-die() { say "error: $*"; exit 2; }
-
 usage() {
 	cat <<-EOF
 	usage: $0 --qemu PATH --work DIR --guest-work DIR
@@ -44,40 +40,17 @@ usage() {
 	EOF
 }
 
-QEMU_BIN=
-WORK=
-GWORK=
-while [ $# -gt 0 ]; do
-	case $1 in
-	--qemu) QEMU_BIN=${2:?}; shift 2 ;;
-	--qemu=*) QEMU_BIN=${1#*=}; shift ;;
-	--work) WORK=${2:?}; shift 2 ;;
-	--work=*) WORK=${1#*=}; shift ;;
-	--guest-work) GWORK=${2:?}; shift 2 ;;
-	--guest-work=*) GWORK=${1#*=}; shift ;;
-	-h | --help) usage; exit 0 ;;
-	*) usage >&2; exit 2 ;;
-	esac
-done
-if [ -z "$QEMU_BIN" ] || [ -z "$WORK" ] || [ -z "$GWORK" ]; then
-	usage >&2
-	exit 2
-fi
-[ -x "$QEMU_BIN" ] || die "QEMU binary $QEMU_BIN is not executable"
-for t in dpkg-deb modinfo cpio xz gcc python3 sha256sum; do
-	command -v "$t" >/dev/null 2>&1 || die "missing host tool: $t (\`make deps\`)"
-done
-mkdir -p "$WORK" "$GWORK"
-WORK=$(cd "$WORK" && pwd)
-GWORK=$(cd "$GWORK" && pwd)
+BENCH_NAME=bench
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$HERE/lib.sh"
+bench_args "qemu work guest-work" "$@"
+bench_setup dpkg-deb modinfo cpio xz gcc python3 sha256sum
 QEMU_BIN=$(cd "$(dirname "$QEMU_BIN")" && pwd)/$(basename "$QEMU_BIN")
 
 # ------------------------------------------------------------ kernel kit --
 KIT=$GWORK/kernels/$KERNEL
 if [ ! -s "$KIT/SOURCE" ] || [ ! -s "$KIT/vmlinuz" ]; then
-	say "no $KERNEL kit in $KIT: fetching it with tests/guest/run.sh"
-	KERNELS=$KERNEL "$SRC/tests/guest/run.sh" --work "$GWORK" fetch ||
-		die "tests/guest/run.sh fetch failed"
+	bench_fetch_kit "kit in $KIT"
 fi
 [ -s "$KIT/SOURCE" ] || die "no kernel kit in $KIT"
 kdeb_name=$(sed -n 's/.*kernel=\([^ ]*\).*/\1/p' "$KIT/SOURCE")
@@ -158,24 +131,12 @@ fi
 
 # -------------------------------------------------------------- initramfs --
 INITRD=$WORK/initrd.cpio
-key=$( (cat "$KIT/SOURCE" "$MODS/SOURCE" "$HERE/init.sh"; sha256sum "$KIT/busybox") | sha256sum | cut -d' ' -f1)
-if [ ! -f "$INITRD" ] || [ "$(cat "$INITRD.key" 2>/dev/null)" != "$key" ]; then
-	stage=$WORK/tmp/initrd
-	rm -rf "$stage"
-	mkdir -p "$stage"/{bin,dev,etc,lib/modules,proc,sys,tmp}
-	cp "$KIT/busybox" "$stage/bin/busybox"
-	cp "$HERE/init.sh" "$stage/init"
-	chmod 755 "$stage/init" "$stage/bin/busybox"
-	cp "$MODS"/lib/*.ko "$stage/lib/modules/"
-	cp "$MODS"/load-* "$stage/etc/"
-	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$INITRD.tmp"
-	mv "$INITRD.tmp" "$INITRD"
-	echo "$key" >"$INITRD.key"
-	rm -rf "$stage"
-	say "initramfs $INITRD ($(($(stat -c %s "$INITRD") / 1048576)) MiB)"
-fi
-
-rmdir "$WORK/tmp" 2>/dev/null || true
+# the driver chains and their load lists
+initrd_fill() {
+	cp "$MODS"/lib/*.ko "$1/lib/modules/"
+	cp "$MODS"/load-* "$1/etc/"
+}
+bench_initrd "$INITRD" "$HERE/init.sh" initrd_fill "$KIT/SOURCE" "$MODS/SOURCE"
 
 # ---------------------------------------------------------------- memcpy --
 MEMCPY=$WORK/memcpy
@@ -183,21 +144,8 @@ if [ ! -x "$MEMCPY" ] || [ "$HERE/memcpy.c" -nt "$MEMCPY" ]; then
 	gcc -O2 -Wall -o "$MEMCPY" "$HERE/memcpy.c" || die "cannot compile $HERE/memcpy.c"
 fi
 
-# QEMU run from its build tree finds firmware only in its qemu-bundle:
-# point -L at the host's SeaBIOS when none of its data dirs has it
-FW=()
-have_bios=
-while IFS= read -r d; do
-	if [ -n "$d" ] && [ -f "$d/bios-256k.bin" ]; then have_bios=1; fi
-done < <("$QEMU_BIN" -L help 2>/dev/null || true)
-if [ -z "$have_bios" ]; then
-	for d in /usr/share/seabios /usr/share/qemu; do
-		if [ -f "$d/bios-256k.bin" ]; then
-			FW=(--firmware "$d")
-			break
-		fi
-	done
-fi
+# FW: where QEMU finds SeaBIOS, when it would not itself
+bench_firmware
 
 EXTRA=()
 [ "$PROBES" != 0 ] || EXTRA+=(--no-probes)

@@ -3,8 +3,9 @@
 # shellcheck shell=dash disable=SC2013
 #
 # /init of the execution benchmark guest.  tests/bench/exec.sh packs it
-# with the real-guest harness's cached kit (static busybox, the i915
-# chain in /etc/modules.load order) and its intel-gpu-tools userland.
+# and init-lib.sh with the real-guest harness's cached kit (static
+# busybox, the i915 chain in /etc/modules.load order) and its
+# intel-gpu-tools userland.
 #
 # MODULE.PARAM=VALUE words of the kernel command line are handed to
 # insmod (busybox insmod does not read them itself).
@@ -20,47 +21,15 @@
 #   DMESG                  the kernel log between DMESG-BEGIN and -END
 #   OFF                    power off
 
-/bin/busybox mkdir -p /proc /sys /dev /tmp /run /root
-/bin/busybox --install -s /bin
 PATH=/bin:/usr/bin:/usr/libexec/igt-gpu-tools/benchmarks
 export PATH
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-
-exec </dev/ttyS0 >/dev/ttyS0 2>&1
-stty -echo 2>/dev/null
-
-say() { echo "BENCH: $*"; }
-now() { cut -d' ' -f1 /proc/uptime; }
-fail() {
-	say "FAIL $*"
-	dmesg | tail -40 | sed 's/^/BENCH: DMESG /'
-	poweroff -f
-	sleep 5
-}
+# boot, say, now, off, fail, load_modules
+# shellcheck source-path=SCRIPTDIR source=init-lib.sh
+. /lib/init-lib.sh
+boot /run /root
 
 say "BEGIN kernel=$(uname -r) uptime=$(now)"
-
-params_for() {
-	want=$(echo "$1" | tr - _)
-	for arg in $(cat /proc/cmdline); do
-		key=${arg%%=*}
-		case $key in
-		*.*)
-			[ "$(echo "${key%%.*}" | tr - _)" = "$want" ] && printf '%s ' "${arg#*.}"
-			;;
-		esac
-	done
-}
-
-while read -r m; do
-	[ -n "$m" ] || continue
-	# shellcheck disable=SC2046 # the parameters are a word list
-	insmod "/lib/modules/$m" $(params_for "${m%.ko}") || fail "insmod $m failed"
-done </etc/modules.load
-say "MODULES loaded uptime=$(now)"
+load_modules /etc/modules.load
 
 n=0
 while [ ! -c /dev/dri/card0 ]; do
@@ -88,10 +57,7 @@ while read -r cmd name prog args; do
 		dmesg -r
 		say "DMESG-END"
 		;;
-	OFF)
-		say "POWEROFF uptime=$(now)"
-		poweroff -f
-		;;
+	OFF) off ;;
 	esac
 done
 poweroff -f

@@ -21,23 +21,20 @@ is recorded for every phase as well.  Only the standard library is used.
 """
 
 import argparse
-import json
 import os
 import re
 import shlex
 import subprocess
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from display import Qmp, table  # noqa: E402  (same directory)
+from benchlib import (QemuGuest, Qmp, finish, logger,  # noqa: E402  (same directory)
+                      num, table, thread_cpu_ns, threads)
 
 BENCH_DIR = "/usr/libexec/igt-gpu-tools/benchmarks"
 
-
-def log(msg):
-    print(f"bench-exec: {msg}", file=sys.stderr, flush=True)
+log = logger("bench-exec")
 
 
 # ------------------------------------------------------------- audit --
@@ -67,18 +64,12 @@ def thread_cpu(pid):
     "igvt-gpu" worker), other."""
     out = {"main": 0, "vcpu": 0, "gpu": 0, "other": 0}
     try:
-        tids = os.listdir(f"/proc/{pid}/task")
+        tids = threads(pid)
     except OSError:
         return out
-    for tid in tids:
-        try:
-            with open(f"/proc/{pid}/task/{tid}/comm") as f:
-                comm = f.read().strip()
-            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-                ns = int(f.read().split()[0])
-        except OSError:
-            continue
-        if tid == str(pid):
+    for tid, comm in tids.items():
+        ns = thread_cpu_ns(pid, tid)
+        if tid == pid:
             out["main"] += ns
         elif comm.startswith("CPU ") and comm.endswith("/TCG"):
             out["vcpu"] += ns
@@ -89,76 +80,17 @@ def thread_cpu(pid):
     return out
 
 
-class Guest:
+class Guest(QemuGuest):
     """One boot on igvt-vga; the host drives it over the serial line."""
 
     def __init__(self, args):
+        super().__init__(os.path.join(args.work, "runs", "exec"),
+                         f"/tmp/igvt-bench-exec-{os.getpid()}")
         self.args = args
-        self.dir = os.path.join(args.work, "runs", "exec")
-        os.makedirs(self.dir, exist_ok=True)
-        for f in os.listdir(self.dir):
-            os.unlink(os.path.join(self.dir, f))
-        self.sockdir = f"/tmp/igvt-bench-exec-{os.getpid()}"
-        os.makedirs(self.sockdir, exist_ok=True)
-        self.qmp_path = os.path.join(self.sockdir, "qmp")
-        append = ["console=ttyS0", "panic=-1", "loglevel=4"]
-        append += args.append.split()
-        self.cmd = [args.qemu]
-        for d in args.firmware:
-            self.cmd += ["-L", d]
-        self.cmd += ["-machine", "q35", "-accel", "tcg", "-m", args.mem,
-                     "-smp", str(args.smp), "-nodefaults", "-vga", "none",
-                     "-nic", "none", "-no-reboot",
-                     "-name", "bench-exec,debug-threads=on",
-                     "-device", "igvt-vga,addr=02.0",
-                     "-display", "none", "-d", "guest_errors",
-                     "-D", os.path.join(self.dir, "qemu.log"),
-                     "-qmp", f"unix:{self.qmp_path},server=on,wait=off",
-                     "-serial", "stdio", "-monitor", "none",
-                     "-kernel", args.kernel, "-initrd", args.initrd,
-                     "-append", " ".join(append)]
-        self.lines = []
-        self.cond = threading.Condition()
-        self.proc = None
-
-    def _reader(self):
-        with open(os.path.join(self.dir, "serial.log"), "wb") as logf:
-            for raw in self.proc.stdout:
-                logf.write(raw)
-                logf.flush()
-                text = raw.decode(errors="replace").replace("\r", "").rstrip("\n")
-                with self.cond:
-                    self.lines.append(text)
-                    self.cond.notify_all()
-        with self.cond:
-            self.cond.notify_all()
-
-    def wait_line(self, prefix, timeout, start=0):
-        """Index and text of the first "BENCH: prefix" line from start on."""
-        deadline = time.monotonic() + timeout
-        tag = "BENCH: "
-        with self.cond:
-            while True:
-                for i in range(start, len(self.lines)):
-                    j = self.lines[i].find(tag)
-                    if j < 0:
-                        continue
-                    msg = self.lines[i][j + len(tag):]
-                    if msg.startswith(prefix):
-                        return i, msg
-                    if msg.startswith("FAIL"):
-                        raise RuntimeError("guest: " + msg)
-                left = deadline - time.monotonic()
-                if left <= 0 or self.proc.poll() is not None:
-                    raise RuntimeError(
-                        f"no '{prefix}' from the guest after {timeout:.0f} s"
-                        + (f" (QEMU exited with status {self.proc.poll()})"
-                           if self.proc.poll() is not None else ""))
-                self.cond.wait(min(left, 0.5))
-
-    def send(self, line):
-        self.proc.stdin.write(line.encode() + b"\n")
-        self.proc.stdin.flush()
+        self.cmd = self.qemu_cmd(
+            args, "bench-exec", "igvt-vga,addr=02.0",
+            ["console=ttyS0", "panic=-1", "loglevel=4"],
+            mid=["-d", "guest_errors", "-D", os.path.join(self.dir, "qemu.log")])
 
     def snap(self, qmp):
         return {"t": time.monotonic(),
@@ -169,11 +101,10 @@ class Guest:
         before = self.snap(qmp)
         start = len(self.lines)
         self.send(f"RUN {name} {' '.join(argv)}")
-        i0, _ = self.wait_line(f"OUTPUT-BEGIN {name}", 30, start)
-        i1, end = self.wait_line(f"OUTPUT-END {name}", timeout, i0)
+        i0, _t, _ = self.wait_line(f"OUTPUT-BEGIN {name}", 30, start)
+        i1, _t, end = self.wait_line(f"OUTPUT-END {name}", timeout, i0)
         after = self.snap(qmp)
-        with self.cond:
-            out = self.lines[i0 + 1:i1]
+        out = self.text(i0 + 1, i1)
         m = re.search(r"rc=(\d+) secs=([\d.]+)", end)
         figures = [float(l) for l in (x.strip() for x in out)
                    if re.fullmatch(r"[-+]?\d+(\.\d*)?", l)]
@@ -184,14 +115,11 @@ class Guest:
     def go(self, workloads):
         res = {"cmdline": shlex.join(self.cmd), "runs": [], "ok": False}
         t0 = time.monotonic()
-        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE,
-                                     stderr=open(os.path.join(self.dir, "qemu.err"), "wb"))
-        threading.Thread(target=self._reader, daemon=True).start()
+        self.start(self.cmd)
         qmp = None
         try:
             qmp = Qmp(self.qmp_path, time.monotonic() + 30)
-            _, ready = self.wait_line("READY", self.args.boot_timeout)
+            _i, _t, ready = self.wait_line("READY", self.args.boot_timeout)
             res["ready"] = ready
             res["boot_secs"] = round(time.monotonic() - t0, 1)
             log(f"guest ready after {res['boot_secs']} s: {ready}")
@@ -203,10 +131,9 @@ class Guest:
                 res["runs"].append(r)
             start = len(self.lines)
             self.send("DMESG")
-            i0, _ = self.wait_line("DMESG-BEGIN", 30, start)
-            i1, _ = self.wait_line("DMESG-END", 60, i0)
-            with self.cond:
-                res["dmesg"] = self.lines[i0 + 1:i1]
+            i0, _t, _ = self.wait_line("DMESG-BEGIN", 30, start)
+            i1, _t, _ = self.wait_line("DMESG-END", 60, i0)
+            res["dmesg"] = self.text(i0 + 1, i1)
             res["igvt"] = qmp.cmd("query-igvt")
             res["engines_final"] = qmp.cmd("query-igvt-engines")
             self.send("OFF")
@@ -219,15 +146,7 @@ class Guest:
         finally:
             if qmp:
                 qmp.close()
-            if self.proc.poll() is None:
-                self.proc.kill()
-                self.proc.wait()
-            # QEMU may have removed its socket already
-            for rm, path in ((os.unlink, self.qmp_path), (os.rmdir, self.sockdir)):
-                try:
-                    rm(path)
-                except OSError:
-                    pass
+            self.stop()
         res["elapsed_secs"] = round(time.monotonic() - t0, 1)
         return res
 
@@ -317,10 +236,6 @@ def derive(guest):
 
 
 # ------------------------------------------------------------ report --
-def num(v, fmt="{:.1f}"):
-    return "-" if v is None else fmt.format(v)
-
-
 def report(args, audit, guest, d):
     lines = []
     w = lines.append
@@ -497,10 +412,6 @@ def main():
     out = {"audit": audit, "guest": guest, "derived": d,
            "smp": args.smp, "rounds": args.rounds,
            "elapsed_seconds": round(time.monotonic() - t0, 1)}
-    with open(os.path.join(args.work, "exec.json"), "w") as f:
-        json.dump(out, f, indent=1)
-    log(f"took {time.monotonic() - t0:.0f} s")
-
     bad = []
     if audit["status"] != 0 or len(audit["streams"]) < 3:
         bad.append("audit")
@@ -509,10 +420,7 @@ def main():
     for run in guest.get("runs", []):
         if run["rc"] != 0 or (run["name"] != "idle" and not run["figures"]):
             bad.append(run["name"])
-    if bad:
-        log("did not run: " + ", ".join(bad))
-        return 1
-    return 0
+    return finish(os.path.join(args.work, "exec.json"), out, t0, bad, log)
 
 
 if __name__ == "__main__":

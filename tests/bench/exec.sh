@@ -18,7 +18,6 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-SRC=$(cd "$HERE/../.." && pwd)
 
 # ------------------------------------------------------------------ knobs --
 ROUNDS=${ROUNDS:-3}                     # rounds of each guest program
@@ -30,9 +29,6 @@ KERNEL=${KERNEL:-6.12}                  # kit tag in the guest work dir
 APPEND_EXTRA=${APPEND_EXTRA:-}          # extra kernel arguments
 BCS=${BCS:-1}                           # 0: no gem_exec_nop on the blitter
 
-say() { printf 'bench-exec: %s\n' "$*" >&2; }
-die() { say "error: $*"; exit 2; }
-
 usage() {
 	cat <<-EOF
 	usage: $0 --qemu PATH --audit-bin PATH --work DIR --guest-work DIR
@@ -41,36 +37,11 @@ usage() {
 	EOF
 }
 
-QEMU_BIN=
-AUDIT_BIN=
-WORK=
-GWORK=
-while [ $# -gt 0 ]; do
-	case $1 in
-	--qemu) QEMU_BIN=${2:?}; shift 2 ;;
-	--qemu=*) QEMU_BIN=${1#*=}; shift ;;
-	--audit-bin) AUDIT_BIN=${2:?}; shift 2 ;;
-	--audit-bin=*) AUDIT_BIN=${1#*=}; shift ;;
-	--work) WORK=${2:?}; shift 2 ;;
-	--work=*) WORK=${1#*=}; shift ;;
-	--guest-work) GWORK=${2:?}; shift 2 ;;
-	--guest-work=*) GWORK=${1#*=}; shift ;;
-	-h | --help) usage; exit 0 ;;
-	*) usage >&2; exit 2 ;;
-	esac
-done
-if [ -z "$QEMU_BIN" ] || [ -z "$AUDIT_BIN" ] || [ -z "$WORK" ] || [ -z "$GWORK" ]; then
-	usage >&2
-	exit 2
-fi
-[ -x "$QEMU_BIN" ] || die "QEMU binary $QEMU_BIN is not executable"
-[ -x "$AUDIT_BIN" ] || die "audit benchmark $AUDIT_BIN is not executable"
-for t in cpio python3 sha256sum; do
-	command -v "$t" >/dev/null 2>&1 || die "missing host tool: $t (\`make deps\`)"
-done
-mkdir -p "$WORK" "$GWORK"
-WORK=$(cd "$WORK" && pwd)
-GWORK=$(cd "$GWORK" && pwd)
+BENCH_NAME=bench-exec
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$HERE/lib.sh"
+bench_args "qemu audit-bin work guest-work" "$@"
+bench_setup cpio python3 sha256sum
 
 # ------------------------------------------------- kernel kit, userland --
 # The harness's kit: vmlinuz, busybox, the i915 chain (modules/*.ko in
@@ -83,49 +54,23 @@ kit_ready() {
 		[ -s "$USERLAND/SOURCE" ] && [ -x "$USERLAND/root/usr/libexec/igt-gpu-tools/benchmarks/gem_exec_nop" ]
 }
 if ! kit_ready; then
-	say "no $KERNEL kit with intel-gpu-tools in $GWORK: fetching it with tests/guest/run.sh"
-	KERNELS=$KERNEL IGT_TESTS=1 "$SRC/tests/guest/run.sh" --work "$GWORK" fetch ||
-		die "tests/guest/run.sh fetch failed"
+	bench_fetch_kit "kit with intel-gpu-tools in $GWORK" IGT_TESTS=1
 fi
 kit_ready || die "no $KERNEL kernel kit and IGT userland in $GWORK"
 
 # -------------------------------------------------------------- initramfs --
 INITRD=$WORK/exec-initrd.cpio
-key=$( (cat "$KIT/SOURCE" "$KIT/modules.load" "$USERLAND/SOURCE" "$HERE/exec-init.sh"
-	sha256sum "$KIT/busybox") | sha256sum | cut -d' ' -f1)
-if [ ! -f "$INITRD" ] || [ "$(cat "$INITRD.key" 2>/dev/null)" != "$key" ]; then
-	stage=$WORK/tmp/exec-initrd
-	rm -rf "$stage"
-	mkdir -p "$stage"/{bin,dev,etc,lib/modules,proc,sys,tmp,run,root}
-	cp "$KIT/busybox" "$stage/bin/busybox"
-	cp "$HERE/exec-init.sh" "$stage/init"
-	chmod 755 "$stage/init" "$stage/bin/busybox"
-	cp "$KIT"/modules/*.ko "$stage/lib/modules/"
-	cp "$KIT/modules.load" "$stage/etc/modules.load"
-	cp -a "$USERLAND/root/." "$stage/"
-	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$INITRD.tmp"
-	mv "$INITRD.tmp" "$INITRD"
-	echo "$key" >"$INITRD.key"
-	rm -rf "$stage"
-	say "initramfs $INITRD ($(($(stat -c %s "$INITRD") / 1048576)) MiB)"
-fi
-rmdir "$WORK/tmp" 2>/dev/null || true
+# the i915 chain, its load order and the IGT userland
+initrd_fill() {
+	mkdir -p "$1"/{run,root}
+	cp "$KIT"/modules/*.ko "$1/lib/modules/"
+	cp "$KIT/modules.load" "$1/etc/modules.load"
+	cp -a "$USERLAND/root/." "$1/"
+}
+bench_initrd "$INITRD" "$HERE/exec-init.sh" initrd_fill "$KIT/SOURCE" "$KIT/modules.load" "$USERLAND/SOURCE"
 
-# QEMU run from its build tree finds firmware only in its qemu-bundle:
-# point -L at the host's SeaBIOS when none of its data dirs has it
-FW=()
-have_bios=
-while IFS= read -r d; do
-	if [ -n "$d" ] && [ -f "$d/bios-256k.bin" ]; then have_bios=1; fi
-done < <("$QEMU_BIN" -L help 2>/dev/null || true)
-if [ -z "$have_bios" ]; then
-	for d in /usr/share/seabios /usr/share/qemu; do
-		if [ -f "$d/bios-256k.bin" ]; then
-			FW=(--firmware "$d")
-			break
-		fi
-	done
-fi
+# FW: where QEMU finds SeaBIOS, when it would not itself
+bench_firmware
 
 EXTRA=()
 [ "$BCS" != 0 ] || EXTRA+=(--no-bcs)

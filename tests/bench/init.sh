@@ -3,7 +3,8 @@
 # shellcheck shell=dash disable=SC2013
 #
 # /init of the display benchmark guest (tests/bench/display.sh packs it
-# with a static busybox and the DRM driver chains into an initramfs).
+# with a static busybox, init-lib.sh and the DRM driver chains into an
+# initramfs).
 #
 # Kernel command line:
 #   bench.dev=igvt|vga|virtio   which driver chain to load (/etc/load-DEV)
@@ -20,26 +21,13 @@
 #   OFF    power off
 # While no BUSY is running nothing is drawn (the idle phase).
 
-/bin/busybox mkdir -p /proc /sys /dev /tmp
-/bin/busybox --install -s /bin
 PATH=/bin
 export PATH
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-
-# stdin/stdout on the serial line whatever /dev/console is
-exec </dev/ttyS0 >/dev/ttyS0 2>&1
-stty -echo 2>/dev/null
-
-say() { echo "BENCH: $*"; }
-fail() {
-	say "FAIL $*"
-	dmesg | tail -40 | sed 's/^/BENCH: DMESG /'
-	poweroff -f
-	sleep 5
-}
+# boot, say, now, off, fail, load_modules
+# shellcheck source-path=SCRIPTDIR source=init-lib.sh
+. /lib/init-lib.sh
+# shellcheck disable=SC2119 # no directories beyond boot's own
+boot
 
 dev=
 workload=fb
@@ -49,31 +37,9 @@ for arg in $(cat /proc/cmdline); do
 	bench.workload=*) workload=${arg#*=} ;;
 	esac
 done
-say "BEGIN kernel=$(uname -r) dev=$dev workload=$workload uptime=$(cut -d' ' -f1 /proc/uptime)"
+say "BEGIN kernel=$(uname -r) dev=$dev workload=$workload uptime=$(now)"
 [ -r "/etc/load-$dev" ] || fail "no module list for bench.dev=$dev"
-
-# MODULE.PARAM=VALUE words of the command line for module $1
-params_for() {
-	want=$(echo "$1" | tr - _)
-	for arg in $(cat /proc/cmdline); do
-		key=${arg%%=*}
-		case $key in
-		*.*)
-			[ "$(echo "${key%%.*}" | tr - _)" = "$want" ] && printf '%s ' "${arg#*.}"
-			;;
-		esac
-	done
-}
-
-while read -r m; do
-	[ -n "$m" ] || continue
-	name=${m%.ko}
-	# shellcheck disable=SC2046 # the parameters are a word list
-	if ! insmod "/lib/modules/$m" $(params_for "$name"); then
-		fail "insmod $m failed"
-	fi
-done <"/etc/load-$dev"
-say "MODULES loaded uptime=$(cut -d' ' -f1 /proc/uptime)"
+load_modules "/etc/load-$dev"
 
 # The DRM driver's fbdev emulation registers fb0 (fbcon takes it over)
 n=0
@@ -159,7 +125,7 @@ busy() {
 	done
 }
 
-say "READY dev=$dev drm=$drv xres=$xres yres=$yres stride=$stride bpp=$bpp frame=$frame uptime=$(cut -d' ' -f1 /proc/uptime)"
+say "READY dev=$dev drm=$drv xres=$xres yres=$yres stride=$stride bpp=$bpp frame=$frame uptime=$(now)"
 pid=
 one=0
 while read -r cmd; do
@@ -181,10 +147,7 @@ while read -r cmd; do
 		one=$((one + 1))
 		say "WROTE $one"
 		;;
-	OFF)
-		say "POWEROFF uptime=$(cut -d' ' -f1 /proc/uptime)"
-		poweroff -f
-		;;
+	OFF) off ;;
 	esac
 done
 poweroff -f
