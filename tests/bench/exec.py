@@ -43,8 +43,11 @@ def run_audit(binary, rounds, round_ms):
                            "--round-ms", str(round_ms)],
                           capture_output=True, text=True)
     streams = []
+    walk = None
     for line in proc.stdout.splitlines():
         kv = dict(w.split("=", 1) for w in line.split() if "=" in w)
+        if "walk" in kv:
+            walk = {k: v if k == "walk" else float(v) for k, v in kv.items()}
         if "stream" not in kv:
             continue
         for k, v in kv.items():
@@ -54,7 +57,7 @@ def run_audit(binary, rounds, round_ms):
     return {"cmdline": shlex.join([binary, "--rounds", str(rounds),
                                    "--round-ms", str(round_ms)]),
             "status": proc.returncode, "stderr": proc.stderr.strip(),
-            "streams": streams}
+            "streams": streams, "walk": walk}
 
 
 # ------------------------------------------------------------- guest --
@@ -263,6 +266,11 @@ def report(args, audit, guest, d):
               f" / {s['check_pct']:.0f}% over decode-only"
               f" ({s['audit_ns_kib']:.0f} ns/KiB in all, "
               f"{s['audit_ns_kib'] / s['memcpy_ns_kib']:.0f}x a memcpy of it)")
+    wk = audit.get("walk")
+    if wk:
+        w(f"  PPGTT walk (4 KiB page, 4 levels, revalidated at every use): "
+          f"{wk['walk_ns']:.1f} ns against {wk['flat_ns']:.2f} ns for a flat "
+          f"lookup ({wk['walk_x_flat']:.1f}x)")
     if audit["status"] != 0:
         w(f"  bench-igvt-audit exited with status {audit['status']}: {audit['stderr']}")
 
