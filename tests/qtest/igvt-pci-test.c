@@ -14,6 +14,7 @@
 #include "libqos/fw_cfg.h"
 #include "qobject/qdict.h"
 #include "qobject/qlist.h"
+#include "qobject/qstring.h"
 #include "hw/pci/pci_regs.h"
 #include "hw/display/bochs-vbe.h"
 #include "hw/display/igvt.h"
@@ -1385,6 +1386,15 @@ static void test_query(void)
     g_assert_cmpstr(qdict_get_str(info, "id"), ==, "gpu0");
     g_assert_cmpstr(qdict_get_str(info, "model"), ==, "skl");
     g_assert_cmpstr(qdict_get_str(info, "backend"), ==, "soft");
+    /* The software GPU says what it does not render */
+    g_assert_cmpstr(qstring_get_str(qobject_to(QString, qlist_peek(
+        qdict_get_qlist(info, "backend-executes")))), ==, "mi");
+    g_assert_cmpint(qlist_size(qdict_get_qlist(info, "backend-executes")),
+                    ==, 2);
+    g_assert_cmpstr(qstring_get_str(qobject_to(QString, qlist_peek(
+        qdict_get_qlist(info, "backend-skips")))), ==, "render-3d");
+    g_assert_cmpint(qlist_size(qdict_get_qlist(info, "backend-skips")),
+                    ==, 3);
     bar = qdict_get_qdict(info, "gttmmadr");
     g_assert_false(qdict_haskey(bar, "address"));
     g_assert_cmphex(qdict_get_int(bar, "size"), ==, IGVT_GTTMMADR_SIZE);

@@ -769,6 +769,7 @@ const IgvtBackendOps igvt_backend_soft_ops = {
     .gm_size = IGVT_GM_SIZE,
     .aperture_size = 512 * MiB,
     .num_fences = 32,
+    .executes = BIT(IGVT_WORK_CLASS_MI) | BIT(IGVT_WORK_CLASS_BLITTER),
     .open = igvt_soft_open,
     .close = igvt_soft_close,
     .ggtt_set = igvt_soft_ggtt_set,

@@ -28,6 +28,8 @@ typedef struct IgvtBackendOps {
     uint64_t gm_size;
     uint64_t aperture_size;
     uint32_t num_fences;
+    /* What it really executes: BIT(IgvtWorkClass); the rest is skipped */
+    uint32_t executes;
 
     bool (*open)(IgvtBackend *b, Error **errp);
     void (*close)(IgvtBackend *b);

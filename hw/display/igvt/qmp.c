@@ -11,6 +11,7 @@
 #include "monitor/monitor.h"
 #include "hw/pci/pci.h"
 #include "igvt.h"
+#include "backend.h"
 #include "fb-format.h"
 #include "regs.h"
 
@@ -34,6 +35,7 @@ static IgvtInfo *igvt_query_one(IgvtState *s)
     IgvtInfo *info = g_new0(IgvtInfo, 1);
     IgvtSlices *sl = g_new0(IgvtSlices, 1);
     IgvtCounters *c = g_new0(IgvtCounters, 1);
+    int wc;
 
     info->qom_path = object_get_canonical_path(OBJECT(s));
     info->id = g_strdup(DEVICE(s)->id);
@@ -42,6 +44,13 @@ static IgvtInfo *igvt_query_one(IgvtState *s)
                                         PCI_FUNC(dev->devfn));
     info->model = s->params.model;
     info->backend = s->params.backend;
+    for (wc = IGVT_WORK_CLASS__MAX - 1; wc >= 0; wc--) {
+        if (s->backend->ops->executes & BIT(wc)) {
+            QAPI_LIST_PREPEND(info->backend_executes, wc);
+        } else {
+            QAPI_LIST_PREPEND(info->backend_skips, wc);
+        }
+    }
     info->gttmmadr = igvt_query_bar(s, IGVT_BAR_GTTMMADR);
     info->gmadr = igvt_query_bar(s, IGVT_BAR_GMADR);
 
@@ -292,11 +301,21 @@ static void hmp_info_igvt(Monitor *mon, const QDict *qdict)
     for (l = list; l; l = l->next) {
         IgvtInfo *i = l->value;
         IgvtCounters *c = i->counters;
+        IgvtWorkClassList *wl;
 
         monitor_printf(mon, "igvt vGPU %s (%s) at %s: %s, backend %s\n",
                        i->id ? i->id : "", i->qom_path, i->pci_address,
                        IgvtModel_str(i->model),
                        IgvtBackendKind_str(i->backend));
+        monitor_printf(mon, "  backend executes:");
+        for (wl = i->backend_executes; wl; wl = wl->next) {
+            monitor_printf(mon, " %s", IgvtWorkClass_str(wl->value));
+        }
+        monitor_printf(mon, "; skips:");
+        for (wl = i->backend_skips; wl; wl = wl->next) {
+            monitor_printf(mon, " %s", IgvtWorkClass_str(wl->value));
+        }
+        monitor_printf(mon, "\n");
         monitor_printf(mon, "  BAR0 GTTMMADR 0x%" PRIx64 " size 0x%" PRIx64
                        "%s\n", i->gttmmadr->address, i->gttmmadr->size,
                        i->gttmmadr->has_address ? "" : " (unmapped)");
