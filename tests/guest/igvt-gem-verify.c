@@ -19,7 +19,8 @@
  *   igvt-gem-verify --list     print the names of the checks
  *
  * Command layouts (facts from Linux's gt/intel_gpu_commands.h and the
- * Gen9 blitter documentation; the code is our own).
+ * Gen9 blitter documentation; the code is our own).  One check also runs
+ * MI_LOAD_REGISTER_IMM, MI_STORE_REGISTER_MEM and MI_MATH on rcs.
  */
 
 #include <errno.h>
@@ -46,6 +47,18 @@
 #define MI_BATCH_BUFFER_START   ((0x31u << 23) | 1)     /* 3 dwords */
 #define   BBS_SECOND_LEVEL      (1u << 22)
 #define   BBS_PPGTT             (1u << 8)
+#define MI_LOAD_REGISTER_IMM(n) ((0x22u << 23) | (2 * (n) - 1))
+#define MI_STORE_REGISTER_MEM   ((0x24u << 23) | 2)     /* 4 dwords, PPGTT */
+#define MI_MATH(n)              ((0x1au << 23) | ((n) - 1))
+#define   ALU(op, a, b)         ((uint32_t)(op) << 20 | (a) << 10 | (b))
+#define   ALU_LOAD(a, r)        ALU(0x080, a, r)
+#define   ALU_ADD               ALU(0x100, 0, 0)
+#define   ALU_STORE(r, s)       ALU(0x180, r, s)
+#define   ALU_SRCA              0x20
+#define   ALU_SRCB              0x21
+#define   ALU_ACCU              0x31
+#define   ALU_CF                0x33
+#define RCS_GPR(n)              (0x2600 + 8 * (n))      /* CS_GPR, 64 bits */
 
 /* 2D commands (BCS) */
 #define BLT_CMD(op, len)        ((2u << 29) | ((uint32_t)(op) << 22) | (len))
@@ -660,6 +673,69 @@ out:
     surface_fini(&t);
 }
 
+/* MI_STORE_REGISTER_MEM of register @reg to byte @off of @target */
+static void emit_srm(Batch *b, uint32_t reg, uint32_t target, uint32_t off)
+{
+    emit(b, MI_STORE_REGISTER_MEM);
+    emit(b, reg);
+    emit_addr(b, target, off, I915_GEM_DOMAIN_RENDER, I915_GEM_DOMAIN_RENDER);
+}
+
+/*
+ * The command streamer's registers and ALU, as Mesa's queries use them:
+ * a user batch on rcs loads CS_GPR0-1 with MI_LOAD_REGISTER_IMM, stores
+ * them with MI_STORE_REGISTER_MEM, adds them with MI_MATH (a 64-bit add
+ * whose low dwords carry into the upper one) and stores the sum and the
+ * carry flag.  i915 does not parse rcs user batches on Gen9: they run as
+ * written.
+ */
+static void check_gpr_alu(const char *name)
+{
+    static const uint32_t regs[][2] = {
+        { RCS_GPR(0), 0xfffffff0 }, { RCS_GPR(0) + 4, 0x00000001 },
+        { RCS_GPR(1), 0x00000020 }, { RCS_GPR(1) + 4, 0x00000002 },
+        { RCS_GPR(3), 0x7a7a7a7a }, { RCS_GPR(3) + 4, 0x7b7b7b7b },
+    };
+    Surface t, *s[] = { &t };
+    Batch b;
+    unsigned i;
+
+    memset(&b, 0, sizeof(b));
+    CHECK_SETUP(name, surface_init(&t, "target", 4096, 0, 0x6a1));
+    CHECK_SETUP(name, batch_init(&b));
+    emit(&b, MI_LOAD_REGISTER_IMM(6));
+    for (i = 0; i < 6; i++) {
+        emit(&b, regs[i][0]);
+        emit(&b, regs[i][1]);
+    }
+    /* what LRI wrote, back through SRM */
+    for (i = 0; i < 4; i++) {
+        emit_srm(&b, regs[i][0], t.handle, 0x100 + 4 * i);
+        put32(t.want, 0x100 + 4 * i, regs[i][1]);
+    }
+    /* R2 = R0 + R1 = 0x1fffffff0 + 0x200000020; R3 = CF (none: 0) */
+    emit(&b, MI_MATH(5));
+    emit(&b, ALU_LOAD(ALU_SRCA, 0));
+    emit(&b, ALU_LOAD(ALU_SRCB, 1));
+    emit(&b, ALU_ADD);
+    emit(&b, ALU_STORE(2, ALU_ACCU));
+    emit(&b, ALU_STORE(3, ALU_CF));
+    emit_srm(&b, RCS_GPR(2), t.handle, 0x200);
+    emit_srm(&b, RCS_GPR(2) + 4, t.handle, 0x204);
+    emit_srm(&b, RCS_GPR(3), t.handle, 0xff8);
+    emit_srm(&b, RCS_GPR(3) + 4, t.handle, 0xffc);
+    put32(t.want, 0x200, 0x00000010);
+    put32(t.want, 0x204, 0x00000004);
+    put32(t.want, 0xff8, 0);
+    put32(t.want, 0xffc, 0);
+    emit_end(&b);
+    SUBMIT(name, &b, NULL, 0, &t.handle, 1, I915_EXEC_RENDER);
+    finish(name, s, 1, "LRI to CS_GPR0-3, SRM, MI_MATH add with carry, SRM");
+out:
+    batch_fini(&b);
+    surface_fini(&t);
+}
+
 /* XY_COLOR_BLT of @color into (@x1, @y1)-(@x2, @y2) of @d (exclusive) */
 static void emit_fill(Batch *b, const Surface *d, uint32_t write,
                       unsigned x1, unsigned y1, unsigned x2, unsigned y2,
@@ -979,6 +1055,7 @@ static const struct {
     { "batch-second-level", check_batch_second_level },
     { "multi-batch", check_multi_batch },
     { "softpin-high", check_softpin_high },
+    { "gpr-alu", check_gpr_alu },
 };
 
 #define NCHECKS (sizeof(checks) / sizeof(checks[0]))

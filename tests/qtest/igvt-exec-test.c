@@ -1230,6 +1230,326 @@ static void test_ppgtt_store_high_bits(void)
     gpu_stop(g);
 }
 
+/*
+ * Register and ALU commands on the render engine: the software GPU keeps
+ * the workload's registers (CS_GPRs, the predicate registers, others the
+ * whitelist allows) and reads the timestamps from a host clock.
+ */
+#define MI_LRI(n)           (0x11000000u | (2 * (n) - 1))
+#define MI_SRM_GGTT         (0x12000000u | (1u << 22) | 2)
+#define MI_LRR              0x15000001u
+#define MI_MATH(n)          (0x0d000000u | ((n) - 1))
+#define MI_PREDICATE        0x06000000u
+#define MI_BB_START_PRED    (MI_BB_START_GGTT | (1u << 15))
+#define MI_COND_BBE_GGTT    (0x1b000000u | (1u << 22) | (1u << 21) | 2)
+#define ALU(op, a, b)       ((uint32_t)(op) << 20 | (uint32_t)(a) << 10 | (b))
+#define ALU_LOAD(a, r)      ALU(0x080, a, r)
+#define ALU_ADD             ALU(0x100, 0, 0)
+#define ALU_SUB             ALU(0x101, 0, 0)
+#define ALU_STORE(r, s)     ALU(0x180, r, s)
+#define ALU_SRCA            0x20
+#define ALU_SRCB            0x21
+#define ALU_ACCU            0x31
+#define ALU_CF              0x33
+#define GPR(n)              (RCS + 0x600 + 8 * (n))
+#define RCS_TIMESTAMP       (RCS + 0x358)
+#define RCS_CTX_TIMESTAMP   (RCS + 0x3a8)
+#define PRED_SRC0           0x2400
+#define PRED_SRC1           0x2408
+#define PRED_RESULT         0x2418
+#define PRED_RESULT_1       0x241c
+
+/* Run @ring (padded to an even length) and @batch (at GM_BATCH) on RCS */
+static void rcs_run(Gpu *g, const uint32_t *ring, unsigned n,
+                    const uint32_t *batch, unsigned nb)
+{
+    uint32_t even[128];
+    unsigned i;
+
+    g_assert_cmpuint(n, <, ARRAY_SIZE(even));
+    memcpy(even, ring, n * 4);
+    if (n % 2) {
+        even[n++] = MI_NOOP;
+    }
+    for (i = 0; i < nb; i++) {
+        qtest_writel(g->qts, RAM(GM_BATCH) + i * 4, batch[i]);
+    }
+    put_context(g, even, n);
+    submit(g);
+    g_assert_cmpuint(wait_csb(g, 1), ==, 1);
+}
+
+static uint32_t target(Gpu *g, unsigned i)
+{
+    return qtest_readl(g->qts, RAM(GM_TARGET) + i * 4);
+}
+
+/* LRI in the ring, SRM in a batch it calls: what was written reads back */
+static void test_lri_srm(void)
+{
+    Gpu *g = gpu_start();
+    const uint32_t ring[] = {
+        MI_LRI(3), GPR(0), 0x11111111, GPR(0) + 4, 0x22222222,
+        PRED_SRC0, 0x33333333,
+        MI_BB_START_GGTT, GM_BATCH, 0,
+    };
+    const uint32_t batch[] = {
+        MI_SRM_GGTT, GPR(0), GM_TARGET, 0,
+        MI_SRM_GGTT, GPR(0) + 4, GM_TARGET + 4, 0,
+        MI_SRM_GGTT, PRED_SRC0, GM_TARGET + 8, 0,
+        MI_SRM_GGTT, GPR(5), GM_TARGET + 12, 0,         /* never written */
+        MI_SRM_GGTT, PRED_SRC0 + 4, GM_TARGET + 16, 0,  /* never written */
+        MI_LRI(1), GPR(15) + 4, 0x44444444,             /* last GPR */
+        MI_SRM_GGTT, GPR(15) + 4, GM_TARGET + 20, 0,
+        MI_BB_END,
+    };
+
+    qtest_memset(g->qts, RAM(GM_TARGET), 0xee, 0x20);
+    rcs_run(g, ring, ARRAY_SIZE(ring), batch, ARRAY_SIZE(batch));
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 1);
+    g_assert_cmphex(target(g, 0), ==, 0x11111111);
+    g_assert_cmphex(target(g, 1), ==, 0x22222222);
+    g_assert_cmphex(target(g, 2), ==, 0x33333333);
+    g_assert_cmphex(target(g, 3), ==, 0);
+    g_assert_cmphex(target(g, 4), ==, 0);
+    g_assert_cmphex(target(g, 5), ==, 0x44444444);
+    g_assert_cmphex(target(g, 6), ==, 0xeeeeeeee);
+    gpu_stop(g);
+}
+
+/* GPRs start at 0 in every workload: the last one's do not leak */
+static void test_gpr_per_workload(void)
+{
+    Gpu *g = gpu_start();
+    const uint32_t first[] = {
+        MI_LRI(1), GPR(3), 0x5eed,
+        MI_SRM_GGTT, GPR(3), GM_TARGET, 0,
+    };
+    const uint32_t second[] = {
+        MI_SRM_GGTT, GPR(3), GM_TARGET + 4, 0,
+    };
+
+    qtest_memset(g->qts, RAM(GM_TARGET), 0xee, 8);
+    rcs_run(g, first, ARRAY_SIZE(first), NULL, 0);
+    g_assert_cmphex(target(g, 0), ==, 0x5eed);
+    qtest_memset(g->qts, RAM(GM_HWSP), 0xff, PAGE);
+    wr(g, RCS + 0x3a0, 0xffff0000 | 5 << 8 | 5);
+    rcs_run(g, second, ARRAY_SIZE(second), NULL, 0);
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 2);
+    g_assert_cmphex(target(g, 1), ==, 0);
+    gpu_stop(g);
+}
+
+/* LRM from memory, LRR between registers, SRM back */
+static void test_lrm_lrr(void)
+{
+    Gpu *g = gpu_start();
+    const uint32_t ring[] = {
+        MI_LRM_GGTT, GPR(1), GM_TARGET + 0x100, 0,
+        MI_LRM_GGTT, GPR(1) + 4, GM_TARGET + 0x104, 0,
+        MI_LRR, GPR(1), GPR(2) + 4,
+        MI_LRR, GPR(1) + 4, PRED_SRC1,
+        MI_SRM_GGTT, GPR(1), GM_TARGET, 0,
+        MI_SRM_GGTT, GPR(1) + 4, GM_TARGET + 4, 0,
+        MI_SRM_GGTT, GPR(2), GM_TARGET + 8, 0,
+        MI_SRM_GGTT, GPR(2) + 4, GM_TARGET + 12, 0,
+        MI_SRM_GGTT, PRED_SRC1, GM_TARGET + 16, 0,
+    };
+
+    qtest_memset(g->qts, RAM(GM_TARGET), 0xee, 0x20);
+    qtest_writel(g->qts, RAM(GM_TARGET) + 0x100, 0xabcd1234);
+    qtest_writel(g->qts, RAM(GM_TARGET) + 0x104, 0x0badf00d);
+    rcs_run(g, ring, ARRAY_SIZE(ring), NULL, 0);
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 1);
+    g_assert_cmphex(target(g, 0), ==, 0xabcd1234);
+    g_assert_cmphex(target(g, 1), ==, 0x0badf00d);
+    g_assert_cmphex(target(g, 2), ==, 0);
+    g_assert_cmphex(target(g, 3), ==, 0xabcd1234);
+    g_assert_cmphex(target(g, 4), ==, 0x0badf00d);
+    gpu_stop(g);
+}
+
+/* MI_MATH: 64-bit add (carry into the upper dword) and sub with borrow */
+static void test_math(void)
+{
+    Gpu *g = gpu_start();
+    const uint32_t ring[] = {
+        MI_LRI(4), GPR(0), 0xfffffff0, GPR(0) + 4, 0x00000001,
+        GPR(1), 0x00000020, GPR(1) + 4, 0x00000002,
+        MI_MATH(8),
+        ALU_LOAD(ALU_SRCA, 0), ALU_LOAD(ALU_SRCB, 1), ALU_ADD,
+        ALU_STORE(2, ALU_ACCU),
+        ALU_SUB, ALU_STORE(3, ALU_ACCU), ALU_STORE(4, ALU_CF),
+        ALU(0, 0, 0),
+        MI_SRM_GGTT, GPR(2), GM_TARGET, 0,
+        MI_SRM_GGTT, GPR(2) + 4, GM_TARGET + 4, 0,
+        MI_SRM_GGTT, GPR(3), GM_TARGET + 8, 0,
+        MI_SRM_GGTT, GPR(3) + 4, GM_TARGET + 12, 0,
+        MI_SRM_GGTT, GPR(4), GM_TARGET + 16, 0,
+        MI_SRM_GGTT, GPR(0) + 4, GM_TARGET + 20, 0,
+    };
+
+    rcs_run(g, ring, ARRAY_SIZE(ring), NULL, 0);
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 1);
+    /* 0x1fffffff0 + 0x200000020 */
+    g_assert_cmphex(target(g, 0), ==, 0x00000010);
+    g_assert_cmphex(target(g, 1), ==, 0x00000004);
+    /* 0x1fffffff0 - 0x200000020 borrows */
+    g_assert_cmphex(target(g, 2), ==, 0xffffffd0);
+    g_assert_cmphex(target(g, 3), ==, 0xffffffff);
+    g_assert_cmphex(target(g, 4), ==, 0xffffffff);
+    g_assert_cmphex(target(g, 5), ==, 0x00000001);
+    gpu_stop(g);
+}
+
+/* An ALU opcode the GPU does not have: a fault, the workload hangs */
+static void test_math_bad_opcode(void)
+{
+    Gpu *g = gpu_start();
+    const uint32_t ring[] = {
+        MI_SDI_GGTT, GM_TARGET, 0, 0x600d,
+        MI_MATH(2), ALU_LOAD(ALU_SRCA, 0), ALU(0x7ff, 0, 0),
+        MI_SDI_GGTT, GM_TARGET + 4, 0, 0xbad,
+    };
+
+    rcs_run(g, ring, ARRAY_SIZE(ring), NULL, 0);
+    g_assert_cmpint(rcs_stat(g, "hung"), ==, 1);
+    g_assert_cmphex(target(g, 0), ==, 0x600d);
+    g_assert_cmphex(target(g, 1), ==, 0);
+    qtest_qmp_assert_success(g->qts, "{'execute': 'query-status'}");
+    gpu_stop(g);
+}
+
+/* RING_TIMESTAMP runs (12.5 MHz) and does not go back; so does CTX's */
+static void test_timestamp(void)
+{
+    Gpu *g = gpu_start();
+    uint32_t ring[96];
+    unsigned n = 0, i;
+    uint64_t t0, t1;
+
+    ring[n++] = MI_SRM_GGTT;
+    ring[n++] = RCS_TIMESTAMP;
+    ring[n++] = GM_TARGET;
+    ring[n++] = 0;
+    ring[n++] = MI_SRM_GGTT;
+    ring[n++] = RCS_TIMESTAMP + 4;
+    ring[n++] = GM_TARGET + 4;
+    ring[n++] = 0;
+    for (i = 0; i < 64; i++) {
+        ring[n++] = MI_NOOP;
+    }
+    ring[n++] = MI_SRM_GGTT;
+    ring[n++] = RCS_TIMESTAMP;
+    ring[n++] = GM_TARGET + 8;
+    ring[n++] = 0;
+    ring[n++] = MI_SRM_GGTT;
+    ring[n++] = RCS_TIMESTAMP + 4;
+    ring[n++] = GM_TARGET + 12;
+    ring[n++] = 0;
+    ring[n++] = MI_SRM_GGTT;
+    ring[n++] = RCS_CTX_TIMESTAMP;
+    ring[n++] = GM_TARGET + 16;
+    ring[n++] = 0;
+    qtest_memset(g->qts, RAM(GM_TARGET), 0, 0x20);
+    rcs_run(g, ring, n, NULL, 0);
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 1);
+    t0 = target(g, 0) | (uint64_t)target(g, 1) << 32;
+    t1 = target(g, 2) | (uint64_t)target(g, 3) << 32;
+    g_assert_cmphex(t0, !=, 0);
+    g_assert_cmphex(t1, >=, t0);
+    /* a workload takes well under a second: 12.5 M ticks */
+    g_assert_cmphex(t1 - t0, <, 12500000);
+    g_assert_cmphex(target(g, 4), <, 12500000);
+    gpu_stop(g);
+}
+
+/*
+ * MI_PREDICATE compares SRC0 and SRC1 into MI_PREDICATE_RESULT; a
+ * predicated MI_BATCH_BUFFER_START runs as MI_PREDICATE_RESULT_1 says
+ * (i915's and IGT's way: LRR the result there).
+ */
+static void predicate_run(uint32_t src1, bool taken)
+{
+    Gpu *g = gpu_start();
+    const uint32_t ring[] = {
+        MI_LRI(4), PRED_SRC0, 5, PRED_SRC0 + 4, 1, PRED_SRC1, src1,
+        PRED_SRC1 + 4, 1,
+        MI_PREDICATE | 2 << 6 | 0 << 3 | 2,     /* LOAD, SET, SRCS_EQUAL */
+        MI_SRM_GGTT, PRED_RESULT, GM_TARGET + 4, 0,
+        MI_LRR, PRED_RESULT, PRED_RESULT_1,
+        MI_BB_START_PRED, GM_BATCH, 0,
+        MI_SDI_GGTT, GM_TARGET + 8, 0, 0xa11,   /* runs either way */
+    };
+    const uint32_t batch[] = {
+        MI_SDI_GGTT, GM_TARGET, 0, 0x600d,
+        MI_BB_END,
+    };
+
+    qtest_memset(g->qts, RAM(GM_TARGET), 0xee, 0x10);
+    rcs_run(g, ring, ARRAY_SIZE(ring), batch, ARRAY_SIZE(batch));
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 1);
+    g_assert_cmphex(target(g, 0), ==, taken ? 0x600d : 0xeeeeeeee);
+    g_assert_cmphex(target(g, 1), ==, taken);
+    g_assert_cmphex(target(g, 2), ==, 0xa11);
+    gpu_stop(g);
+}
+
+static void test_predicate_true(void)
+{
+    predicate_run(5, true);
+}
+
+static void test_predicate_false(void)
+{
+    predicate_run(6, false);
+}
+
+/* MI_PREDICATE_RESULT_1 by LRI; a predicated chain inside a batch */
+static void test_predicate_chain(void)
+{
+    Gpu *g = gpu_start();
+    const uint32_t ring[] = {
+        MI_LRI(1), PRED_RESULT_1, 0,
+        MI_BB_START_GGTT, GM_BATCH, 0,
+    };
+    const uint32_t batch[] = {
+        MI_BB_START_PRED, GM_BATCH + 0x100, 0,  /* off: falls through */
+        MI_SDI_GGTT, GM_TARGET, 0, 0x1,
+        MI_LRI(1), PRED_RESULT_1, 1,
+        MI_BB_START_PRED, GM_BATCH + 0x100, 0,  /* on: jumps */
+        MI_SDI_GGTT, GM_TARGET + 4, 0, 0xbad,
+        MI_BB_END,
+    };
+    const uint32_t chained[] = {
+        MI_SDI_GGTT, GM_TARGET + 8, 0, 0x3,
+        MI_BB_END,
+    };
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(chained); i++) {
+        qtest_writel(g->qts, RAM(GM_BATCH) + 0x100 + i * 4, chained[i]);
+    }
+    rcs_run(g, ring, ARRAY_SIZE(ring), batch, ARRAY_SIZE(batch));
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 1);
+    g_assert_cmphex(target(g, 0), ==, 0x1);
+    g_assert_cmphex(target(g, 1), ==, 0);
+    g_assert_cmphex(target(g, 2), ==, 0x3);
+    gpu_stop(g);
+}
+
+/*
+ * MI_CONDITIONAL_BATCH_BUFFER_END is one of GVT-g's forbidden commands:
+ * the auditor refuses it before the software GPU (which would execute
+ * it) ever sees it.
+ */
+static void test_cond_bbe_refused(void)
+{
+    const uint32_t bad[] = { MI_COND_BBE_GGTT, 0, GM_TARGET, 0 };
+
+    refused(bad, ARRAY_SIZE(bad));
+}
+
 /* The weight property as QMP shows it (igvt-pci-test checks its range) */
 static void test_weight(void)
 {
@@ -1298,5 +1618,15 @@ int main(int argc, char **argv)
                    test_ppgtt_store_not_ram);
     qtest_add_func("/igvt/exec/ppgtt/store-high-bits",
                    test_ppgtt_store_high_bits);
+    qtest_add_func("/igvt/exec/regs/lri-srm", test_lri_srm);
+    qtest_add_func("/igvt/exec/regs/gpr-per-workload", test_gpr_per_workload);
+    qtest_add_func("/igvt/exec/regs/lrm-lrr", test_lrm_lrr);
+    qtest_add_func("/igvt/exec/regs/timestamp", test_timestamp);
+    qtest_add_func("/igvt/exec/math/add-sub", test_math);
+    qtest_add_func("/igvt/exec/math/bad-opcode", test_math_bad_opcode);
+    qtest_add_func("/igvt/exec/predicate/true", test_predicate_true);
+    qtest_add_func("/igvt/exec/predicate/false", test_predicate_false);
+    qtest_add_func("/igvt/exec/predicate/chain", test_predicate_chain);
+    qtest_add_func("/igvt/exec/refused/cond-bb-end", test_cond_bbe_refused);
     return g_test_run();
 }

@@ -5,7 +5,9 @@
  * It keeps the host GGTT that every vGPU's slices are programmed into, and
  * executes what a CPU can execute exactly: the MI commands that move
  * control and data (batch buffers, stores, flushes and pipe controls with
- * post-sync writes, user interrupts) and blitter fills and copies
+ * post-sync writes, user interrupts), the register commands
+ * (MI_LOAD_REGISTER_IMM/MEM/REG, MI_STORE_REGISTER_MEM), MI_MATH,
+ * MI_PREDICATE with predicated batch starts, and blitter fills and copies
  * (XY_COLOR_BLT, XY_SRC_COPY_BLT, XY_FAST_COPY_BLT) on linear, X-tiled
  * and (legacy) Y-tiled surfaces.  3D and media state commands are decoded
  * and accepted without rendering.  The ring segment and every
@@ -40,19 +42,54 @@
  * contiguous runs of bytes the rectangle covers, never rewriting bytes
  * outside it.  Overlapping source and destination get no special order.
  *
- * BCS_SWCTRL.  The hardware keeps it per blitter context (IGT's
- * gem_ctx_isolation expects that), and the auditor lets a workload write
- * it by MI_LOAD_REGISTER_IMM/MEM/REG.  The software GPU tracks it per
- * workload: it starts at its reset value 0 (X tiling) and follows the
- * workload's LRI and LRM writes in order (a masked register: bits 31:16
- * enable bits 15:0); an LRR into it from another register, whose value
- * the software GPU does not model, leaves it unchanged (logged as
- * unimplemented).  The vGPU's MMIO register file is not consulted: an
- * MMIO write would reach whichever context the hardware has loaded, and
- * no guest relies on that.  A context that sets the register in one
- * submission and expects it in the next sees 0 instead; i915's users
- * (IGT, the kernel's selftests) set it in every batch that needs it and
- * restore it afterwards.
+ * Registers.  Each workload has its own register state, all 0 when it
+ * starts: the command streamer's 16 64-bit GPRs (CS_GPR0-15, engine base
+ * + 0x600 + 8 n) and every other register the auditor's whitelist lets
+ * it write (the predicate registers, BCS_SWCTRL, statistics, chicken
+ * bits, ...).  MI_LOAD_REGISTER_IMM (each of its pairs in order),
+ * MI_LOAD_REGISTER_MEM (a dword from memory, GGTT or PPGTT as bit 22
+ * says) and MI_LOAD_REGISTER_REG store into it; MI_STORE_REGISTER_MEM
+ * and MI_LOAD_REGISTER_REG read it back, 0 for a register the workload
+ * never wrote (the vGPU's MMIO register file is not consulted: it belongs
+ * to the vCPUs, and the worker thread must not read it).  Two registers
+ * are read from a host clock instead: RING_TIMESTAMP (engine + 0x358,
+ * upper dword at + 0x35c) is a free-running counter with an 80 ns tick,
+ * 12.5 MHz (get_clock() / 80), and RING_CTX_TIMESTAMP (+ 0x3a8) counts
+ * the same ticks since the workload started.  State does not persist
+ * from one workload to the next: the hardware saves GPRs in the context
+ * image, but the software GPU neither loads nor saves the image's
+ * registers (architecture.md); the users of GPRs (Mesa's query and
+ * indirect-draw code, i915's and IGT's timing loops) load every GPR they
+ * read in the same batch, so the difference only shows to a guest that
+ * reads a GPR it never wrote, which gets 0.
+ *
+ * BCS_SWCTRL is part of that state.  The hardware keeps it per blitter
+ * context (IGT's gem_ctx_isolation expects that); it starts at its reset
+ * value 0 (X tiling) and is a masked register: bits 31:16 enable bits
+ * 15:0.  i915's users (IGT, the kernel's selftests) set it in every batch
+ * that needs it and restore it afterwards.
+ *
+ * MI_MATH runs the Gen8+ ALU on the GPRs (soft-alu.h: the operations, the
+ * flags, and what is refused); an instruction the ALU does not have is a
+ * GPU fault: the workload stops as a hung one.
+ *
+ * Predication (render engine).  MI_PREDICATE computes
+ * MI_PREDICATE_RESULT (0x2418) from MI_PREDICATE_SRC0/SRC1 (soft-alu.h);
+ * it predicates 3D and GPGPU commands, which are not rendered.  A
+ * MI_BATCH_BUFFER_START with its predicate bit (15) is ignored when bit 0
+ * of MI_PREDICATE_RESULT_1 (0x241c) is clear: the register Gen8-Gen12.0
+ * predicate batch starts on, which i915 (i915_perf.c's delay loop) and
+ * IGT load from a GPR by MI_LOAD_REGISTER_REG before a predicated jump;
+ * MI_PREDICATE itself does not write it.  On the other engines, which
+ * cannot write the render engine's predicate registers, a predicated
+ * batch start is therefore always ignored.
+ *
+ * MI_CONDITIONAL_BATCH_BUFFER_END ends the current batch, like
+ * MI_BATCH_BUFFER_END, when its compare bit (21) is set and the dword at
+ * its address (GGTT if bit 22, else PPGTT) is less than or equal to its
+ * inline data; compare mask mode (bit 19) is refused as a fault.  The
+ * auditor forbids the command (as GVT-g does), so no guest workload
+ * reaches this today.
  */
 
 #include "qemu/osdep.h"
@@ -68,6 +105,8 @@
 #include "fb-format.h"
 #include "qemu/bitmap.h"
 #include "trace.h"
+#include "qemu/timer.h"
+#include "soft-alu.h"
 
 typedef struct IgvtSoftGpu {
     uint64_t *ggtt;             /* IGVT_HOST_PTE_VALID | DMA address */
@@ -121,11 +160,34 @@ static bool igvt_soft_ggtt_get(IgvtBackend *b, uint64_t index, uint64_t *addr)
  */
 #define IGVT_SOFT_BUDGET        (64 * 1024)
 
+/* Registers of the workload's register state (offsets from the engine) */
+#define IGVT_SOFT_GPR           0x600   /* CS_GPR0-15, 64 bits each */
+#define IGVT_SOFT_GPR_END       (IGVT_SOFT_GPR + IGVT_ALU_GPRS * 8)
+#define IGVT_SOFT_TIMESTAMP     0x358   /* RING_TIMESTAMP, _UDW at + 4 */
+#define IGVT_SOFT_CTX_TIMESTAMP 0x3a8   /* RING_CTX_TIMESTAMP */
+/* ... and absolute ones: the render engine's predicate */
+#define IGVT_PRED_SRC0          0x2400  /* MI_PREDICATE_SRC0, 64 bits */
+#define IGVT_PRED_SRC1          0x2408  /* MI_PREDICATE_SRC1, 64 bits */
+#define IGVT_PRED_RESULT        0x2418  /* MI_PREDICATE_RESULT */
+#define IGVT_PRED_RESULT_1      0x241c  /* MI_PREDICATE_RESULT_1 */
+/* BCS_SWCTRL: Y (not X) tiling of the XY_* blits' tiled surfaces */
+#define IGVT_BCS_SWCTRL         0x22200
+#define IGVT_BCS_SWCTRL_SRC_Y   (1u << 0)
+#define IGVT_BCS_SWCTRL_DST_Y   (1u << 1)
+#define IGVT_BCS_SWCTRL_BITS    (IGVT_BCS_SWCTRL_SRC_Y | IGVT_BCS_SWCTRL_DST_Y)
+/* Register offsets in register commands: bits 22:2 */
+#define IGVT_SOFT_REG_MASK      0x007ffffcu
+/* The timestamp's tick: 12.5 MHz */
+#define IGVT_SOFT_TICK_NS       80
+
 typedef struct IgvtSoftExec {
     IgvtWorkload *w;
     bool user_irq;
     unsigned budget;
-    uint32_t bcs_swctrl;        /* the engine's BCS_SWCTRL, bits 1:0 */
+    uint32_t mmio_base;         /* the engine's */
+    uint64_t gpr[IGVT_ALU_GPRS];        /* CS_GPR0-15 */
+    GHashTable *regs;           /* other registers written: offset, value */
+    int64_t start_ns;           /* get_clock() when the workload started */
     const char *why;
     uint64_t why_addr;
 } IgvtSoftExec;
@@ -174,6 +236,195 @@ static bool igvt_soft_store(IgvtSoftExec *x, const IgvtCmdInfo *ci,
            igvt_soft_fail(x, why, addr);
 }
 
+/*
+ * The workload's registers (see the header comment): an absolute MMIO
+ * offset's value as this workload last wrote it, else 0.
+ */
+static uint32_t igvt_soft_reg_read(IgvtSoftExec *x, uint32_t reg)
+{
+    uint32_t rel = reg - x->mmio_base;
+    uint64_t ticks;
+
+    if (rel >= IGVT_SOFT_GPR && rel < IGVT_SOFT_GPR_END) {
+        rel -= IGVT_SOFT_GPR;
+        return x->gpr[rel / 8] >> (rel % 8 ? 32 : 0);
+    }
+    if (rel == IGVT_SOFT_TIMESTAMP || rel == IGVT_SOFT_TIMESTAMP + 4) {
+        ticks = get_clock() / IGVT_SOFT_TICK_NS;
+        return ticks >> (rel == IGVT_SOFT_TIMESTAMP ? 0 : 32);
+    }
+    if (rel == IGVT_SOFT_CTX_TIMESTAMP) {
+        return (get_clock() - x->start_ns) / IGVT_SOFT_TICK_NS;
+    }
+    if (!x->regs) {
+        return 0;
+    }
+    return GPOINTER_TO_UINT(g_hash_table_lookup(x->regs,
+                                                GUINT_TO_POINTER(reg)));
+}
+
+static uint64_t igvt_soft_reg_read64(IgvtSoftExec *x, uint32_t reg)
+{
+    return igvt_soft_reg_read(x, reg) |
+           (uint64_t)igvt_soft_reg_read(x, reg + 4) << 32;
+}
+
+static void igvt_soft_reg_write(IgvtSoftExec *x, uint32_t reg, uint32_t v)
+{
+    uint32_t rel = reg - x->mmio_base;
+    uint32_t mask, old;
+
+    trace_igvt_soft_reg_write(reg, v);
+    if (rel >= IGVT_SOFT_GPR && rel < IGVT_SOFT_GPR_END) {
+        rel -= IGVT_SOFT_GPR;
+        x->gpr[rel / 8] = deposit64(x->gpr[rel / 8], rel % 8 ? 32 : 0, 32, v);
+        return;
+    }
+    if (reg == IGVT_BCS_SWCTRL && x->w->engine == IGVT_ENGINE_BCS) {
+        /* A masked register: bits 31:16 say which of bits 15:0 change */
+        mask = (v >> 16) & IGVT_BCS_SWCTRL_BITS;
+        old = v;
+        v = (igvt_soft_reg_read(x, reg) & ~mask) | (v & mask);
+        trace_igvt_soft_bcs_swctrl(old, v);
+    }
+    if (!x->regs) {
+        x->regs = g_hash_table_new(NULL, NULL);
+    }
+    g_hash_table_insert(x->regs, GUINT_TO_POINTER(reg), GUINT_TO_POINTER(v));
+}
+
+/* MI_LOAD_REGISTER_IMM/MEM/REG and MI_STORE_REGISTER_MEM */
+static bool igvt_soft_reg_cmd(IgvtSoftExec *x, const IgvtCmdInfo *ci)
+{
+    IgvtWorkload *w = x->w;
+    const char *why = NULL;
+    bool ggtt = ci->flags & IGVT_CMDF_GGTT;
+    uint32_t i, le;
+
+    switch (ci->opcode) {
+    case IGVT_MI_LOAD_REGISTER_IMM:
+        for (i = 1; i + 1 < ci->len; i += 2) {
+            igvt_soft_reg_write(x, ci->dw[i] & IGVT_SOFT_REG_MASK,
+                                ci->dw[i + 1]);
+        }
+        return true;
+    case IGVT_MI_LOAD_REGISTER_MEM:
+        if (ci->len < 4) {
+            return igvt_soft_fail(x, "MI_LOAD_REGISTER_MEM too short",
+                                  ci->addr);
+        }
+        if (!igvt_engine_mem(w->s, w->pml4, ggtt, ci->addr, &le, 4, false,
+                             &why)) {
+            return igvt_soft_fail(x, why, ci->addr);
+        }
+        igvt_soft_reg_write(x, ci->dw[1] & IGVT_SOFT_REG_MASK,
+                            le32_to_cpu(le));
+        return true;
+    case IGVT_MI_LOAD_REGISTER_REG:
+        if (ci->len < 3) {
+            return igvt_soft_fail(x, "MI_LOAD_REGISTER_REG too short", 0);
+        }
+        igvt_soft_reg_write(x, ci->dw[2] & IGVT_SOFT_REG_MASK,
+                            igvt_soft_reg_read(x, ci->dw[1] &
+                                                  IGVT_SOFT_REG_MASK));
+        return true;
+    case IGVT_MI_STORE_REGISTER_MEM:
+        if (ci->len < 4) {
+            return igvt_soft_fail(x, "MI_STORE_REGISTER_MEM too short",
+                                  ci->addr);
+        }
+        le = cpu_to_le32(igvt_soft_reg_read(x, ci->dw[1] &
+                                               IGVT_SOFT_REG_MASK));
+        trace_igvt_soft_store(ggtt, ci->addr, 1, le32_to_cpu(le));
+        if (!igvt_engine_mem(w->s, w->pml4, ggtt, ci->addr, &le, 4, true,
+                             &why)) {
+            return igvt_soft_fail(x, why, ci->addr);
+        }
+        return true;
+    default:
+        return true;
+    }
+}
+
+/* MI_MATH on the workload's GPRs; a refused instruction is a GPU fault */
+static bool igvt_soft_math(IgvtSoftExec *x, const IgvtCmdInfo *ci,
+                           uint64_t addr)
+{
+    IgvtAluStatus st;
+    uint32_t bad = 0;
+
+    st = igvt_alu_run(x->gpr, ci->dw + 1, ci->len - 1, &bad);
+    if (st != IGVT_ALU_OK) {
+        qemu_log_mask(LOG_GUEST_ERROR, "igvt: %s: %s (0x%08x at 0x%" PRIx64
+                      ")\n", igvt_engines[x->w->engine].name,
+                      igvt_alu_strerror(st), ci->dw[1 + bad], addr);
+        return igvt_soft_fail(x, igvt_alu_strerror(st), addr);
+    }
+    return true;
+}
+
+/* MI_PREDICATE: MI_PREDICATE_RESULT from MI_PREDICATE_SRC0/1 */
+static bool igvt_soft_predicate(IgvtSoftExec *x, const IgvtCmdInfo *ci,
+                                uint64_t addr)
+{
+    bool result;
+
+    if (!igvt_predicate_eval(ci->dw[0],
+                             igvt_soft_reg_read64(x, IGVT_PRED_SRC0),
+                             igvt_soft_reg_read64(x, IGVT_PRED_SRC1),
+                             igvt_soft_reg_read(x, IGVT_PRED_RESULT) & 1,
+                             &result)) {
+        qemu_log_mask(LOG_UNIMP, "igvt: %s: MI_PREDICATE 0x%08x: only the "
+                      "TRUE, FALSE and SRCS_EQUAL compares with KEEP, LOAD "
+                      "or LOADINV are executed\n",
+                      igvt_engines[x->w->engine].name, ci->dw[0]);
+        return igvt_soft_fail(x, "MI_PREDICATE operation not executed",
+                              addr);
+    }
+    igvt_soft_reg_write(x, IGVT_PRED_RESULT, result);
+    return true;
+}
+
+/*
+ * MI_CONDITIONAL_BATCH_BUFFER_END: whether the current batch ends here
+ * (*ends); false on a fault.
+ */
+static bool igvt_soft_cond_bbe(IgvtSoftExec *x, const IgvtCmdInfo *ci,
+                               const IgvtCmdBuf *b, uint64_t addr, bool *ends)
+{
+    IgvtWorkload *w = x->w;
+    const char *why = NULL;
+    bool refused;
+    uint32_t le;
+
+    *ends = false;
+    if (b->level == IGVT_LEVEL_RING) {
+        return igvt_soft_fail(x, "MI_CONDITIONAL_BATCH_BUFFER_END in a ring",
+                              addr);
+    }
+    if (ci->len < 4) {
+        return igvt_soft_fail(x, "MI_CONDITIONAL_BATCH_BUFFER_END too short",
+                              addr);
+    }
+    if (!(ci->dw[0] & IGVT_COND_BBE_COMPARE)) {
+        return true;
+    }
+    if (!igvt_engine_mem(w->s, w->pml4, ci->flags & IGVT_CMDF_GGTT, ci->addr,
+                         &le, 4, false, &why)) {
+        return igvt_soft_fail(x, why, ci->addr);
+    }
+    *ends = igvt_cond_bbe_ends(ci->dw[0], ci->dw[1], le32_to_cpu(le),
+                               &refused);
+    if (refused) {
+        qemu_log_mask(LOG_UNIMP, "igvt: %s: MI_CONDITIONAL_BATCH_BUFFER_END "
+                      "compare mask mode is not executed\n",
+                      igvt_engines[w->engine].name);
+        return igvt_soft_fail(x, "MI_CONDITIONAL_BATCH_BUFFER_END compare "
+                              "mask mode not executed", addr);
+    }
+    return true;
+}
+
 /* Largest blit row the software GPU copies at once */
 #define IGVT_BLT_ROW_MAX        (64 * KiB)
 
@@ -190,13 +441,6 @@ static bool igvt_soft_store(IgvtSoftExec *x, const IgvtCmdInfo *ci,
 #define IGVT_FAST_SRC_YF        (1u << 31)
 #define IGVT_FAST_DST_YF        (1u << 30)
 
-/* BCS_SWCTRL: Y (not X) tiling of the XY_* blits' tiled surfaces */
-#define IGVT_BCS_SWCTRL         0x22200
-#define IGVT_BCS_SWCTRL_SRC_Y   (1u << 0)
-#define IGVT_BCS_SWCTRL_DST_Y   (1u << 1)
-#define IGVT_BCS_SWCTRL_BITS    (IGVT_BCS_SWCTRL_SRC_Y | IGVT_BCS_SWCTRL_DST_Y)
-/* Register offsets in register commands: bits 22:2 */
-#define IGVT_SOFT_REG_MASK      0x007ffffcu
 
 /* One surface of a blit: the rectangle's corner in it and its layout */
 typedef struct IgvtBltSurf {
@@ -539,7 +783,8 @@ static bool igvt_soft_blt(IgvtSoftExec *x, const IgvtCmdInfo *ci, bool ppgtt)
     uint64_t bytes, r, n, i, cost, span_max = 0, band_max = 1;
     IgvtBlt b;
 
-    if (!igvt_blt_decode(ci, x->bcs_swctrl, &b, &why)) {
+    if (!igvt_blt_decode(ci, igvt_soft_reg_read(x, IGVT_BCS_SWCTRL), &b,
+                         &why)) {
         qemu_log_mask(LOG_UNIMP, "igvt: %s: %s (0x%08x)\n",
                       igvt_engines[w->engine].name, why, ci->dw[0]);
         return true;
@@ -611,63 +856,6 @@ static bool igvt_soft_blt(IgvtSoftExec *x, const IgvtCmdInfo *ci, bool ppgtt)
     return true;
 }
 
-/* BCS_SWCTRL is a masked register: bits 31:16 say which bits 15:0 change */
-static void igvt_soft_swctrl_write(IgvtSoftExec *x, uint32_t v)
-{
-    uint32_t mask = (v >> 16) & IGVT_BCS_SWCTRL_BITS;
-
-    x->bcs_swctrl = (x->bcs_swctrl & ~mask) | (v & mask);
-    trace_igvt_soft_bcs_swctrl(v, x->bcs_swctrl);
-}
-
-/*
- * Register writes the software GPU models: BCS_SWCTRL on the blitter,
- * by MI_LOAD_REGISTER_IMM, _MEM or _REG (the audit's whitelist allows
- * the three there).  Other registers have no effect.
- */
-static bool igvt_soft_reg_write(IgvtSoftExec *x, const IgvtCmdInfo *ci)
-{
-    IgvtWorkload *w = x->w;
-    const char *why = NULL;
-    uint32_t i, le;
-
-    if (w->engine != IGVT_ENGINE_BCS) {
-        return true;
-    }
-    switch (ci->opcode) {
-    case IGVT_MI_LOAD_REGISTER_IMM:
-        for (i = 1; i + 1 < ci->len; i += 2) {
-            if ((ci->dw[i] & IGVT_SOFT_REG_MASK) == IGVT_BCS_SWCTRL) {
-                igvt_soft_swctrl_write(x, ci->dw[i + 1]);
-            }
-        }
-        return true;
-    case IGVT_MI_LOAD_REGISTER_MEM:
-        if (ci->len < 2 ||
-            (ci->dw[1] & IGVT_SOFT_REG_MASK) != IGVT_BCS_SWCTRL) {
-            return true;
-        }
-        if (!igvt_engine_mem(w->s, w->pml4, ci->flags & IGVT_CMDF_GGTT,
-                             ci->addr, &le, 4, false, &why)) {
-            return igvt_soft_fail(x, why, ci->addr);
-        }
-        igvt_soft_swctrl_write(x, le32_to_cpu(le));
-        return true;
-    case IGVT_MI_LOAD_REGISTER_REG:
-        if (ci->len >= 3 &&
-            (ci->dw[2] & IGVT_SOFT_REG_MASK) == IGVT_BCS_SWCTRL &&
-            (ci->dw[1] & IGVT_SOFT_REG_MASK) != IGVT_BCS_SWCTRL) {
-            qemu_log_mask(LOG_UNIMP, "igvt: %s: BCS_SWCTRL loaded from "
-                          "register 0x%x is left unchanged\n",
-                          igvt_engines[w->engine].name,
-                          ci->dw[1] & IGVT_SOFT_REG_MASK);
-        }
-        return true;
-    default:
-        return true;
-    }
-}
-
 /*
  * Run an audited buffer.  From the ring a batch is a call; inside a
  * batch, a second-level start is a call and a first-level one a jump
@@ -680,7 +868,9 @@ static bool igvt_soft_run(IgvtSoftExec *x, const IgvtCmdBuf *b)
     IgvtCmdError err;
     IgvtCmdInfo ci;
     uint32_t i = 0;
+    uint64_t addr;
     unsigned data;
+    bool ends;
 
     while (i < b->len) {
         if (!x->budget--) {
@@ -696,6 +886,7 @@ static bool igvt_soft_run(IgvtSoftExec *x, const IgvtCmdBuf *b)
         }
         trace_igvt_soft_cmd(engine, ci.name, ci.dw[0], ci.flags, ci.addr,
                             ci.size, ci.len);
+        addr = b->addr + i * 4;
         i += ci.len;
         x->user_irq |= !!(ci.flags & IGVT_CMDF_NOTIFY);
 
@@ -709,9 +900,14 @@ static bool igvt_soft_run(IgvtSoftExec *x, const IgvtCmdBuf *b)
                             call ? IGVT_LEVEL_BATCH_2ND : b->level;
             bool ppgtt = b->level == IGVT_LEVEL_RING ?
                          !(ci.flags & IGVT_CMDF_GGTT) : b->ppgtt;
-            const IgvtCmdBuf *next = igvt_workload_batch(x->w, ci.addr, ppgtt,
-                                                         level);
+            const IgvtCmdBuf *next;
 
+            if ((ci.flags & IGVT_CMDF_BB_PREDICATED) &&
+                !(igvt_soft_reg_read(x, IGVT_PRED_RESULT_1) & 1)) {
+                /* Predicated off: the command is ignored */
+                continue;
+            }
+            next = igvt_workload_batch(x->w, ci.addr, ppgtt, level);
             if (!next) {
                 return igvt_soft_fail(x, "batch buffer was not audited",
                                       ci.addr);
@@ -733,16 +929,42 @@ static bool igvt_soft_run(IgvtSoftExec *x, const IgvtCmdBuf *b)
             }
             continue;
         }
-        if ((ci.flags & IGVT_CMDF_REG_WRITE) &&
-            !igvt_soft_reg_write(x, &ci)) {
-            return false;
+        switch (ci.opcode) {
+        case IGVT_MI_LOAD_REGISTER_IMM:
+        case IGVT_MI_LOAD_REGISTER_MEM:
+        case IGVT_MI_LOAD_REGISTER_REG:
+        case IGVT_MI_STORE_REGISTER_MEM:
+            if (!igvt_soft_reg_cmd(x, &ci)) {
+                return false;
+            }
+            continue;
+        case IGVT_MI_MATH:
+            if (!igvt_soft_math(x, &ci, addr)) {
+                return false;
+            }
+            continue;
+        case IGVT_MI_PREDICATE:
+            if (!igvt_soft_predicate(x, &ci, addr)) {
+                return false;
+            }
+            continue;
+        case IGVT_MI_CONDITIONAL_BATCH_BUFFER_END:
+            if (!igvt_soft_cond_bbe(x, &ci, b, addr, &ends)) {
+                return false;
+            }
+            if (ends) {
+                return true;
+            }
+            continue;
+        default:
+            break;
         }
         data = igvt_soft_store_data(ci.opcode);
         if ((ci.flags & IGVT_CMDF_MEM_WRITE) && data && ci.size &&
             data < ci.len && !igvt_soft_store(x, &ci, data)) {
             return false;
         }
-        /* Everything else (state, arbitration, registers): no effect */
+        /* Everything else (state, arbitration): no effect */
     }
     return true;
 }
@@ -750,12 +972,20 @@ static bool igvt_soft_run(IgvtSoftExec *x, const IgvtCmdBuf *b)
 static bool igvt_soft_execute(IgvtBackend *b, IgvtWorkload *w,
                               bool *user_irq)
 {
-    IgvtSoftExec x = { .w = w, .budget = IGVT_SOFT_BUDGET };
+    IgvtSoftExec x = {
+        .w = w,
+        .budget = IGVT_SOFT_BUDGET,
+        .mmio_base = igvt_engine_mmio_base(w->engine),
+        .start_ns = get_clock(),
+    };
     bool ok;
 
     trace_igvt_soft_exec(igvt_engines[w->engine].name, w->lrca,
                          w->ring.len, w->batches->len);
     ok = igvt_soft_run(&x, &w->ring);
+    if (x.regs) {
+        g_hash_table_destroy(x.regs);
+    }
     if (!ok) {
         w->why = x.why;
         w->addr = x.why_addr;
