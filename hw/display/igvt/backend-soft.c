@@ -53,8 +53,9 @@
  * never wrote (the vGPU's MMIO register file is not consulted: it belongs
  * to the vCPUs, and the worker thread must not read it).  Two registers
  * are read from a host clock instead: RING_TIMESTAMP (engine + 0x358,
- * upper dword at + 0x35c) is a free-running counter with an 80 ns tick,
- * 12.5 MHz (get_clock() / 80), and RING_CTX_TIMESTAMP (+ 0x3a8) counts
+ * upper dword at + 0x35c) is a free-running counter at 12 MHz, the rate
+ * a Skylake GT2 has and the one the guest derives from the vGPU's
+ * CTC_MODE (24 MHz crystal >> 1), and RING_CTX_TIMESTAMP (+ 0x3a8) counts
  * the same ticks since the workload started.  State does not persist
  * from one workload to the next: the hardware saves GPRs in the context
  * image, but the software GPU neither loads nor saves the image's
@@ -177,8 +178,11 @@ static bool igvt_soft_ggtt_get(IgvtBackend *b, uint64_t index, uint64_t *addr)
 #define IGVT_BCS_SWCTRL_BITS    (IGVT_BCS_SWCTRL_SRC_Y | IGVT_BCS_SWCTRL_DST_Y)
 /* Register offsets in register commands: bits 22:2 */
 #define IGVT_SOFT_REG_MASK      0x007ffffcu
-/* The timestamp's tick: 12.5 MHz */
-#define IGVT_SOFT_TICK_NS       80
+/* The timestamp's rate, 12 MHz: ticks of @ns nanoseconds */
+static inline uint64_t igvt_soft_ticks(int64_t ns)
+{
+    return (uint64_t)ns * 3 / 250;
+}
 
 typedef struct IgvtSoftExec {
     IgvtWorkload *w;
@@ -250,11 +254,11 @@ static uint32_t igvt_soft_reg_read(IgvtSoftExec *x, uint32_t reg)
         return x->gpr[rel / 8] >> (rel % 8 ? 32 : 0);
     }
     if (rel == IGVT_SOFT_TIMESTAMP || rel == IGVT_SOFT_TIMESTAMP + 4) {
-        ticks = get_clock() / IGVT_SOFT_TICK_NS;
+        ticks = igvt_soft_ticks(get_clock());
         return ticks >> (rel == IGVT_SOFT_TIMESTAMP ? 0 : 32);
     }
     if (rel == IGVT_SOFT_CTX_TIMESTAMP) {
-        return (get_clock() - x->start_ns) / IGVT_SOFT_TICK_NS;
+        return igvt_soft_ticks(get_clock() - x->start_ns);
     }
     if (!x->regs) {
         return 0;

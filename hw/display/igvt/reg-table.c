@@ -149,7 +149,11 @@ const IgvtRegInfo igvt_reg_table[] = {
 
     /* Clocks, frequencies (units of 50 MHz: 300..1100 MHz), pcode */
     REG("RPM_CONFIG0", A_RPM_CONFIG0),
-    REG("CTC_MODE", A_CTC_MODE),
+    /*
+     * Timestamps count the 24 MHz crystal >> (3 - shift): shift 2 gives
+     * Skylake's 12 MHz, the rate the software GPU's RING_TIMESTAMP runs at
+     */
+    REG("CTC_MODE", A_CTC_MODE, .reset = 2 << 1),
     RO("GEN6_RP_STATE_CAP", A_GEN6_RP_STATE_CAP,
        (22u << R_GEN6_RP_STATE_CAP_RP0_SHIFT) |
        (11u << R_GEN6_RP_STATE_CAP_RP1_SHIFT) |
