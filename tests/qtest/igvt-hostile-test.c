@@ -21,7 +21,7 @@
 #define PAGE            0x1000
 #define RAM_SIZE        (256 * MiB)
 #define RAM_GM          (16 * MiB)      /* guest RAM behind the slice */
-#define GM_MAPPED       (8 * MiB)       /* graphics memory mapped to it */
+#define GM_MAPPED       (2 * MiB)       /* graphics memory mapped to it */
 
 typedef struct Ctx {
     QTestState *qts;
@@ -88,7 +88,7 @@ static unsigned any_command(Ctx *c, uint32_t *dw, unsigned n)
         dw[0] = 0;
         return 1;
     }
-    switch (rnd(c, 12)) {
+    switch (rnd(c, 12) + !rnd(c, 50)) {
     case 0:                                     /* MI_STORE_DATA_IMM */
         dw[0] = 0x10000000 | (rnd(c, 2) << 22) | (1 + rnd(c, 2));
         break;
@@ -134,10 +134,11 @@ static unsigned any_command(Ctx *c, uint32_t *dw, unsigned n)
         dw[0] = 0;                              /* MI_NOOP */
         return 1;
     case 10:
+    case 11:
         dw[0] = 0x01000000;                     /* MI_USER_INTERRUPT */
         return 1;
     default:
-        dw[0] = g_rand_int(c->rand);            /* anything */
+        dw[0] = g_rand_int(c->rand);            /* anything (1 in 50) */
         return 1;
     }
     len = (dw[0] & 0xff) + 2;
@@ -227,6 +228,33 @@ static void show_plane(Ctx *c)
     wr(c, 0x7019c, any_gm(c));                  /* PLANE_SURF_1_A */
 }
 
+/* What a GVT-g aware driver does first: PVINFO, the GGTT, interrupts */
+static void guest_init(Ctx *c)
+{
+    uint64_t gm;
+
+    g_assert_cmphex(qpci_io_readq(c->dev, c->mmio, IGVT_PVINFO_MAGIC_OFF),
+                    ==, IGVT_PVINFO_MAGIC);
+    c->gm = qpci_io_readl(c->dev, c->mmio, IGVT_PVINFO_APERTURE_BASE);
+    for (gm = 0; gm < GM_MAPPED; gm += PAGE) {
+        qpci_io_writeq(c->dev, c->mmio,
+                       IGVT_GTT_OFFSET + (c->gm + gm) / PAGE * 8,
+                       (RAM_GM + gm) | IGVT_PTE_PRESENT);
+    }
+    wr(c, A_GEN8_MASTER_IRQ, 1u << 31);
+}
+
+/* Is the vGPU in failsafe mode (so nothing more would run)? */
+static bool failsafe(Ctx *c)
+{
+    QDict *r = qtest_qmp(c->qts, "{'execute': 'query-igvt'}");
+    bool on = qdict_get_bool(qobject_to(QDict, qlist_peek(
+        qdict_get_qlist(r, "return"))), "failsafe");
+
+    qobject_unref(r);
+    return on;
+}
+
 /* After a reset: the BARs where they were, decoding again */
 static void restore_bars(Ctx *c)
 {
@@ -272,7 +300,6 @@ static void run(gconstpointer data)
     g_autofree char *dump = g_strdup_printf("%s/igvt-hostile-%d.ppm",
                                             g_get_tmp_dir(), getpid());
     Ctx c = { .rand = g_rand_new_with_seed(seed) };
-    uint64_t gm;
     unsigned i, j;
 
     c.qts = qtest_initf("-machine q35 -nodefaults -vga none -m 256M "
@@ -284,15 +311,7 @@ static void run(gconstpointer data)
     qpci_device_enable(c.dev);
     c.mmio = qpci_iomap(c.dev, IGVT_BAR_GTTMMADR, NULL);
     c.aperture = qpci_iomap(c.dev, IGVT_BAR_GMADR, NULL);
-    g_assert_cmphex(qpci_io_readq(c.dev, c.mmio, IGVT_PVINFO_MAGIC_OFF),
-                    ==, IGVT_PVINFO_MAGIC);
-    c.gm = qpci_io_readl(c.dev, c.mmio, IGVT_PVINFO_APERTURE_BASE);
-    for (gm = 0; gm < GM_MAPPED; gm += PAGE) {
-        qpci_io_writeq(c.dev, c.mmio,
-                       IGVT_GTT_OFFSET + (c.gm + gm) / PAGE * 8,
-                       (RAM_GM + gm) | IGVT_PTE_PRESENT);
-    }
-    wr(&c, A_GEN8_MASTER_IRQ, 1u << 31);
+    guest_init(&c);
 
     for (i = 0; i < 3000; i++) {
         const unsigned r = rnd(&c, 100);
@@ -331,6 +350,13 @@ static void run(gconstpointer data)
         } else {
             qtest_system_reset(c.qts);
             restore_bars(&c);
+            guest_init(&c);
+        }
+        /* Out of failsafe now and then, so that work runs again */
+        if (i % 50 == 49 && failsafe(&c)) {
+            qtest_system_reset(c.qts);
+            restore_bars(&c);
+            guest_init(&c);
         }
         if (i % 500 == 0) {
             check_alive(&c);
@@ -345,17 +371,20 @@ static void run(gconstpointer data)
     qtest_quit(c.qts);
 }
 
+/*
+ * Seeds 1..4 by default; IGVT_HOSTILE_SEEDS=N runs 1..N (a longer hunt,
+ * not for CI)
+ */
 int main(int argc, char **argv)
 {
-    static const uint32_t seeds[] = { 1, 2, 3, 4 };
-    unsigned i;
+    const char *env = g_getenv("IGVT_HOSTILE_SEEDS");
+    unsigned seeds = env ? MAX(atoi(env), 1) : 4, i;
 
     g_test_init(&argc, &argv, NULL);
-    for (i = 0; i < ARRAY_SIZE(seeds); i++) {
-        g_autofree char *path = g_strdup_printf("/igvt/hostile/seed-%u",
-                                                seeds[i]);
+    for (i = 1; i <= seeds; i++) {
+        g_autofree char *path = g_strdup_printf("/igvt/hostile/seed-%u", i);
 
-        qtest_add_data_func(path, GUINT_TO_POINTER(seeds[i]), run);
+        qtest_add_data_func(path, GUINT_TO_POINTER(i), run);
     }
     return g_test_run();
 }
