@@ -1552,6 +1552,40 @@ static void test_cond_bbe_refused(void)
     refused(bad, ARRAY_SIZE(bad));
 }
 
+/*
+ * In a PPGTT batch (where IGT's spinners use it) MI_CONDITIONAL_BATCH_
+ * BUFFER_END passes the audit and ends the batch when the dword in
+ * memory is at most the inline data
+ */
+static void test_ppgtt_cond_bbe(void)
+{
+    const uint64_t sem = VA_4K(7, 0x40), out = VA_4K(7, 0x80);
+    unsigned round;
+
+    for (round = 0; round < 2; round++) {
+        Gpu *g = gpu_start();
+        /* memory 5: ends when compared with 10, goes on with 3 */
+        const uint32_t batch[] = {
+            0x36u << 23 | 1u << 21 | 2, round ? 3 : 10, (uint32_t)sem,
+            sem >> 32,
+            MI_SDI_PPGTT, (uint32_t)out, out >> 32, 0xc0ffee,
+            MI_BB_END,
+        };
+
+        ppgtt_build(g);
+        qtest_writel(g->qts, PG_DATA + 0x40, 5);
+        ppgtt_put(g, VA_BATCH, batch, ARRAY_SIZE(batch));
+        ppgtt_run(g, PG_PML4, VA_BATCH);
+        g_assert_cmpint(rcs_stat(g, "rejected"), ==, 0);
+        g_assert_cmpint(rcs_stat(g, "completed"), ==, 1);
+        g_assert_cmphex(qtest_readl(g->qts, PG_DATA + 0x80), ==,
+                        round ? 0xc0ffee : 0);
+        /* the ring goes on after the batch either way */
+        g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET)), ==, 0x600d);
+        gpu_stop(g);
+    }
+}
+
 /* The weight property as QMP shows it (igvt-pci-test checks its range) */
 static void test_weight(void)
 {
@@ -1630,5 +1664,6 @@ int main(int argc, char **argv)
     qtest_add_func("/igvt/exec/predicate/false", test_predicate_false);
     qtest_add_func("/igvt/exec/predicate/chain", test_predicate_chain);
     qtest_add_func("/igvt/exec/refused/cond-bb-end", test_cond_bbe_refused);
+    qtest_add_func("/igvt/exec/ppgtt/cond-bb-end", test_ppgtt_cond_bbe);
     return g_test_run();
 }

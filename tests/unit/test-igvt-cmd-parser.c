@@ -770,12 +770,10 @@ static void test_audit_forbidden(void)
         { 4, MI(0x28, 2), (uint32_t)HWSP | 1, 0, 0 },   /* REPORT_PERF */
         { 5, MI(0x2e, 3), (uint32_t)HWSP, 0, (uint32_t)HWSP + 64, 0 },
         { 3, MI(0x23, 1), 0, 0 },                   /* MI_UPDATE_GTT */
-        { 4, MI(0x36, 2) | IGVT_MI_GGTT, 0, (uint32_t)HWSP, 0 },
     };
     static const char *const names[] = {
         "MI_SEMAPHORE_WAIT", "MI_STORE_DATA_INDEX", "MI_CLFLUSH",
         "MI_REPORT_PERF_COUNT", "MI_COPY_MEM_MEM", "MI_UPDATE_GTT",
-        "MI_CONDITIONAL_BATCH_BUFFER_END",
     };
     IgvtAuditResult r;
     size_t i;
@@ -796,6 +794,36 @@ static void test_audit_forbidden(void)
             g_assert_false(audit(IGVT_ENGINE_BCS, &b, level, false, &r));
             g_assert_cmpstr(r.cmd_name, ==, names[i]);
             g_assert_cmpint(r.error, ==, IGVT_CMD_ERR_FORBIDDEN);
+        }
+    }
+}
+
+/*
+ * MI_CONDITIONAL_BATCH_BUFFER_END: forbidden where GVT-g scans (rings,
+ * GGTT batches), allowed in PPGTT batches with a PPGTT operand
+ */
+static void test_audit_cond_bbe(void)
+{
+    const uint32_t cmd[] = { MI(0x36, 2) | 1u << 21, 0x1000, 0x1000, 0 };
+    IgvtAuditResult r;
+    unsigned level;
+    Buf b;
+
+    for (level = 0; level <= IGVT_LEVEL_MAX; level++) {
+        b.n = 0;
+        EMIT(&b, MI_NOOP);
+        emitv(&b, cmd, ARRAY_SIZE(cmd));
+        EMIT(&b, MI_NOOP, MI_BB_END);
+        if (level == IGVT_LEVEL_RING) {
+            b.n--;
+        }
+        expect_fail(IGVT_ENGINE_RCS, &b, level, false,
+                    IGVT_CMD_ERR_FORBIDDEN, 1);
+        g_assert_false(audit(IGVT_ENGINE_RCS, &b, level, false, &r));
+        g_assert_cmpstr(r.cmd_name, ==, "MI_CONDITIONAL_BATCH_BUFFER_END");
+        if (level != IGVT_LEVEL_RING) {
+            g_assert_true(audit(IGVT_ENGINE_RCS, &b, level, true, &r));
+            g_assert_true(audit(IGVT_ENGINE_BCS, &b, level, true, &r));
         }
     }
 }
@@ -1433,6 +1461,7 @@ int main(int argc, char **argv)
     g_test_add_func("/igvt/cmd-parser/audit/batches", test_audit_batches);
     g_test_add_func("/igvt/cmd-parser/audit/forbidden",
                     test_audit_forbidden);
+    g_test_add_func("/igvt/cmd-parser/audit/cond-bbe", test_audit_cond_bbe);
     g_test_add_func("/igvt/cmd-parser/audit/registers",
                     test_audit_registers);
     g_test_add_func("/igvt/cmd-parser/audit/ggtt", test_audit_ggtt);

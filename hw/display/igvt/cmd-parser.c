@@ -26,7 +26,11 @@
  *  - unknown commands, bad lengths, commands running past the buffer: out;
  *  - GVT-g's forbidden commands: MI_SEMAPHORE_WAIT, MI_STORE_DATA_INDEX,
  *    MI_CLFLUSH, MI_REPORT_PERF_COUNT, MI_COPY_MEM_MEM (GVT's MI_OP_2E),
- *    MI_UPDATE_GTT, MI_CONDITIONAL_BATCH_BUFFER_END;
+ *    MI_UPDATE_GTT, MI_CONDITIONAL_BATCH_BUFFER_END.  GVT-g does not scan
+ *    PPGTT batches at all; igvt does, and lets MI_CONDITIONAL_BATCH_
+ *    BUFFER_END through there (IGT's spinners use it from user space,
+ *    its memory operand is audited like any other), never in a ring or
+ *    a GGTT batch;
  *  - register commands: LRI and PIPE_CONTROL MMIO-write targets need
  *    IGVT_REG_LRI, MI_LOAD_REGISTER_MEM targets IGVT_REG_LRM,
  *    MI_STORE_REGISTER_MEM sources IGVT_REG_SRM, MI_LOAD_REGISTER_REG
@@ -175,7 +179,7 @@ static const CmdDesc mi_cmds[64] = {
     [0x31] = { "MI_BATCH_BUFFER_START", 0, E_ALL, VARLEN(8, 3),
                .kind = K_BB_START, .flags = IGVT_CMDF_BB_START },
     [0x36] = { "MI_CONDITIONAL_BATCH_BUFFER_END", 0, E_ALL, VARLEN(8, 4),
-               .kind = K_MEM_PRIV, .flags = PRIV },
+               .kind = K_MEM_PRIV, .flags = IGVT_CMDF_PPGTT_ONLY },
 };
 
 /* 2D (blitter) commands, BCS only, indexed by opcode (bits 28:22) */
@@ -912,6 +916,10 @@ bool igvt_cmd_audit(IgvtEngine e, const uint32_t *buf, uint32_t len,
         }
         if (nonpriv && (f & (IGVT_CMDF_PRIV_ONLY | IGVT_CMDF_NOTIFY))) {
             return audit_fail(r, IGVT_CMD_ERR_NONPRIV, buf, len, i,
+                              in.name, 0);
+        }
+        if (!nonpriv && (f & IGVT_CMDF_PPGTT_ONLY)) {
+            return audit_fail(r, IGVT_CMD_ERR_FORBIDDEN, buf, len, i,
                               in.name, 0);
         }
         if ((f & (IGVT_CMDF_REG_READ | IGVT_CMDF_REG_WRITE)) &&

@@ -137,6 +137,7 @@ uint32_t igvt_engine_mmio_base(IgvtEngine e);
 #define IGVT_CMDF_NOTIFY        (1u << 12)  /* raises a user interrupt */
 #define IGVT_CMDF_EMULATE       (1u << 13)  /* display: emulate, never pass */
 #define IGVT_CMDF_FIXED_LEN     (1u << 14)  /* no length field */
+#define IGVT_CMDF_PPGTT_ONLY    (1u << 15)  /* only from a PPGTT batch */
 
 /* Why a decode or an audit failed */
 typedef enum IgvtCmdError {
