@@ -1586,6 +1586,115 @@ static void test_ppgtt_cond_bbe(void)
     }
 }
 
+/*
+ * Stopping the VM quiesces the GPU: a workload already handed to it (an
+ * endless batch the watchdog ends) is finished and reported by the time
+ * 'stop' returns, so a migration right after it sees nothing in flight.
+ */
+static void test_stop_drains(void)
+{
+    Gpu *g = gpu_start();
+    const uint32_t ring[] = {
+        MI_BB_START_GGTT, GM_BATCH, 0, MI_NOOP,
+    };
+    const uint32_t batch[] = { MI_BB_START_GGTT, GM_BATCH, 0 };
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(batch); i++) {
+        qtest_writel(g->qts, RAM(GM_BATCH) + i * 4, batch[i]);
+    }
+    put_context(g, ring, ARRAY_SIZE(ring));
+    submit(g);
+    /* Wait until the GPU has it (prepared and queued, or running) */
+    while (rcs_stat(g, "submitted") < 1) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(100);
+    }
+    qtest_qmp_assert_success(g->qts, "{'execute': 'stop'}");
+    g_assert_cmpint(rcs_stat(g, "hung"), ==, 1);
+    g_assert_false(rcs_stat(g, "active"));
+    g_assert_cmpuint(qtest_readl(g->qts, RAM(GM_HWSP) + 0x1f * 4), ==, 1);
+    gpu_stop(g);
+}
+
+/* Poll query-migrate on @qts until it reports "completed" */
+static void migration_done(QTestState *qts)
+{
+    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+    bool done = false;
+
+    while (!done) {
+        QDict *rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
+        const char *st = qdict_get_try_str(qdict_get_qdict(rsp, "return"),
+                                           "status");
+
+        g_assert_cmpstr(st, !=, "failed");
+        done = !g_strcmp0(st, "completed");
+        qobject_unref(rsp);
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(done ? 0 : 20 * 1000);
+    }
+}
+
+/*
+ * Work submitted but not yet run when the VM stops migrates with it and
+ * runs on the destination, once: the execlist state (active and pending
+ * pairs) is in the migration stream, and nothing was in flight.
+ */
+static void test_migrate_queued(void)
+{
+    Gpu *g = gpu_start();
+    Gpu *d = g_new0(Gpu, 1);
+    g_autofree char *dir = g_dir_make_tmp("igvt-exec-mig-XXXXXX", NULL);
+    g_autofree char *file = g_build_filename(dir, "state", NULL);
+    g_autofree char *uri = g_strdup_printf("file:%s", file);
+    const uint32_t ring[] = {
+        MI_SDI_GGTT, GM_TARGET, 0, 0x1ee7,
+        MI_SDI_GGTT, GM_TARGET + 4, 0, 0x2ee7,
+    };
+    uint32_t tail;
+
+    qtest_qmp_assert_success(g->qts, "{'execute': 'stop'}");
+    put_context(g, ring, 4);
+    submit(g);
+    tail = put_context(g, ring, ARRAY_SIZE(ring));
+    submit(g);                                  /* pending: lite restore */
+    qtest_qmp_assert_success(g->qts, "{'execute': 'migrate', "
+                             "'arguments': {'uri': %s}}", uri);
+    migration_done(g->qts);
+    /* Nothing ran on the source */
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_TARGET)), ==, 0);
+    g_assert_cmpint(rcs_stat(g, "submitted"), ==, 0);
+
+    d->qts = qtest_init(ARGS " -incoming defer");
+    d->bus = qpci_new_pc(d->qts, NULL);
+    d->dev = qpci_device_find(d->bus, QPCI_DEVFN(2, 0));
+    g_assert_nonnull(d->dev);
+    d->mmio = g->mmio;                          /* BARs come back in place */
+    qtest_qmp_assert_success(d->qts, "{'execute': 'migrate-incoming', "
+                             "'arguments': {'uri': %s}}", uri);
+    migration_done(d->qts);
+    g_assert_true(rcs_stat(d, "active"));
+    qtest_qmp_assert_success(d->qts, "{'execute': 'cont'}");
+
+    /* idle-to-active (on the source), lite restore, complete + idle */
+    g_assert_cmpuint(wait_csb(d, 2), ==, 2);
+    g_assert_cmphex(qtest_readl(d->qts, RAM(GM_HWSP) + 0x12 * 4), ==,
+                    0x8002);
+    g_assert_cmphex(qtest_readl(d->qts, RAM(GM_HWSP) + 0x14 * 4), ==, 0x18);
+    g_assert_cmphex(qtest_readl(d->qts, RAM(GM_TARGET)), ==, 0x1ee7);
+    g_assert_cmphex(qtest_readl(d->qts, RAM(GM_TARGET) + 4), ==, 0x2ee7);
+    g_assert_cmphex(rd(d, RCS + IGVT_RING_HEAD), ==, tail);
+    g_assert_cmpint(rcs_stat(d, "completed"), ==, 2);
+    g_assert_false(rcs_stat(d, "active"));
+
+    unlink(file);
+    rmdir(dir);
+    gpu_stop(d);
+    gpu_stop(g);
+}
+
 /* The weight property as QMP shows it (igvt-pci-test checks its range) */
 static void test_weight(void)
 {
@@ -1615,6 +1724,8 @@ int main(int argc, char **argv)
     qtest_add_func("/igvt/exec/lite-restore", test_lite_restore);
     qtest_add_func("/igvt/exec/reset-in-flight", test_reset_in_flight);
     qtest_add_func("/igvt/exec/weight", test_weight);
+    qtest_add_func("/igvt/exec/stop-drains", test_stop_drains);
+    qtest_add_func("/igvt/exec/migrate-queued", test_migrate_queued);
     qtest_add_func("/igvt/exec/blit", test_blit);
     for (i = 0; i < ARRAY_SIZE(tiled_blts); i++) {
         g_autofree char *path = g_strdup_printf("/igvt/exec/blit/tiled/%s",
