@@ -798,7 +798,7 @@ display_res_of() { # TAG
 # changes over the serial line and QMP).  Leaves serial.log qemu.err
 # trace.log shots/ rc ms token.
 boot_display() {
-	local tag=$1 out=$2 res=$3 hp=$4 append t0 t1 rc token sock
+	local tag=$1 out=$2 res=$3 hp=$4 append token sock
 	rm -rf "$out"
 	mkdir -p "$out/shots"
 	token=$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n' | tr a-f A-F)
@@ -815,19 +815,28 @@ boot_display() {
 	append+=" igvt.token=$token igvt.setmode=$SETMODE igvt.flip=$FLIP_SECS"
 	[ -z "$hp" ] || append+=" igvt.hotplug=$hp"
 	[ -z "$APPEND_EXTRA" ] || append+=" $APPEND_EXTRA"
+	drive_boot "$tag display" "$out" "$sock" "$append"
+}
+
+# drive_boot LABEL OUTDIR SOCK APPEND: boot QARGS with kernel arguments
+# APPEND under display.py's driver (QMP on SOCK, screendumps and QMP
+# answers in OUTDIR/shots), within TIMEOUT.  Leaves cmdline serial.log
+# qemu.err rc ms in OUTDIR; VERBOSE=1 copies the console, prefixed with
+# [LABEL], to stderr.
+drive_boot() {
+	local label=$1 out=$2 sock=$3 append=$4 t0 t1 rc=0 tpid
 	QARGS+=(-smp 1 -display none -serial stdio -monitor none
 		-qmp "unix:$sock,server=on,wait=off" -append "$append")
 	printf '%q ' "$QEMU_BIN" "${QARGS[@]}" >"$out/cmdline"
 	echo >>"$out/cmdline"
 	t0=$(date +%s%N)
-	rc=0
 	timeout -k 10 "$TIMEOUT" python3 "$HERE/display.py" drive --qmp "$sock" \
 		--serial-log "$out/serial.log" --shots "$out/shots" --qemu-err "$out/qemu.err" \
 		-- "$QEMU_BIN" "${QARGS[@]}" </dev/null &
-	local tpid=$!
+	tpid=$!
 	echo "$tpid" >"$out/timeout.pid"
 	if [ "$VERBOSE" = 1 ]; then
-		tail -n +1 -F --pid="$tpid" "$out/serial.log" 2>/dev/null | sed -u "s/^/[$tag display] /" >&2 &
+		tail -n +1 -F --pid="$tpid" "$out/serial.log" 2>/dev/null | sed -u "s/^/[$label] /" >&2 &
 	fi
 	wait "$tpid" || rc=$?
 	rm -f "$out/timeout.pid" "$sock"
@@ -842,7 +851,7 @@ boot_display() {
 # and asks for query-igvt-engines.  Leaves serial.log qemu.err trace.log
 # shots/ (engines-*.json, qmp.log) rc ms.
 boot_igt() {
-	local tag=$1 out=$2 append t0 t1 rc sock
+	local tag=$1 out=$2 append sock
 	rm -rf "$out"
 	mkdir -p "$out/shots"
 	sock=$out/qmp.sock
@@ -854,26 +863,7 @@ boot_igt() {
 	append="console=ttyS0 panic=-1 loglevel=4 drm.debug=$IGT_DRM_DEBUG log_buf_len=8M"
 	append+=" igvt.mode=igt igvt.wait=$((TIMEOUT > 90 ? TIMEOUT - 60 : TIMEOUT * 2 / 3)) igvt.igtwait=$IGT_WAIT"
 	[ -z "$APPEND_EXTRA" ] || append+=" $APPEND_EXTRA"
-	QARGS+=(-smp 1 -display none -serial stdio -monitor none
-		-qmp "unix:$sock,server=on,wait=off" -append "$append")
-	printf '%q ' "$QEMU_BIN" "${QARGS[@]}" >"$out/cmdline"
-	echo >>"$out/cmdline"
-	t0=$(date +%s%N)
-	rc=0
-	timeout -k 10 "$TIMEOUT" python3 "$HERE/display.py" drive --qmp "$sock" \
-		--serial-log "$out/serial.log" --shots "$out/shots" --qemu-err "$out/qemu.err" \
-		-- "$QEMU_BIN" "${QARGS[@]}" </dev/null &
-	local tpid=$!
-	echo "$tpid" >"$out/timeout.pid"
-	if [ "$VERBOSE" = 1 ]; then
-		tail -n +1 -F --pid="$tpid" "$out/serial.log" 2>/dev/null | sed -u "s/^/[$tag igt] /" >&2 &
-	fi
-	wait "$tpid" || rc=$?
-	rm -f "$out/timeout.pid" "$sock"
-	t1=$(date +%s%N)
-	echo "$rc" >"$out/rc"
-	echo $(((t1 - t0) / 1000000)) >"$out/ms"
-	return 0
+	drive_boot "$tag igt" "$out" "$sock" "$append"
 }
 
 # ------------------------------------------------------------- analysis --
