@@ -805,6 +805,119 @@ static void test_plane_remapped(void)
 }
 
 /*
+ * The VGA core takes the console back (the guest turns the VGA plane on
+ * again) while igvt shows a plane copied, in place or through the
+ * remapped window.  The VGA core, in blank mode after a 1024x768 VBE
+ * mode, either clears what it thinks is its 1024x768 surface (it went
+ * blank while igvt showed the plane) or draws nothing at all (it was
+ * blank already): either way the console must show a surface of its own,
+ * never igvt's smaller one, the guest's memory or a window that is
+ * unmapped.  A system reset hands the console back the same way.
+ */
+#define VBE_INDEX           0x1ce
+#define VBE_DATA            0x1cf
+#define VBE_XRES            1
+#define VBE_YRES            2
+#define VBE_BPP             3
+#define VBE_ENABLE          4
+#define VBE_ENABLED         0x01
+#define VBE_LFB             0x40
+#define VGA_AR_INDEX        0x3c0
+#define VGA_AR_PAS          0x20
+#define VGA_IS1             0x3da
+#define VGA_MISC_W          0x3c2
+#define VGA_MISC_COLOR      0x01
+
+typedef struct TakeoverCase {
+    const char *name;
+    const char *mode;           /* how the console shows the plane */
+    int tiling;
+    bool scattered;             /* scattered pages, guest RAM in a memfd */
+    bool blank_first;           /* the VGA core was blank before igvt's */
+    bool reset;                 /* a system reset instead of VGACNTRL */
+} TakeoverCase;
+
+static const TakeoverCase takeover_cases[] = {
+    { "copied", "copied", TILE_X, false, false, false },
+    { "copied-blank", "copied", TILE_X, false, true, false },
+    { "in-place-blank", "in-place", TILE_LINEAR, false, true, false },
+    { "remapped-blank", "remapped", TILE_LINEAR, true, true, false },
+    { "remapped-reset", "remapped", TILE_LINEAR, true, false, true },
+};
+
+static void vbe_write(Dpy *d, uint16_t index, uint16_t val)
+{
+    qtest_outw(d->qts, VBE_INDEX, index);
+    qtest_outw(d->qts, VBE_DATA, val);
+}
+
+static void test_vga_takeover(const void *opaque)
+{
+    const TakeoverCase *c = opaque;
+    Dpy *d = c->scattered ?
+             dpy_startf(" -object memory-backend-memfd,id=ram0,size=128M,"
+                        "share=on -machine memory-backend=ram0") :
+             dpy_start();
+    Fb *fb = fb_new(FMT_XRGB8888, c->tiling, PLANE_W, PLANE_H);
+    g_autofree uint8_t *mem = g_malloc(PAGE);
+    Shot *s;
+    unsigned i;
+
+    /*
+     * VBE 1024x768, shown by the VGA core (the attribute controller's
+     * palette address source bit on); then that bit off: blank mode
+     */
+    qtest_outb(d->qts, VGA_MISC_W, VGA_MISC_COLOR);     /* IS1 at 0x3da */
+    qtest_inb(d->qts, VGA_IS1);         /* attribute index, not data, next */
+    qtest_outb(d->qts, VGA_AR_INDEX, VGA_AR_PAS);
+    vbe_write(d, VBE_XRES, 1024);
+    vbe_write(d, VBE_YRES, 768);
+    vbe_write(d, VBE_BPP, 32);
+    vbe_write(d, VBE_ENABLE, VBE_ENABLED | VBE_LFB);
+    s = screendump(d);
+    g_assert_cmpint(s->width, ==, 1024);
+    g_assert_cmpint(s->height, ==, 768);
+    shot_free(s);
+    qtest_inb(d->qts, VGA_IS1);
+    qtest_outb(d->qts, VGA_AR_INDEX, 0);
+    if (c->blank_first) {
+        /* ... and shown blank: it has nothing to redraw when it is back */
+        s = screendump(d);
+        g_assert_cmpint(s->width, ==, 1024);
+        shot_free(s);
+    }
+
+    fb_map(d, fb, d->low_base + 1 * MiB, RAM_FB0, c->scattered);
+    display_on(d);
+    pipe_src(d, PLANE_W, PLANE_H);
+    plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_console_mode(d, c->mode);
+
+    if (c->reset) {
+        qtest_system_reset(d->qts);
+    } else {
+        wr(d, A_VGACNTRL, 0);
+    }
+    /* A reset also forgets the VGA core's last mode: nothing to clear */
+    s = screendump(d);
+    g_assert_cmpint(s->width, ==, c->reset ? 640 : 1024);
+    g_assert_cmpint(s->height, ==, c->reset ? 480 : 768);
+    g_assert_cmphex(shot_pixel(s, 0, 0), ==, 0);
+    g_assert_cmphex(shot_pixel(s, s->width - 1, s->height - 1), ==, 0);
+    shot_free(s);
+    check_console_mode(d, "vga");
+    /* The guest's framebuffer is as it wrote it */
+    for (i = 0; i < fb->npages; i++) {
+        qtest_memread(d->qts, fb->ram[i], mem, PAGE);
+        g_assert_cmpmem(mem, PAGE, fb->mem + i * PAGE, PAGE);
+    }
+    assert_running(d);
+    fb_free(fb);
+    dpy_stop(d);
+}
+
+/*
  * 2. Flips
  */
 static void test_flip(void)
@@ -1687,6 +1800,13 @@ int main(int argc, char **argv)
     qtest_add_func("/igvt-display/plane/panning", test_plane_panning);
     qtest_add_func("/igvt-display/plane/in-place", test_plane_in_place);
     qtest_add_func("/igvt-display/plane/remapped", test_plane_remapped);
+    for (i = 0; i < ARRAY_SIZE(takeover_cases); i++) {
+        g_autofree char *path =
+            g_strdup_printf("/igvt-display/vga-takeover/%s",
+                            takeover_cases[i].name);
+
+        qtest_add_data_func(path, &takeover_cases[i], test_vga_takeover);
+    }
     qtest_add_func("/igvt-display/flip", test_flip);
     qtest_add_func("/igvt-display/frame-counter", test_frame_counter);
     qtest_add_func("/igvt-display/frame-counter/timings",

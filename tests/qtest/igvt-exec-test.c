@@ -1695,6 +1695,192 @@ static void test_migrate_queued(void)
     gpu_stop(g);
 }
 
+/*
+ * Guest memory the GPU must never reach: ROM and MMIO.  The GPU worker
+ * reaches memory without the BQL, and only RAM can be reached that way;
+ * an access that dispatched to a device would take the BQL, and deadlock
+ * against a drain (GDRST, reset, stop) that holds it.
+ */
+#define ROM_BIOS            0xfffc0000ull       /* the firmware, read-only */
+#define VGA_WINDOW          0xa0000ull          /* legacy VGA, or SMRAM */
+#define MCH_SMRAM           0x9d                /* q35 SMRAM control */
+#define SMRAM_D_OPEN        0x40
+#define SMRAM_C_BASE_SEG    0x02
+
+/* query-igvt: counter @key */
+static int64_t igvt_counter(Gpu *g, const char *key)
+{
+    QDict *rsp = qtest_qmp(g->qts, "{'execute': 'query-igvt'}");
+    QList *list = qdict_get_qlist(rsp, "return");
+    QDict *info = qobject_to(QDict, qlist_peek(list));
+    int64_t v = qdict_get_int(qdict_get_qdict(info, "counters"), key);
+
+    qobject_unref(rsp);
+    return v;
+}
+
+static void ggtt_set(Gpu *g, uint64_t gm, uint64_t pte)
+{
+    qpci_io_writeq(g->dev, g->mmio,
+                   IGVT_GTT_OFFSET + gm / PAGE * IGVT_GTT_PTE_SIZE, pte);
+}
+
+/* A GGTT entry pointing at ROM is invalid: the GPU never writes ROM */
+static void test_dma_rom(void)
+{
+    Gpu *g = gpu_start();
+    const uint32_t ring[] = { MI_SDI_GGTT, GM_TARGET, 0, 0xdeadbeef };
+    uint32_t rom = qtest_readl(g->qts, ROM_BIOS);
+
+    ggtt_set(g, GM_TARGET, ROM_BIOS | IGVT_PTE_PRESENT);
+    g_assert_cmpint(igvt_counter(g, "ggtt-invalid-ptes"), ==, 1);
+    rcs_run(g, ring, ARRAY_SIZE(ring), NULL, 0);
+    g_assert_cmpint(rcs_stat(g, "hung"), ==, 1);
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 0);
+    g_assert_cmphex(qtest_readl(g->qts, ROM_BIOS), ==, rom);
+    gpu_stop(g);
+}
+
+/*
+ * The case of a deadlock: a one-row Y-tiled fill 64 KiB wide (4096
+ * separate writes of 16 bytes) whose last tile is ROM, a GT reset while
+ * the GPU is busy with the rest, then stop and cont.  The reset's drain
+ * holds the BQL; when a write to ROM went through the DMA API it took
+ * the BQL on the GPU thread and never got it.  Now nothing hangs, the
+ * entry pointing at ROM is invalid and the engine is idle.
+ */
+#define BCS_GPR(n)          (BCS + 0x600 + 8 * (n))
+#define GM_WIDE             0x100000        /* 2 MiB of Y tiles from here */
+#define WIDE_PITCH          (64 * KiB)
+
+static void test_dma_rom_drain(void)
+{
+    Gpu *g = gpu_start();
+    const uint32_t ring[] = {
+        MI_LRI(1), BCS_SWCTRL, (SWCTRL_SRC_Y | SWCTRL_DST_Y) << 16 |
+        SWCTRL_DST_Y,
+        MI_SDI_GGTT, GM_TARGET, 0, 0x57a27ed,       /* it runs */
+        MI_BB_START_GGTT, GM_BATCH, 0,
+    };
+    const uint32_t batch[] = {
+        BLT_CMD(OP_XY_COLOR, 7) | 3u << 20 | BLT_DST_TILED,
+        3u << 24 | 0xf0u << 16 | WIDE_PITCH / 4,
+        0, 1u << 16 | WIDE_PITCH / 4, GM_WIDE, 0, 0xdeadbeef,
+        MI_BB_START_GGTT, GM_BATCH, 0,
+    };
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    uint32_t rom = qtest_readl(g->qts, ROM_BIOS);
+    unsigned i;
+
+    map_gm(g, GM_WIDE, GM_WIDE + 2 * MiB - PAGE);
+    ggtt_set(g, GM_WIDE + 2 * MiB - PAGE, ROM_BIOS | IGVT_PTE_PRESENT);
+    for (i = 0; i < ARRAY_SIZE(batch); i++) {
+        qtest_writel(g->qts, RAM(GM_BATCH) + i * 4, batch[i]);
+    }
+    wr(g, BCS + 0x29c, 0x80008000);
+    wr(g, BCS + 0x80, GM_HWSP);
+    wr(g, BCS + 0x3a0, 0xffff0000 | 5 << 8 | 5);
+    put_context(g, ring, ARRAY_SIZE(ring));
+    submit_to(g, BCS);
+    /* Once the GPU runs it, and is busy with the band's writes */
+    while (target(g, 0) != 0x57a27ed) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(100);
+    }
+    g_usleep(5 * 1000);
+    wr(g, A_GDRST, 1);                              /* full GT reset */
+    qtest_qmp_assert_success(g->qts, "{'execute': 'stop'}");
+    qtest_qmp_assert_success(g->qts, "{'execute': 'cont'}");
+    g_assert_cmpint(engine_stat(g, "bcs", "completed"), ==, 0);
+    g_assert_cmphex(qtest_readl(g->qts, ROM_BIOS), ==, rom);
+    gpu_stop(g);
+}
+
+/* Open or close q35's SMRAM window, which lays RAM over the VGA window */
+static void smram_open(Gpu *g, bool open)
+{
+    QPCIDevice *mch = qpci_device_find(g->bus, QPCI_DEVFN(0, 0));
+
+    g_assert_nonnull(mch);
+    qpci_config_writeb(mch, MCH_SMRAM,
+                       SMRAM_C_BASE_SEG | (open ? SMRAM_D_OPEN : 0));
+    g_free(mch);
+}
+
+/*
+ * An entry validated while it pointed at RAM, which then turned into the
+ * VGA window (the guest closed SMRAM): the aperture and the GPU find it
+ * is not RAM when they use it, and never dispatch to the VGA device.
+ */
+static void test_dma_remapped_to_mmio(void)
+{
+    Gpu *g = gpu_start();
+    const uint32_t ring[] = { MI_SDI_GGTT, GM_TARGET, 0, 0xdeadbeef };
+    QPCIBar aperture = qpci_iomap(g->dev, IGVT_BAR_GMADR, NULL);
+    uint32_t before;
+
+    smram_open(g, true);
+    qtest_writel(g->qts, VGA_WINDOW, 0x5a5a5a5a);
+    ggtt_set(g, GM_TARGET, VGA_WINDOW | IGVT_PTE_PRESENT);
+    g_assert_cmpint(igvt_counter(g, "ggtt-invalid-ptes"), ==, 0);
+    smram_open(g, false);
+    before = igvt_counter(g, "aperture-faults");
+
+    qpci_io_writel(g->dev, aperture, GM_TARGET, 0x12345678);
+    g_assert_cmphex(qpci_io_readl(g->dev, aperture, GM_TARGET), ==, 0);
+    g_assert_cmpint(igvt_counter(g, "aperture-faults"), ==, before + 2);
+    rcs_run(g, ring, ARRAY_SIZE(ring), NULL, 0);
+    g_assert_cmpint(rcs_stat(g, "hung"), ==, 1);
+
+    /* The RAM under the window is untouched */
+    smram_open(g, true);
+    g_assert_cmphex(qtest_readl(g->qts, VGA_WINDOW), ==, 0x5a5a5a5a);
+    gpu_stop(g);
+}
+
+/*
+ * The watchdog charges what a command really costs.  A batch chains to
+ * itself, each round filling one row 64 KiB wide of a Y-tiled surface
+ * (2 MiB of tiles for the band, 4096 separate 16-byte runs) and counting
+ * the rounds in memory with MI_MATH: it must be stopped after a handful
+ * of rounds, not after thousands as when a command cost one unit.
+ */
+
+static void test_watchdog_charges_work(void)
+{
+    Gpu *g = gpu_start();
+    const uint32_t ring[] = {
+        MI_LRI(3), BCS_SWCTRL, (SWCTRL_SRC_Y | SWCTRL_DST_Y) << 16 |
+        SWCTRL_DST_Y, BCS_GPR(1), 1, BCS_GPR(0), 0,
+        MI_BB_START_GGTT, GM_BATCH, 0,
+    };
+    const uint32_t batch[] = {
+        BLT_CMD(OP_XY_COLOR, 7) | 3u << 20 | BLT_DST_TILED,
+        3u << 24 | 0xf0u << 16 | WIDE_PITCH / 4,
+        0, 1u << 16 | WIDE_PITCH / 4, GM_WIDE, 0, 0x11223344,
+        MI_MATH(4), ALU_LOAD(ALU_SRCA, 0), ALU_LOAD(ALU_SRCB, 1), ALU_ADD,
+        ALU_STORE(0, ALU_ACCU),
+        MI_SRM_GGTT, BCS_GPR(0), GM_TARGET, 0,
+        MI_BB_START_GGTT, GM_BATCH, 0,
+    };
+    uint32_t rounds;
+    unsigned i;
+
+    map_gm(g, GM_WIDE, GM_WIDE + 2 * MiB);
+    for (i = 0; i < ARRAY_SIZE(batch); i++) {
+        qtest_writel(g->qts, RAM(GM_BATCH) + i * 4, batch[i]);
+    }
+    bcs_run(g, ring, ARRAY_SIZE(ring));
+    g_assert_cmpint(engine_stat(g, "bcs", "hung"), ==, 1);
+    rounds = target(g, 0);
+    g_test_message("%u rounds before the watchdog", rounds);
+    g_assert_cmpuint(rounds, >=, 1);
+    g_assert_cmpuint(rounds, <, 64);
+    /* The fill did happen: the first row of the first tile */
+    g_assert_cmphex(qtest_readl(g->qts, RAM(GM_WIDE)), ==, 0x11223344);
+    gpu_stop(g);
+}
+
 /* The weight property as QMP shows it (igvt-pci-test checks its range) */
 static void test_weight(void)
 {
@@ -1776,5 +1962,11 @@ int main(int argc, char **argv)
     qtest_add_func("/igvt/exec/predicate/chain", test_predicate_chain);
     qtest_add_func("/igvt/exec/refused/cond-bb-end", test_cond_bbe_refused);
     qtest_add_func("/igvt/exec/ppgtt/cond-bb-end", test_ppgtt_cond_bbe);
+    qtest_add_func("/igvt/exec/dma/rom", test_dma_rom);
+    qtest_add_func("/igvt/exec/dma/rom-drain", test_dma_rom_drain);
+    qtest_add_func("/igvt/exec/dma/remapped-to-mmio",
+                   test_dma_remapped_to_mmio);
+    qtest_add_func("/igvt/exec/watchdog/charges-work",
+                   test_watchdog_charges_work);
     return g_test_run();
 }

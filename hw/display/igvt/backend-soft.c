@@ -155,11 +155,30 @@ static bool igvt_soft_ggtt_get(IgvtBackend *b, uint64_t index, uint64_t *addr)
 }
 
 /*
- * Work one workload may do before the watchdog stops it, in units of one
- * command or 4 KiB of blitted data (at most 256 MiB of blits).  It also
- * bounds how long one workload can hold the GPU from other vGPUs.
+ * The watchdog.  A workload may do IGVT_SOFT_BUDGET units of work: a unit
+ * is one command, one access to guest memory, or 4 KiB of memory the GPU
+ * reads, writes or assembles in its own buffers, so a guest is charged
+ * for what a command really costs (256 MiB of memory traffic at most).
+ * It may also run for at most IGVT_SOFT_WALL_NS of wall time.  Whichever
+ * ends first stops it, reported to the guest as a hang.  The bounds say
+ * how long one workload can hold the GPU from the other vGPUs of the
+ * process, and how long stopping the VM (which drains the GPU holding the
+ * BQL) can wait for it.
+ *
+ * 100 ms is chosen against i915's own hang detection (Debian's kernels:
+ * CONFIG_DRM_I915_PREEMPT_TIMEOUT=640, CONFIG_DRM_I915_HEARTBEAT_INTERVAL
+ * =2500): bare metal resets an engine whose context does not yield within
+ * 640 ms of a preemption request, and a GVT-g guest, which gets no
+ * preemption, resets it after its heartbeat has gone unanswered for
+ * several 2.5 s intervals.  A workload stopped at 100 ms is one either
+ * kernel would consider hung long after; the vGPUs sharing the GPU are
+ * delayed by at most that per workload, far below their own heartbeat.
+ * The software GPU runs natively: the largest legitimate workloads (a
+ * blit of a 4K frame) take a few milliseconds.
  */
 #define IGVT_SOFT_BUDGET        (64 * 1024)
+#define IGVT_SOFT_UNIT_BYTES    4096
+#define IGVT_SOFT_WALL_NS       (100 * SCALE_MS)
 
 /* Registers of the workload's register state (offsets from the engine) */
 #define IGVT_SOFT_GPR           0x600   /* CS_GPR0-15, 64 bits each */
@@ -203,6 +222,56 @@ static bool igvt_soft_fail(IgvtSoftExec *x, const char *why, uint64_t addr)
     return false;
 }
 
+/*
+ * Charge @units of work (see IGVT_SOFT_BUDGET) done for the command or
+ * memory at @addr; false once the workload must stop: the watchdog, or an
+ * engine reset asked it to.
+ */
+static bool igvt_soft_charge(IgvtSoftExec *x, uint64_t units, uint64_t addr)
+{
+    if (qatomic_read(&x->w->cancel)) {
+        return igvt_soft_fail(x, igvt_mem_strerror(IGVT_MEM_STOPPED), addr);
+    }
+    if (x->budget < units) {
+        x->budget = 0;
+        return igvt_soft_fail(x, "watchdog: the workload does too much work",
+                              addr);
+    }
+    x->budget -= units;
+    if (get_clock() - x->start_ns > IGVT_SOFT_WALL_NS) {
+        x->budget = 0;
+        return igvt_soft_fail(x, "watchdog: the workload runs too long",
+                              addr);
+    }
+    return true;
+}
+
+/* The units @bytes of memory traffic cost */
+static uint64_t igvt_soft_bytes(uint64_t bytes)
+{
+    return DIV_ROUND_UP(bytes, IGVT_SOFT_UNIT_BYTES);
+}
+
+/*
+ * Every access the software GPU makes to memory: charged, and stopped
+ * between pages by an engine reset.
+ */
+static bool igvt_soft_mem(IgvtSoftExec *x, bool ggtt, uint64_t addr,
+                          void *buf, size_t len, bool is_write)
+{
+    IgvtWorkload *w = x->w;
+    const char *why = NULL;
+
+    if (!igvt_soft_charge(x, 1 + igvt_soft_bytes(len), addr)) {
+        return false;
+    }
+    if (!igvt_engine_mem(w->s, w->pml4, ggtt, addr, buf, len, is_write,
+                         &w->cancel, &why)) {
+        return igvt_soft_fail(x, why, addr);
+    }
+    return true;
+}
+
 /* Immediate data of a store: where it starts in the command */
 static unsigned igvt_soft_store_data(uint32_t opcode)
 {
@@ -227,7 +296,6 @@ static bool igvt_soft_store(IgvtSoftExec *x, const IgvtCmdInfo *ci,
                        dwords > 1 ? cpu_to_le32(ci->dw[data + 1]) : 0 };
     bool ggtt = ci->flags & IGVT_CMDF_GGTT;
     uint64_t addr = ci->addr;
-    const char *why;
 
     if (ci->flags & IGVT_CMDF_HWSP_INDEX) {
         /* Store-index commands write the context's own status page */
@@ -235,9 +303,7 @@ static bool igvt_soft_store(IgvtSoftExec *x, const IgvtCmdInfo *ci,
         ggtt = true;
     }
     trace_igvt_soft_store(ggtt, addr, dwords, ci->dw[data]);
-    return igvt_engine_mem(w->s, w->pml4, ggtt, addr, le, dwords * 4, true,
-                           &why) ||
-           igvt_soft_fail(x, why, addr);
+    return igvt_soft_mem(x, ggtt, addr, le, dwords * 4, true);
 }
 
 /*
@@ -300,8 +366,6 @@ static void igvt_soft_reg_write(IgvtSoftExec *x, uint32_t reg, uint32_t v)
 /* MI_LOAD_REGISTER_IMM/MEM/REG and MI_STORE_REGISTER_MEM */
 static bool igvt_soft_reg_cmd(IgvtSoftExec *x, const IgvtCmdInfo *ci)
 {
-    IgvtWorkload *w = x->w;
-    const char *why = NULL;
     bool ggtt = ci->flags & IGVT_CMDF_GGTT;
     uint32_t i, le;
 
@@ -317,9 +381,8 @@ static bool igvt_soft_reg_cmd(IgvtSoftExec *x, const IgvtCmdInfo *ci)
             return igvt_soft_fail(x, "MI_LOAD_REGISTER_MEM too short",
                                   ci->addr);
         }
-        if (!igvt_engine_mem(w->s, w->pml4, ggtt, ci->addr, &le, 4, false,
-                             &why)) {
-            return igvt_soft_fail(x, why, ci->addr);
+        if (!igvt_soft_mem(x, ggtt, ci->addr, &le, 4, false)) {
+            return false;
         }
         igvt_soft_reg_write(x, ci->dw[1] & IGVT_SOFT_REG_MASK,
                             le32_to_cpu(le));
@@ -340,11 +403,7 @@ static bool igvt_soft_reg_cmd(IgvtSoftExec *x, const IgvtCmdInfo *ci)
         le = cpu_to_le32(igvt_soft_reg_read(x, ci->dw[1] &
                                                IGVT_SOFT_REG_MASK));
         trace_igvt_soft_store(ggtt, ci->addr, 1, le32_to_cpu(le));
-        if (!igvt_engine_mem(w->s, w->pml4, ggtt, ci->addr, &le, 4, true,
-                             &why)) {
-            return igvt_soft_fail(x, why, ci->addr);
-        }
-        return true;
+        return igvt_soft_mem(x, ggtt, ci->addr, &le, 4, true);
     default:
         return true;
     }
@@ -397,7 +456,6 @@ static bool igvt_soft_cond_bbe(IgvtSoftExec *x, const IgvtCmdInfo *ci,
                                const IgvtCmdBuf *b, uint64_t addr, bool *ends)
 {
     IgvtWorkload *w = x->w;
-    const char *why = NULL;
     bool refused;
     uint32_t le;
 
@@ -413,9 +471,9 @@ static bool igvt_soft_cond_bbe(IgvtSoftExec *x, const IgvtCmdInfo *ci,
     if (!(ci->dw[0] & IGVT_COND_BBE_COMPARE)) {
         return true;
     }
-    if (!igvt_engine_mem(w->s, w->pml4, ci->flags & IGVT_CMDF_GGTT, ci->addr,
-                         &le, 4, false, &why)) {
-        return igvt_soft_fail(x, why, ci->addr);
+    if (!igvt_soft_mem(x, ci->flags & IGVT_CMDF_GGTT, ci->addr, &le, 4,
+                       false)) {
+        return false;
     }
     *ends = igvt_cond_bbe_ends(ci->dw[0], ci->dw[1], le32_to_cpu(le),
                                &refused);
@@ -657,25 +715,22 @@ static bool igvt_blt_gather(IgvtSoftExec *x, const IgvtBlt *b, bool ggtt,
                             uint64_t r, uint64_t n, uint64_t bytes,
                             uint8_t *pix, uint8_t *span)
 {
-    IgvtWorkload *w = x->w;
     const IgvtBltSurf *s = &b->src;
     uint64_t i, xb, run, pos, span_off, len, addr;
-    const char *why = NULL;
 
     if (s->tiling == IGVT_TILING_LINEAR) {
         for (i = 0; i < n; i++) {
             addr = igvt_blt_row_addr(s, b->cpp, r + i);
-            if (!igvt_engine_mem(w->s, w->pml4, ggtt, addr, pix + i * bytes,
-                                 bytes, false, &why)) {
-                return igvt_soft_fail(x, why, addr);
+            if (!igvt_soft_mem(x, ggtt, addr, pix + i * bytes, bytes,
+                               false)) {
+                return false;
             }
         }
         return true;
     }
     len = igvt_blt_span(s, b->cpp, bytes, r, &span_off);
-    if (!igvt_engine_mem(w->s, w->pml4, ggtt, s->base + span_off, span, len,
-                         false, &why)) {
-        return igvt_soft_fail(x, why, s->base + span_off);
+    if (!igvt_soft_mem(x, ggtt, s->base + span_off, span, len, false)) {
+        return false;
     }
     for (i = 0; i < n; i++) {
         for (xb = 0; xb < bytes; xb += run) {
@@ -716,10 +771,8 @@ static bool igvt_blt_scatter(IgvtSoftExec *x, const IgvtBlt *b, bool ggtt,
                              uint8_t *pix, uint8_t *span,
                              unsigned long *touched)
 {
-    IgvtWorkload *w = x->w;
     const IgvtBltSurf *s = &b->dst;
     uint64_t i, xb, run, pos, span_off, len, addr, start, end;
-    const char *why = NULL;
 
     if (s->tiling == IGVT_TILING_LINEAR) {
         for (i = 0; i < n; i++) {
@@ -728,26 +781,27 @@ static bool igvt_blt_scatter(IgvtSoftExec *x, const IgvtBlt *b, bool ggtt,
             addr = igvt_blt_row_addr(s, b->cpp, r + i);
             if (b->byte_mask != 0xf) {
                 /* Keep the bytes of each pixel the blit does not write */
-                if (!igvt_engine_mem(w->s, w->pml4, ggtt, addr, span, bytes,
-                                     false, &why)) {
-                    return igvt_soft_fail(x, why, addr);
+                if (!igvt_soft_mem(x, ggtt, addr, span, bytes, false)) {
+                    return false;
                 }
                 igvt_blt_merge(span, row, bytes, b->byte_mask);
                 row = span;
             }
-            if (!igvt_engine_mem(w->s, w->pml4, ggtt, addr, row, bytes,
-                                 true, &why)) {
-                return igvt_soft_fail(x, why, addr);
+            if (!igvt_soft_mem(x, ggtt, addr, row, bytes, true)) {
+                return false;
             }
         }
         return true;
     }
 
     len = igvt_blt_span(s, b->cpp, bytes, r, &span_off);
+    /* Assembling the band in the span costs what the span holds */
+    if (!igvt_soft_charge(x, igvt_soft_bytes(len), s->base + span_off)) {
+        return false;
+    }
     if (b->byte_mask != 0xf &&
-        !igvt_engine_mem(w->s, w->pml4, ggtt, s->base + span_off, span, len,
-                         false, &why)) {
-        return igvt_soft_fail(x, why, s->base + span_off);
+        !igvt_soft_mem(x, ggtt, s->base + span_off, span, len, false)) {
+        return false;
     }
     bitmap_zero(touched, len);
     for (i = 0; i < n; i++) {
@@ -763,19 +817,33 @@ static bool igvt_blt_scatter(IgvtSoftExec *x, const IgvtBlt *b, bool ggtt,
          start = find_next_bit(touched, len, end)) {
         end = find_next_zero_bit(touched, len, start);
         addr = s->base + span_off + start;
-        if (!igvt_engine_mem(w->s, w->pml4, ggtt, addr, span + start,
-                             end - start, true, &why)) {
-            return igvt_soft_fail(x, why, addr);
+        if (!igvt_soft_mem(x, ggtt, addr, span + start, end - start, true)) {
+            return false;
         }
     }
     return true;
 }
 
+/* Fill @len bytes with pixels of @cpp bytes of colour @color */
+static void igvt_blt_pattern(uint8_t *pix, uint64_t len, uint32_t color,
+                             unsigned cpp)
+{
+    uint64_t done;
+
+    for (done = 0; done < MIN(cpp, len); done++) {
+        pix[done] = color >> (8 * done);
+    }
+    for (; done < len; done *= 2) {
+        memcpy(pix + done, pix, MIN(done, len - done));
+    }
+}
+
 /*
  * Execute a blit through the engine's view of memory (the buffer's own
  * address space), one band of rows at a time: a band lies in one row of
- * tiles of every tiled surface (one row when neither is tiled).  Rows
- * cost budget like commands do.
+ * tiles of every tiled surface (one row when neither is tiled).  Each
+ * band costs budget for its rows and the bytes they hold, each access to
+ * memory for what it moves (igvt_soft_mem).
  */
 static bool igvt_soft_blt(IgvtSoftExec *x, const IgvtCmdInfo *ci, bool ppgtt)
 {
@@ -784,7 +852,7 @@ static bool igvt_soft_blt(IgvtSoftExec *x, const IgvtCmdInfo *ci, bool ppgtt)
     g_autofree uint8_t *span = NULL;
     g_autofree unsigned long *touched = NULL;
     const char *why = NULL;
-    uint64_t bytes, r, n, i, cost, span_max = 0, band_max = 1;
+    uint64_t bytes, r, n, span_max = 0, band_max = 1;
     IgvtBlt b;
 
     if (!igvt_blt_decode(ci, igvt_soft_reg_read(x, IGVT_BCS_SWCTRL), &b,
@@ -825,12 +893,15 @@ static bool igvt_soft_blt(IgvtSoftExec *x, const IgvtCmdInfo *ci, bool ppgtt)
         span_max = MAX(span_max, igvt_blt_span(&b.src, b.cpp, bytes, 0,
                                                NULL));
     }
+    /* Setting up costs what the buffers hold */
+    if (!igvt_soft_charge(x, igvt_soft_bytes(band_max * bytes + span_max),
+                          b.dst.base)) {
+        return false;
+    }
     pix = g_malloc(band_max * bytes);
     span = span_max ? g_malloc(span_max) : NULL;
     if (b.fill) {
-        for (i = 0; i < band_max * bytes; i++) {
-            pix[i] = b.color >> (8 * (i % b.cpp));
-        }
+        igvt_blt_pattern(pix, band_max * bytes, b.color, b.cpp);
     }
 
     for (r = 0; r < b.height; r += n) {
@@ -839,14 +910,9 @@ static bool igvt_soft_blt(IgvtSoftExec *x, const IgvtCmdInfo *ci, bool ppgtt)
         if (!b.fill) {
             n = MIN(n, igvt_blt_rows_left(&b.src, r));
         }
-        cost = n * (1 + bytes / 4096);
-        if (x->budget < cost) {
-            x->budget = 0;
-            return igvt_soft_fail(x, "watchdog: blit too large", b.dst.base);
-        }
-        x->budget -= cost;
-        if (qatomic_read(&x->w->cancel)) {
-            return igvt_soft_fail(x, "engine reset", b.dst.base);
+        if (!igvt_soft_charge(x, n + igvt_soft_bytes(n * bytes),
+                              b.dst.base)) {
+            return false;
         }
         if (!b.fill &&
             !igvt_blt_gather(x, &b, !ppgtt, r, n, bytes, pix, span)) {
@@ -877,16 +943,14 @@ static bool igvt_soft_run(IgvtSoftExec *x, const IgvtCmdBuf *b)
     bool ends;
 
     while (i < b->len) {
-        if (!x->budget--) {
-            return igvt_soft_fail(x, "watchdog: the workload does not end",
-                                  b->addr + i * 4);
-        }
-        if (qatomic_read(&x->w->cancel)) {
-            return igvt_soft_fail(x, "engine reset", b->addr + i * 4);
-        }
         if (!igvt_cmd_decode(x->w->engine, b->dw + i, b->len - i, &ci,
                              &err)) {
             return igvt_soft_fail(x, igvt_cmd_strerror(err), b->addr + i * 4);
+        }
+        /* A unit per command, more for long ones (MI_MATH, LRI) */
+        if (!igvt_soft_charge(x, igvt_soft_bytes(ci.len * 4),
+                              b->addr + i * 4)) {
+            return false;
         }
         trace_igvt_soft_cmd(engine, ci.name, ci.dw[0], ci.flags, ci.addr,
                             ci.size, ci.len);

@@ -24,8 +24,8 @@
 
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "qemu/units.h"
 #include "qemu/bitmap.h"
-#include "system/dma.h"
 #include "exec/memory.h"
 #include "exec/ramblock.h"
 #include "qemu/crc32c.h"
@@ -35,6 +35,17 @@
 #include "fb-format.h"
 #include "regs.h"
 #include "trace.h"
+
+/*
+ * Bounds on what one refresh may cost, whatever the guest programs: the
+ * graphics memory a scanout may span (an 8192 x 8192 XRGB8888 plane; the
+ * scanout map is one entry per page) and the pages the remapped window
+ * may map one by one (each is a mapping of its own, and the kernel allows
+ * a process vm.max_map_count of them, 65530 by default; larger scattered
+ * framebuffers are copied).
+ */
+#define IGVT_CONSOLE_MAX_EXTENT     (256 * MiB)
+#define IGVT_CONSOLE_VIEW_PAGES     16384
 
 typedef struct IgvtFbRead {
     IgvtState *s;
@@ -53,7 +64,6 @@ static bool igvt_console_read(void *opaque, uint64_t offset, void *buf,
     IgvtFbRead *r = opaque;
     IgvtState *s = r->s;
     uint64_t gm = r->base + offset;
-    uint64_t page;
 
     if (gm % IGVT_GTT_PAGE_SIZE + len > IGVT_GTT_PAGE_SIZE) {
         return false;
@@ -70,13 +80,7 @@ static bool igvt_console_read(void *opaque, uint64_t offset, void *buf,
         }
     }
 
-    if (!igvt_gm_in_slice(s, gm, len) ||
-        !igvt_backend_ggtt_get(s->backend, gm / IGVT_GTT_PAGE_SIZE, &page)) {
-        return false;
-    }
-    return dma_memory_read(pci_get_address_space(PCI_DEVICE(s)),
-                           page | (gm & (IGVT_GTT_PAGE_SIZE - 1)), buf, len,
-                           MEMTXATTRS_UNSPECIFIED) == MEMTX_OK;
+    return igvt_gm_rw(s, gm, buf, len, false);
 }
 
 /* Stop dirty logging on the RAM region behind the last scanout */
@@ -129,7 +133,8 @@ static void igvt_console_map(IgvtState *s, const IgvtPlane *p,
         len = IGVT_GTT_PAGE_SIZE;
         mr = address_space_translate(as, page, &m->off, &len, false,
                                      MEMTXATTRS_UNSPECIFIED);
-        if (!memory_region_is_ram(mr) || len < IGVT_GTT_PAGE_SIZE ||
+        if (!memory_region_supports_direct_access(mr) ||
+            len < IGVT_GTT_PAGE_SIZE ||
             m->off + IGVT_GTT_PAGE_SIZE > memory_region_size(mr)) {
             continue;
         }
@@ -208,19 +213,40 @@ static void igvt_console_row_pages(const IgvtPlane *p, uint32_t row,
     *last = (hi - 1) / IGVT_GTT_PAGE_SIZE;
 }
 
-/* Drop the in-place surface's hold on guest RAM */
-static void igvt_console_undirect(IgvtDisplay *d)
+/*
+ * Put @ds on the console.  An in-place surface (@direct_mr, with @view
+ * the window it may point into) holds guest RAM; what the previous
+ * surface held is let go only once the console no longer shows it, so no
+ * listener (VNC, screendump, the VGA core) ever sees a surface whose
+ * memory is gone.
+ */
+static void igvt_console_show(IgvtState *s, DisplaySurface *ds,
+                              MemoryRegion *direct_mr, uint8_t *direct_ptr,
+                              uint8_t *view, size_t view_size)
 {
-    if (d->view) {
-        munmap(d->view, d->view_size);
-        d->view = NULL;
-        d->view_size = 0;
+    IgvtDisplay *d = &s->display;
+    MemoryRegion *old_mr = d->direct_mr;
+    uint8_t *old_view = d->view;
+    size_t old_view_size = d->view_size;
+
+    if (direct_mr) {
+        memory_region_ref(direct_mr);
     }
-    if (d->direct_mr) {
-        memory_region_unref(d->direct_mr);
-        d->direct_mr = NULL;
+    d->direct_mr = direct_mr;
+    d->direct_ptr = direct_ptr;
+    d->view = view;
+    d->view_size = view_size;
+    d->shadow = NULL;
+    d->blank_reason = NULL;
+    d->owns_surface = true;
+    dpy_gfx_replace_surface(s->con, ds);
+
+    if (old_view) {
+        munmap(old_view, old_view_size);
     }
-    d->direct_ptr = NULL;
+    if (old_mr) {
+        memory_region_unref(old_mr);
+    }
 }
 
 /*
@@ -237,7 +263,8 @@ static uint8_t *igvt_console_view(IgvtDisplay *d, size_t *size)
     int fd;
 
     *size = d->map_pages * IGVT_GTT_PAGE_SIZE;
-    if (!rb || !qemu_ram_is_shared(rb) || (fd = qemu_ram_get_fd(rb)) < 0 ||
+    if (d->map_pages > IGVT_CONSOLE_VIEW_PAGES ||
+        !rb || !qemu_ram_is_shared(rb) || (fd = qemu_ram_get_fd(rb)) < 0 ||
         qemu_ram_pagesize(rb) != qemu_real_host_page_size() ||
         qemu_real_host_page_size() != IGVT_GTT_PAGE_SIZE) {
         return NULL;
@@ -325,11 +352,28 @@ static void igvt_console_blank(IgvtState *s, const char *why)
     if (ds && surface_is_placeholder(ds) && s->display.blank_reason == why) {
         return;
     }
-    igvt_console_release(s);
-    s->display.blank_reason = why;
     msg = g_strdup_printf("igvt: %s", why);
-    dpy_gfx_replace_surface(s->con,
-                            qemu_create_placeholder_surface(640, 480, msg));
+    igvt_console_show(s, qemu_create_placeholder_surface(640, 480, msg),
+                      NULL, NULL, NULL, 0);
+    s->display.blank_reason = why;
+    s->display.dirty = true;
+}
+
+/*
+ * Nothing to show (@why; a guest error when it is about the plane of
+ * @pipe): stop tracking the last scanout, blank the console
+ */
+static void igvt_console_off(IgvtState *s, int pipe, const char *why)
+{
+    IgvtDisplay *d = &s->display;
+
+    if (pipe >= 0 && d->blank_reason != why) {
+        IGVT_GUEST_ERR(igvt_err_plane, "pipe %d primary plane cannot be "
+                       "shown: %s", pipe, why);
+    }
+    igvt_console_unlog(d);
+    igvt_console_unmap(d);
+    igvt_console_blank(s, why);
 }
 
 /*
@@ -445,9 +489,7 @@ void igvt_console_update(IgvtState *s)
     int pipe = igvt_console_pipe(s);
 
     if (pipe < 0) {
-        igvt_console_unlog(d);
-        igvt_console_unmap(d);
-        igvt_console_blank(s, "no active display plane");
+        igvt_console_off(s, -1, "no active display plane");
         return;
     }
     base = pipe * IGVT_PIPE_STRIDE;
@@ -457,13 +499,11 @@ void igvt_console_update(IgvtState *s)
                            igvt_reg(s, A_PLANE_OFFSET_1_A + base),
                            igvt_reg(s, A_PLANE_SURFLIVE_1_A + base),
                            igvt_reg(s, A_PIPESRC_A + base), &plane, &why)) {
-        if (d->blank_reason != why) {
-            IGVT_GUEST_ERR(igvt_err_plane, "pipe %d primary plane cannot be "
-                           "shown: %s", pipe, why);
-        }
-        igvt_console_unlog(d);
-        igvt_console_unmap(d);
-        igvt_console_blank(s, why);
+        igvt_console_off(s, pipe, why);
+        return;
+    }
+    if (plane.size > IGVT_CONSOLE_MAX_EXTENT) {
+        igvt_console_off(s, pipe, "framebuffer spans more than 256 MiB");
         return;
     }
     if (plane.base != d->scan_base || plane.size != d->scan_size) {
@@ -485,29 +525,23 @@ void igvt_console_update(IgvtState *s)
         uint8_t *ptr = igvt_console_direct_ptr(s, &plane, fmt, &view,
                                                &view_size);
 
-        if (ptr != d->direct_ptr || (ptr && (d->direct_fmt != fmt ||
+        if (ptr && (ptr != d->direct_ptr || d->direct_fmt != fmt ||
             d->direct_stride != plane.stride ||
             d->direct_width != plane.width ||
-            d->direct_height != plane.height))) {
-            igvt_console_undirect(d);
-            if (ptr) {
-                memory_region_ref(mr);
-                d->direct_mr = mr;
-                d->direct_ptr = ptr;
-                d->view = view;
-                d->view_size = view_size;
-                d->direct_fmt = fmt;
-                d->direct_stride = plane.stride;
-                d->direct_width = plane.width;
-                d->direct_height = plane.height;
-                dpy_gfx_replace_surface(s->con,
-                    qemu_create_displaysurface_from(plane.width, plane.height,
-                                                    fmt, plane.stride, ptr));
-                d->shadow = NULL;
-                d->blank_reason = NULL;
-                trace_igvt_console_direct(pipe, plane.width, plane.height,
-                                          plane.drm_format, !!view);
-            }
+            d->direct_height != plane.height)) {
+            igvt_console_show(s,
+                qemu_create_displaysurface_from(plane.width, plane.height,
+                                                fmt, plane.stride, ptr),
+                mr, ptr, view, view_size);
+            d->direct_fmt = fmt;
+            d->direct_stride = plane.stride;
+            d->direct_width = plane.width;
+            d->direct_height = plane.height;
+            trace_igvt_console_direct(pipe, plane.width, plane.height,
+                                      plane.drm_format, !!view);
+        } else if (!ptr && d->direct_ptr) {
+            /* Copied from now on: the shadow surface below replaces it */
+            d->direct_ptr = NULL;
         } else if (view) {
             munmap(view, view_size);
         }
@@ -523,9 +557,8 @@ void igvt_console_update(IgvtState *s)
         surface_height(ds) != plane.height ||
         surface_format(ds) != PIXMAN_x8r8g8b8) {
         ds = qemu_create_displaysurface(plane.width, plane.height);
-        dpy_gfx_replace_surface(s->con, ds);
+        igvt_console_show(s, ds, NULL, NULL, NULL, 0);
         d->shadow = ds;
-        d->blank_reason = NULL;
         d->dirty = true;
         trace_igvt_console_mode(pipe, plane.width, plane.height,
                                 plane.drm_format, plane.tiling);
@@ -606,24 +639,47 @@ IgvtConsoleMode igvt_console_mode(IgvtState *s)
     return d->shadow ? IGVT_CONSOLE_MODE_COPIED : IGVT_CONSOLE_MODE_BLANK;
 }
 
-/* Somebody else (the VGA core) owns the console surface now */
+/*
+ * The VGA core takes the console back.  It draws into whatever surface
+ * the console has as if it were its own (blank mode clears its last
+ * screen size in it), so it gets one of its own kind and size before the
+ * guest memory igvt's surface showed is let go, and it is told to
+ * recreate it for its current mode.
+ */
 void igvt_console_release(IgvtState *s)
 {
     IgvtDisplay *d = &s->display;
+    int w = s->vga.last_scr_width, h = s->vga.last_scr_height;
 
-    igvt_console_undirect(d);
-    d->shadow = NULL;
-    d->blank_reason = NULL;
+    if (!d->owns_surface) {
+        return;
+    }
+    igvt_console_show(s, w > 0 && h > 0 ? qemu_create_displaysurface(w, h) :
+                      qemu_create_placeholder_surface(640, 480, "igvt: VGA"),
+                      NULL, NULL, NULL, 0);
+    d->owns_surface = false;
     d->dirty = true;
+    s->vga.hw_ops->invalidate(&s->vga);
 }
 
+/* After graphic_console_close(): nobody shows igvt's surface any more */
 void igvt_console_fini(IgvtState *s)
 {
-    igvt_console_unlog(&s->display);
-    igvt_console_unmap(&s->display);
-    igvt_console_undirect(&s->display);
-    g_free(s->display.rowbuf);
-    s->display.rowbuf = NULL;
-    g_free(s->display.linebuf);
-    s->display.linebuf = NULL;
+    IgvtDisplay *d = &s->display;
+
+    igvt_console_unlog(d);
+    igvt_console_unmap(d);
+    if (d->view) {
+        munmap(d->view, d->view_size);
+        d->view = NULL;
+    }
+    if (d->direct_mr) {
+        memory_region_unref(d->direct_mr);
+        d->direct_mr = NULL;
+    }
+    d->direct_ptr = NULL;
+    g_free(d->rowbuf);
+    d->rowbuf = NULL;
+    g_free(d->linebuf);
+    d->linebuf = NULL;
 }

@@ -14,90 +14,10 @@
 #include "qemu/osdep.h"
 #include "qemu/log.h"
 #include "qapi/error.h"
-#include "system/dma.h"
 #include "exec/memory.h"
 #include "igvt.h"
 #include "backend.h"
 #include "trace.h"
-
-bool igvt_gm_in_slice(IgvtState *s, uint64_t addr, uint64_t size)
-{
-    const IgvtSlice *sl = &s->slice;
-
-    if (size == 0 || addr + size < addr) {
-        return false;
-    }
-    return (addr >= sl->low_base && addr + size <= sl->low_base + sl->low_size)
-        || (addr >= sl->high_base &&
-            addr + size <= sl->high_base + sl->high_size);
-}
-
-/* Is [addr, addr + size) guest RAM, as the device sees memory? */
-bool igvt_dma_is_ram(IgvtState *s, uint64_t addr, uint64_t size)
-{
-    AddressSpace *as = pci_get_address_space(&s->parent_obj);
-    MemoryRegion *mr;
-    hwaddr xlat, len = size;
-
-    RCU_READ_LOCK_GUARD();
-    mr = address_space_translate(as, addr, &xlat, &len, true,
-                                 MEMTXATTRS_UNSPECIFIED);
-    return memory_region_is_ram(mr) && !memory_region_is_ram_device(mr) &&
-           !memory_region_is_romd(mr) && len >= size;
-}
-
-/*
- * Read or write @len bytes of graphics memory at @gm through the host
- * GGTT, as the GPU does: only inside the vGPU's slices, only through
- * valid entries.  False if any byte could not be reached (nothing is
- * written then for a write; a read fills what it could not reach with 0).
- */
-bool igvt_gm_rw(IgvtState *s, uint64_t gm, void *buf, size_t len,
-                bool is_write)
-{
-    PCIDevice *dev = PCI_DEVICE(s);
-    uint8_t *p = buf;
-    uint64_t page, chunk;
-    size_t done;
-
-    if (!len) {
-        return true;
-    }
-    if (!igvt_gm_in_slice(s, gm, len)) {
-        if (!is_write) {
-            memset(buf, 0, len);
-        }
-        return false;
-    }
-    for (done = 0; done < len; done += chunk) {
-        uint64_t a = gm + done;
-
-        chunk = MIN(len - done, IGVT_GTT_PAGE_SIZE - (a % IGVT_GTT_PAGE_SIZE));
-        if (!igvt_backend_ggtt_get(s->backend, a / IGVT_GTT_PAGE_SIZE,
-                                   &page)) {
-            if (!is_write) {
-                memset(p + done, 0, len - done);
-            }
-            return false;
-        }
-        page |= a % IGVT_GTT_PAGE_SIZE;
-        /*
-         * Entries were checked when written, but guest memory can change
-         * since; the GPU worker must never reach an MMIO region.
-         */
-        if (!igvt_dma_is_ram(s, page, chunk)) {
-            if (!is_write) {
-                memset(p + done, 0, len - done);
-            }
-            return false;
-        }
-        if ((is_write ? pci_dma_write(dev, page, p + done, chunk) :
-                        pci_dma_read(dev, page, p + done, chunk)) != MEMTX_OK) {
-            return false;
-        }
-    }
-    return true;
-}
 
 /* Validate entry @index and program the host GGTT accordingly */
 static void igvt_gtt_update_host(IgvtState *s, uint32_t index)
@@ -235,27 +155,43 @@ static bool igvt_aperture_translate(IgvtState *s, hwaddr addr, unsigned size,
     return true;
 }
 
+/*
+ * Serve an aperture access of @size bytes at @addr through the host GGTT:
+ * a page at a time (a misaligned access may straddle two), each from
+ * guest RAM or nowhere.
+ */
+static void igvt_aperture_access(IgvtState *s, hwaddr addr, uint8_t *buf,
+                                 unsigned size, bool is_write)
+{
+    AddressSpace *as = pci_get_address_space(PCI_DEVICE(s));
+    unsigned done, chunk;
+    dma_addr_t dma;
+
+    for (done = 0; done < size; done += chunk) {
+        chunk = MIN(size - done, IGVT_GTT_PAGE_SIZE -
+                                 (addr + done) % IGVT_GTT_PAGE_SIZE);
+        if (igvt_aperture_translate(s, addr + done, chunk, is_write, &dma) &&
+            igvt_dma_rw(as, dma, buf + done, chunk, is_write, NULL) !=
+            IGVT_MEM_OK) {
+            s->counters.aperture_faults++;
+            IGVT_GUEST_ERR(igvt_err_aperture_target, "%u-byte %s at aperture "
+                           "offset 0x%" HWADDR_PRIx " reaches 0x%" PRIx64
+                           ", which is not guest RAM", chunk,
+                           is_write ? "write" : "read", addr + done,
+                           (uint64_t)dma);
+        }
+    }
+}
+
 static MemTxResult igvt_aperture_read(void *opaque, hwaddr addr,
                                       uint64_t *data, unsigned size,
                                       MemTxAttrs attrs)
 {
     IgvtState *s = opaque;
     uint8_t buf[8] = { 0 };
-    dma_addr_t dma;
-    unsigned i;
 
     s->counters.aperture_reads++;
-    if (addr / IGVT_GTT_PAGE_SIZE == (addr + size - 1) / IGVT_GTT_PAGE_SIZE) {
-        if (igvt_aperture_translate(s, addr, size, false, &dma)) {
-            pci_dma_read(&s->parent_obj, dma, buf, size);
-        }
-    } else {
-        for (i = 0; i < size; i++) {
-            if (igvt_aperture_translate(s, addr + i, 1, false, &dma)) {
-                pci_dma_read(&s->parent_obj, dma, &buf[i], 1);
-            }
-        }
-    }
+    igvt_aperture_access(s, addr, buf, size, false);
     *data = ldn_le_p(buf, size);
     trace_igvt_aperture_read(addr, size, *data);
     return MEMTX_OK;
@@ -267,23 +203,11 @@ static MemTxResult igvt_aperture_write(void *opaque, hwaddr addr,
 {
     IgvtState *s = opaque;
     uint8_t buf[8];
-    dma_addr_t dma;
-    unsigned i;
 
     s->counters.aperture_writes++;
     trace_igvt_aperture_write(addr, size, data);
     stn_le_p(buf, size, data);
-    if (addr / IGVT_GTT_PAGE_SIZE == (addr + size - 1) / IGVT_GTT_PAGE_SIZE) {
-        if (igvt_aperture_translate(s, addr, size, true, &dma)) {
-            pci_dma_write(&s->parent_obj, dma, buf, size);
-        }
-    } else {
-        for (i = 0; i < size; i++) {
-            if (igvt_aperture_translate(s, addr + i, 1, true, &dma)) {
-                pci_dma_write(&s->parent_obj, dma, &buf[i], 1);
-            }
-        }
-    }
+    igvt_aperture_access(s, addr, buf, size, true);
     return MEMTX_OK;
 }
 

@@ -174,6 +174,7 @@ typedef struct IgvtDisplay {
     IgvtGmbus gmbus;
     bool dirty;                 /* the console needs a full redraw */
     /* console state, derived: not migrated */
+    bool owns_surface;          /* the console shows igvt's surface */
     const char *blank_reason;
     uint8_t *rowbuf;
     uint32_t *linebuf;
@@ -371,10 +372,49 @@ bool igvt_gtt_init(IgvtState *s, Error **errp);
 void igvt_gtt_fini(IgvtState *s);
 void igvt_gtt_reset(IgvtState *s);
 int igvt_gtt_post_load(IgvtState *s);
-bool igvt_gm_in_slice(IgvtState *s, uint64_t addr, uint64_t size);
+
+/* mem.c: guest memory as the GPU reaches it (RAM only, one translation) */
+typedef enum IgvtMemStatus {
+    IGVT_MEM_OK,
+    IGVT_MEM_UNMAPPED,          /* no valid GGTT entry, outside the slices */
+    IGVT_MEM_NOT_RAM,           /* MMIO, unassigned, an IOMMU fault */
+    IGVT_MEM_READ_ONLY,         /* a write to ROM */
+    IGVT_MEM_STOPPED,           /* the caller's stop flag was raised */
+} IgvtMemStatus;
+
+const char *igvt_mem_strerror(IgvtMemStatus st);
+/*
+ * Copy @len bytes between @buf and device address @addr in @as; stops
+ * before the next page when *@stop (if given) becomes true.  Only RAM;
+ * a failure may leave part of the access done.
+ */
+IgvtMemStatus igvt_dma_rw(AddressSpace *as, uint64_t addr, void *buf,
+                          uint64_t len, bool is_write, const bool *stop);
+/* Is [addr, addr + size) writable guest RAM, as the device sees memory? */
 bool igvt_dma_is_ram(IgvtState *s, uint64_t addr, uint64_t size);
-bool igvt_gm_rw(IgvtState *s, uint64_t gm, void *buf, size_t len,
-                bool is_write);
+bool igvt_gm_in_slice(IgvtState *s, uint64_t addr, uint64_t size);
+/*
+ * Graphics memory at @gm through the host GGTT, as the GPU reaches it:
+ * only inside the vGPU's slices, only through valid entries.  A read
+ * fills what it could not reach with 0.
+ */
+IgvtMemStatus igvt_gm_access(IgvtState *s, uint64_t gm, void *buf,
+                             size_t len, bool is_write, const bool *stop);
+
+static inline bool igvt_gm_rw(IgvtState *s, uint64_t gm, void *buf,
+                              size_t len, bool is_write)
+{
+    return igvt_gm_access(s, gm, buf, len, is_write, NULL) == IGVT_MEM_OK;
+}
+
+/*
+ * Reach memory as an engine does: GGTT addresses through the host GGTT,
+ * PPGTT addresses through the guest's tables rooted at @pml4; only guest
+ * RAM.  False and *why if any byte cannot be reached.
+ */
+bool igvt_engine_mem(IgvtState *s, uint64_t pml4, bool ggtt, uint64_t addr,
+                     void *buf, size_t len, bool is_write, const bool *stop,
+                     const char **why);
 
 /* vga.c */
 bool igvt_vga_init(IgvtState *s, Error **errp);

@@ -47,6 +47,11 @@ static IgvtSchedEntity *igvt_sched_next(IgvtSched *sc, uint64_t *wait_ns)
     int i;
 
     for (i = 0; i < sc->nr_ents; i++) {
+        if (sc->ents[i]->draining && !QSIMPLEQ_EMPTY(&sc->ents[i]->ready)) {
+            return sc->ents[i];
+        }
+    }
+    for (i = 0; i < sc->nr_ents; i++) {
         v[i].vtime = sc->ents[i]->vtime;
         v[i].runnable = !QSIMPLEQ_EMPTY(&sc->ents[i]->ready);
         v[i].idle_since = sc->ents[i]->idle_since;
@@ -150,6 +155,7 @@ bool igvt_sched_attach(IgvtSched *sc, IgvtSchedEntity *ent, unsigned weight,
     ent->vtime = sc->vtime;
     ent->idle_since = 0;
     ent->busy_ns = 0;
+    ent->draining = false;
     QSIMPLEQ_INIT(&ent->ready);
     QSIMPLEQ_INIT(&ent->done);
     sc->ents[sc->nr_ents++] = ent;
@@ -244,9 +250,12 @@ void igvt_sched_drain(IgvtSchedEntity *ent, uint32_t engines, bool cancel)
             qatomic_set(&sc->running->cancel, true);
         }
     }
+    ent->draining = true;
+    qemu_cond_signal(&sc->work);
     while (igvt_sched_busy(sc, ent, engines)) {
         qemu_cond_wait(&sc->idle, &sc->lock);
     }
+    ent->draining = false;
     if (cancel) {
         /* Finished before the reset, but not reported yet: drop it too */
         QSIMPLEQ_FOREACH(w, &ent->done, next) {

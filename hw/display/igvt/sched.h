@@ -29,6 +29,7 @@ typedef struct IgvtSchedEntity {
     uint64_t vtime;
     uint64_t idle_since;        /* when it last ran out of work */
     uint64_t busy_ns;
+    bool draining;              /* a drain waits for it: it runs first */
     QSIMPLEQ_HEAD(, IgvtWorkload) ready;
     QSIMPLEQ_HEAD(, IgvtWorkload) done;
 } IgvtSchedEntity;
@@ -50,8 +51,11 @@ IgvtWorkload *igvt_sched_take_done(IgvtSchedEntity *ent);
 /*
  * Wait until no workload of @ent on an engine in @engines is queued or
  * running.  With @cancel, queued ones are not run and a running one is
- * asked to stop at its next command; both come back with w->cancelled.
- * Called with the BQL held; the worker never takes it.
+ * asked to stop at its next command or page of memory; both come back
+ * with w->cancelled.  Without, @ent's queued workloads run before any
+ * other vGPU's.  Called with the BQL held; the worker never takes it, so
+ * the wait is bounded by the backend's watchdog: one workload (another
+ * vGPU's, already running) plus @ent's queued ones, one per engine.
  */
 void igvt_sched_drain(IgvtSchedEntity *ent, uint32_t engines, bool cancel);
 

@@ -79,9 +79,7 @@ static void igvt_gfx_update(void *opaque)
     IgvtState *s = opaque;
 
     if (igvt_vga_enabled(s)) {
-        if (s->display.shadow || s->display.direct_ptr) {
-            igvt_console_release(s);
-        }
+        igvt_console_release(s);
         s->vga.hw_ops->gfx_update(&s->vga);
         return;
     }

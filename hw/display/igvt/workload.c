@@ -14,11 +14,9 @@
 
 #include "qemu/osdep.h"
 #include "qemu/units.h"
-#include "hw/pci/pci_device.h"
 #include "igvt.h"
 #include "regs.h"
 #include "workload.h"
-#include "ppgtt.h"
 
 /* Ring context registers in the context image's state page (dwords) */
 #define IGVT_CTX_RING_HEAD      0x05
@@ -30,55 +28,6 @@
 #define IGVT_CTX_STATE_DWORDS   0x40
 #define IGVT_RING_HEAD_MASK     0x001ffffc
 #define IGVT_RING_TAIL_MASK     0x001ffff8
-
-typedef struct IgvtPteRead {
-    IgvtState *s;
-} IgvtPteRead;
-
-static bool igvt_pte_read(void *opaque, uint64_t addr, uint64_t *entry)
-{
-    IgvtPteRead *r = opaque;
-    uint64_t le;
-
-    if (!igvt_dma_is_ram(r->s, addr, 8) ||
-        pci_dma_read(PCI_DEVICE(r->s), addr, &le, 8) != MEMTX_OK) {
-        return false;
-    }
-    *entry = le64_to_cpu(le);
-    return true;
-}
-
-bool igvt_engine_mem(IgvtState *s, uint64_t pml4, bool ggtt, uint64_t addr,
-                     void *buf, size_t len, bool is_write, const char **why)
-{
-    IgvtPteRead r = { .s = s };
-    uint8_t *p = buf;
-    uint64_t pa, plen;
-    size_t done, chunk;
-
-    if (ggtt) {
-        if (!igvt_gm_rw(s, addr, buf, len, is_write)) {
-            *why = "global address outside the vGPU's memory";
-            return false;
-        }
-        return true;
-    }
-    for (done = 0; done < len; done += chunk) {
-        if (!igvt_ppgtt_translate(pml4, addr + done, igvt_pte_read, &r, &pa,
-                                  &plen, why)) {
-            return false;
-        }
-        chunk = MIN(len - done, plen);
-        if (!igvt_dma_is_ram(s, pa, chunk) ||
-            (is_write ? pci_dma_write(PCI_DEVICE(s), pa, p + done, chunk) :
-                        pci_dma_read(PCI_DEVICE(s), pa, p + done, chunk))
-            != MEMTX_OK) {
-            *why = "PPGTT page is not guest RAM";
-            return false;
-        }
-    }
-    return true;
-}
 
 static bool igvt_workload_refuse(IgvtWorkload *w, const char *why,
                                  const char *cmd, uint32_t header,
@@ -140,7 +89,7 @@ static bool igvt_workload_fetch(IgvtWorkload *w, const IgvtBatchRef *ref,
         b.dw = g_realloc(b.dw, want);
         if (!igvt_engine_mem(w->s, w->pml4, !b.ppgtt, b.addr + size,
                              (uint8_t *)b.dw + size, want - size, false,
-                             &why)) {
+                             NULL, &why)) {
             /*
              * Doubling can reach past the batch's end into memory that
              * is not mapped: then grow to the next page boundary only,

@@ -64,12 +64,4 @@ void igvt_workload_retire(IgvtWorkload *w);
 /* Release @w's buffers and @w itself, which came from g_new */
 void igvt_workload_free(IgvtWorkload *w);
 
-/*
- * Reach memory as the engine does: GGTT addresses through the host GGTT,
- * PPGTT addresses through the guest's tables rooted at @pml4; only guest
- * RAM.  False and *why if any byte cannot be reached.
- */
-bool igvt_engine_mem(IgvtState *s, uint64_t pml4, bool ggtt, uint64_t addr,
-                     void *buf, size_t len, bool is_write, const char **why);
-
 #endif /* HW_DISPLAY_IGVT_WORKLOAD_H */
