@@ -419,7 +419,7 @@ static bool igvt_soft_math(IgvtSoftExec *x, const IgvtCmdInfo *ci,
     st = igvt_alu_run(x->gpr, ci->dw + 1, ci->len - 1, &bad);
     if (st != IGVT_ALU_OK) {
         qemu_log_mask(LOG_GUEST_ERROR, "igvt: %s: %s (0x%08x at 0x%" PRIx64
-                      ")\n", igvt_engines[x->w->engine].name,
+                      ")\n", igvt_engine_name(x->w->engine),
                       igvt_alu_strerror(st), ci->dw[1 + bad], addr);
         return igvt_soft_fail(x, igvt_alu_strerror(st), addr);
     }
@@ -440,7 +440,7 @@ static bool igvt_soft_predicate(IgvtSoftExec *x, const IgvtCmdInfo *ci,
         qemu_log_mask(LOG_UNIMP, "igvt: %s: MI_PREDICATE 0x%08x: only the "
                       "TRUE, FALSE and SRCS_EQUAL compares with KEEP, LOAD "
                       "or LOADINV are executed\n",
-                      igvt_engines[x->w->engine].name, ci->dw[0]);
+                      igvt_engine_name(x->w->engine), ci->dw[0]);
         return igvt_soft_fail(x, "MI_PREDICATE operation not executed",
                               addr);
     }
@@ -480,7 +480,7 @@ static bool igvt_soft_cond_bbe(IgvtSoftExec *x, const IgvtCmdInfo *ci,
     if (refused) {
         qemu_log_mask(LOG_UNIMP, "igvt: %s: MI_CONDITIONAL_BATCH_BUFFER_END "
                       "compare mask mode is not executed\n",
-                      igvt_engines[w->engine].name);
+                      igvt_engine_name(w->engine));
         return igvt_soft_fail(x, "MI_CONDITIONAL_BATCH_BUFFER_END compare "
                               "mask mode not executed", addr);
     }
@@ -858,7 +858,7 @@ static bool igvt_soft_blt(IgvtSoftExec *x, const IgvtCmdInfo *ci, bool ppgtt)
     if (!igvt_blt_decode(ci, igvt_soft_reg_read(x, IGVT_BCS_SWCTRL), &b,
                          &why)) {
         qemu_log_mask(LOG_UNIMP, "igvt: %s: %s (0x%08x)\n",
-                      igvt_engines[w->engine].name, why, ci->dw[0]);
+                      igvt_engine_name(w->engine), why, ci->dw[0]);
         return true;
     }
     if (!b.width) {
@@ -934,7 +934,7 @@ static bool igvt_soft_blt(IgvtSoftExec *x, const IgvtCmdInfo *ci, bool ppgtt)
  */
 static bool igvt_soft_run(IgvtSoftExec *x, const IgvtCmdBuf *b)
 {
-    const char *engine = igvt_engines[x->w->engine].name;
+    const char *engine = igvt_engine_name(x->w->engine);
     IgvtCmdError err;
     IgvtCmdInfo ci;
     uint32_t i = 0;
@@ -1048,7 +1048,7 @@ static bool igvt_soft_execute(IgvtBackend *b, IgvtWorkload *w,
     };
     bool ok;
 
-    trace_igvt_soft_exec(igvt_engines[w->engine].name, w->lrca,
+    trace_igvt_soft_exec(igvt_engine_name(w->engine), w->lrca,
                          w->ring.len, w->batches->len);
     ok = igvt_soft_run(&x, &w->ring);
     if (x.regs) {

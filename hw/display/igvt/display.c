@@ -140,7 +140,7 @@ static uint32_t igvt_pipe_refresh_mhz(IgvtState *s, unsigned pipe)
     };
     uint32_t base = pipe * IGVT_PIPE_STRIDE;
     uint32_t ddi_func = igvt_reg(s, A_TRANS_DDI_FUNC_CTL_A + base);
-    unsigned port = extract32(ddi_func, 28, 3) % IGVT_NUM_PORTS;
+    unsigned port = extract32(ddi_func, 28, 3) % IGVT_PORT__MAX;
     uint32_t ctrl2 = igvt_reg(s, A_DPLL_CTRL2);
     unsigned dpll = extract32(ctrl2, port * 3 + 1, 2);
     unsigned rate = extract32(igvt_reg(s, A_DPLL_CTRL1), dpll * 6 + 1, 3);
@@ -340,7 +340,7 @@ void igvt_display_reset(IgvtState *s)
     /* CDCLK PLL locked on DPLL0 (VCO 8100), as the firmware leaves it */
     igvt_reg_set(s, A_LCPLL1_CTL, IGVT_PLL_ENABLE | IGVT_PLL_LOCK);
     igvt_reg_set(s, A_DPLL_CTRL1, 0x5);
-    for (i = 0; i < IGVT_NUM_PORTS; i++) {
+    for (i = 0; i < IGVT_PORT__MAX; i++) {
         igvt_reg_set(s, A_DDI_BUF_CTL_A + i * IGVT_PORT_STRIDE,
                      R_DDI_BUF_CTL_IS_IDLE_MASK);
     }
@@ -363,13 +363,8 @@ void igvt_display_reset(IgvtState *s)
 
 uint32_t igvt_display_hotplug_bit(IgvtState *s)
 {
-    static const uint32_t bit[IGVT_NUM_PORTS] = {
-        IGVT_SDE_PORTA_HOTPLUG, IGVT_SDE_PORTB_HOTPLUG,
-        IGVT_SDE_PORTC_HOTPLUG, IGVT_SDE_PORTD_HOTPLUG,
-        IGVT_SDE_PORTE_HOTPLUG,
-    };
-
-    return s->display.connected ? bit[s->display.port % IGVT_NUM_PORTS] : 0;
+    return s->display.connected ?
+           igvt_port_info[s->display.port % IGVT_PORT__MAX].sde_hotplug : 0;
 }
 
 void igvt_display_init(IgvtState *s)
@@ -406,7 +401,7 @@ int igvt_display_post_load(IgvtState *s)
             p->refresh_mhz = IGVT_DEFAULT_REFRESH_MHZ;
         }
     }
-    s->display.port %= IGVT_NUM_PORTS;
+    s->display.port %= IGVT_PORT__MAX;
     s->display.dirty = true;
     igvt_display_update_timers(s);
     return 0;

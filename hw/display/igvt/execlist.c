@@ -50,30 +50,27 @@
 #define IGVT_CTX_VALID              (1ull << 0)
 #define IGVT_CTX_LRCA_MASK          0xfffff000ull
 
-const IgvtEngineInfo igvt_engines[IGVT_NUM_ENGINES] = {
-    [IGVT_ENGINE_RCS] = { "rcs", IGVT_RCS_BASE, IGVT_IRQ_GT0, 0 },
-    [IGVT_ENGINE_BCS] = { "bcs", IGVT_BCS_BASE, IGVT_IRQ_GT0, 16 },
-    [IGVT_ENGINE_VCS] = { "vcs0", IGVT_VCS0_BASE, IGVT_IRQ_GT1, 0 },
-    [IGVT_ENGINE_VECS] = { "vecs", IGVT_VECS_BASE, IGVT_IRQ_GT3, 0 },
-};
-
+/* The engine of ELSP register @offset, or -1 */
 static int igvt_engine_of(uint32_t offset)
 {
-    int i;
+    int e = igvt_engine_of_offset(offset);
 
-    for (i = 0; i < IGVT_NUM_ENGINES; i++) {
-        if (offset - igvt_engines[i].base < 0x1000) {
-            return i;
-        }
-    }
-    return -1;
+    return e < IGVT_NUM_ENGINES ? e : -1;
+}
+
+/* Raise GT interrupt @events (relative to the engine's bits) of engine @e */
+static void igvt_engine_irq(IgvtState *s, int e, uint32_t events)
+{
+    const IgvtEngineInfo *ei = &igvt_engine_info[e];
+
+    igvt_irq_raise(s, IGVT_IRQ_GT0 + ei->gt_bank, events << ei->irq_shift);
 }
 
 /* Append one event to the engine's CSB (MMIO copy and HWSP) */
 static void igvt_csb_event(IgvtState *s, int e, uint32_t status,
                            uint32_t ctx_id)
 {
-    uint32_t base = igvt_engines[e].base;
+    uint32_t base = igvt_engine_mmio_base(e);
     uint32_t ptr = igvt_reg(s, base + IGVT_RING_CSB_PTR);
     uint32_t wp = ((ptr & 0x7) + 1) % IGVT_CSB_ENTRIES;
     uint32_t hwsp = igvt_reg(s, base + IGVT_RING_HWS_PGA) & ~0xfffu;
@@ -88,9 +85,9 @@ static void igvt_csb_event(IgvtState *s, int e, uint32_t status,
         !igvt_gm_rw(s, hwsp + IGVT_HWSP_CSB_WRITE * 4, &wp_le,
                     sizeof(wp_le), true)) {
         IGVT_GUEST_ERR(igvt_err_hwsp, "%s HWSP at 0x%x is not mapped",
-                       igvt_engines[e].name, hwsp);
+                       igvt_engine_name(e), hwsp);
     }
-    trace_igvt_csb(igvt_engines[e].name, wp, status, ctx_id);
+    trace_igvt_csb(igvt_engine_name(e), wp, status, ctx_id);
 }
 
 /*
@@ -144,10 +141,8 @@ static void igvt_execlist_advance(IgvtState *s, int e, bool user_irq)
         igvt_execlist_latency(s, e);
     }
     igvt_csb_event(s, e, status, desc >> 32);
-    igvt_irq_raise(s, igvt_engines[e].irq_bank,
-                   (IGVT_GT_CONTEXT_SWITCH |
-                    (user_irq ? IGVT_GT_USER_INTERRUPT : 0)) <<
-                   igvt_engines[e].irq_shift);
+    igvt_engine_irq(s, e, IGVT_GT_CONTEXT_SWITCH |
+                          (user_irq ? IGVT_GT_USER_INTERRUPT : 0));
 }
 
 /* May the engines take new work?  Not while the VM is stopped */
@@ -181,7 +176,7 @@ static void igvt_execlist_start(IgvtState *s, int e)
             st->last_reject_addr = w->addr;
             IGVT_GUEST_ERR(igvt_err_workload, "%s: workload refused: %s "
                            "(command %s 0x%08x, address 0x%" PRIx64 ")",
-                           igvt_engines[e].name, w->why,
+                           igvt_engine_name(e), w->why,
                            w->cmd_name ? w->cmd_name : "-", w->header,
                            w->addr);
             igvt_workload_retire(w);
@@ -229,7 +224,7 @@ static void igvt_execlist_complete_bh(void *opaque)
         } else {
             st->hung++;
             IGVT_GUEST_ERR(igvt_err_soft_exec, "%s: %s (0x%" PRIx64 ")",
-                           igvt_engines[e].name, w->why, w->addr);
+                           igvt_engine_name(e), w->why, w->addr);
         }
         igvt_workload_retire(w);
         igvt_workload_free(w);
@@ -263,10 +258,10 @@ void igvt_elsp_write(IgvtState *s, uint32_t offset, uint32_t old,
     el->elsp_count = 0;
     pair[1] = (uint64_t)el->elsp[0] << 32 | el->elsp[1];
     pair[0] = (uint64_t)el->elsp[2] << 32 | el->elsp[3];
-    trace_igvt_elsp(igvt_engines[e].name, pair[0], pair[1]);
+    trace_igvt_elsp(igvt_engine_name(e), pair[0], pair[1]);
     if (!(pair[0] & IGVT_CTX_VALID)) {
         IGVT_GUEST_ERR(igvt_err_elsp, "%s: element 0 is not valid",
-                       igvt_engines[e].name);
+                       igvt_engine_name(e));
         return;
     }
     if (!s->pv_ready) {
@@ -276,7 +271,7 @@ void igvt_elsp_write(IgvtState *s, uint32_t offset, uint32_t old,
         /* Busy: the pair takes over once the running element is done */
         if (el->pending[0] & IGVT_CTX_VALID) {
             IGVT_GUEST_ERR(igvt_err_elsp, "%s: a pair is already pending",
-                           igvt_engines[e].name);
+                           igvt_engine_name(e));
         }
         el->pending[0] = pair[0];
         el->pending[1] = pair[1];
@@ -288,8 +283,7 @@ void igvt_elsp_write(IgvtState *s, uint32_t offset, uint32_t old,
     el->current = 0;
     el->submit_ns = get_clock();
     igvt_csb_event(s, e, IGVT_CSB_IDLE_TO_ACTIVE, pair[0] >> 32);
-    igvt_irq_raise(s, igvt_engines[e].irq_bank,
-                   IGVT_GT_CONTEXT_SWITCH << igvt_engines[e].irq_shift);
+    igvt_engine_irq(s, e, IGVT_GT_CONTEXT_SWITCH);
     qemu_bh_schedule(s->execlist_bh);
 }
 

@@ -12,11 +12,6 @@
 #include "trace.h"
 
 /* GDRST domains (Gen6..9) */
-#define IGVT_GRDOM_FULL     (1u << 0)
-#define IGVT_GRDOM_RENDER   (1u << 1)
-#define IGVT_GRDOM_MEDIA    (1u << 2)
-#define IGVT_GRDOM_BLT      (1u << 3)
-#define IGVT_GRDOM_VECS     (1u << 4)
 
 /*
  * A reset completes at once: the engines in the domains drop what they
@@ -26,15 +21,14 @@ void igvt_gdrst_write(IgvtState *s, uint32_t offset, uint32_t old,
                       uint32_t val)
 {
     uint32_t engines = 0;
+    int e;
 
     trace_igvt_gdrst(val);
-    if (val & IGVT_GRDOM_FULL) {
-        engines = BIT(IGVT_NUM_ENGINES) - 1;
+    for (e = 0; e < IGVT_NUM_ENGINES; e++) {
+        if (val & (R_GDRST_FULL_MASK | igvt_engine_info[e].gdrst_domain)) {
+            engines |= BIT(e);
+        }
     }
-    engines |= val & IGVT_GRDOM_RENDER ? BIT(IGVT_ENGINE_RCS) : 0;
-    engines |= val & IGVT_GRDOM_MEDIA ? BIT(IGVT_ENGINE_VCS) : 0;
-    engines |= val & IGVT_GRDOM_BLT ? BIT(IGVT_ENGINE_BCS) : 0;
-    engines |= val & IGVT_GRDOM_VECS ? BIT(IGVT_ENGINE_VECS) : 0;
     if (engines) {
         igvt_execlist_engine_reset(s, engines);
     }

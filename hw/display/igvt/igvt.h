@@ -18,12 +18,22 @@
 #include "aux.h"
 #include "gmbus.h"
 #include "cmd-parser.h"
+#include "fb-format.h"
+#include "hwinfo.h"
 #include "sched.h"
 #include "system/runstate.h"
 #include "qapi/qapi-types-igvt.h"
 #include "qom/object.h"
 
 OBJECT_DECLARE_SIMPLE_TYPE(IgvtState, IGVT_VGA)
+
+/* QAPI's enums are cast to the device's own: the same numbers */
+QEMU_BUILD_BUG_ON((int)IGVT_DISPLAY_PORT_A != (int)IGVT_PORT_A ||
+                  (int)IGVT_DISPLAY_PORT_E != (int)IGVT_PORT_E ||
+                  (int)IGVT_DISPLAY_PORT__MAX != (int)IGVT_PORT__MAX);
+QEMU_BUILD_BUG_ON((int)IGVT_SURFACE_TILING_LINEAR != (int)IGVT_TILING_LINEAR ||
+                  (int)IGVT_SURFACE_TILING_X != (int)IGVT_TILING_X ||
+                  (int)IGVT_SURFACE_TILING_Y != (int)IGVT_TILING_Y);
 
 typedef struct IgvtBackend IgvtBackend;
 typedef struct IgvtRegInfo IgvtRegInfo;
@@ -70,18 +80,6 @@ typedef enum IgvtIrqBank {
     IGVT_IRQ_PCU,
     IGVT_IRQ_BANK__MAX,
 } IgvtIrqBank;
-
-/* Command streamers (execlist.c): a GT2 part has the first four */
-#define IGVT_NUM_ENGINES    IGVT_ENGINE_VCS2
-
-typedef struct IgvtEngineInfo {
-    const char *name;
-    uint32_t base;              /* MMIO base */
-    IgvtIrqBank irq_bank;       /* GT interrupt bank ... */
-    unsigned irq_shift;         /* ... and the engine's bits in it */
-} IgvtEngineInfo;
-
-extern const IgvtEngineInfo igvt_engines[IGVT_NUM_ENGINES];
 
 typedef struct IgvtExeclist {
     uint32_t elsp[4];           /* dwords written to ELSP so far */

@@ -253,7 +253,7 @@ static int igvt_query_engines_child(Object *child, void *opaque)
         const IgvtEngineStats *st = &s->engine_stats[e];
         IgvtEngineStatus *ei = g_new0(IgvtEngineStatus, 1);
 
-        ei->name = g_strdup(igvt_engines[e].name);
+        ei->name = g_strdup(igvt_engine_name(e));
         ei->submitted = st->submitted;
         ei->completed = st->completed;
         ei->rejected = st->rejected;

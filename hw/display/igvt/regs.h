@@ -13,11 +13,13 @@
 
 #include "hw/registerfields.h"
 
-/* Engine MMIO bases */
+/* Engine MMIO bases (hwinfo.c's engine table), each a 4 KiB block */
 #define IGVT_RCS_BASE       0x02000
 #define IGVT_BCS_BASE       0x22000
 #define IGVT_VCS0_BASE      0x12000
+#define IGVT_VCS1_BASE      0x1c000
 #define IGVT_VECS_BASE      0x1a000
+#define IGVT_ENGINE_MMIO_SIZE   0x1000
 
 /* Per-engine registers, relative to the engine base */
 #define IGVT_RING_TAIL          0x030
@@ -41,8 +43,14 @@
 #define IGVT_RING_MODE          0x29c
 #define IGVT_RING_MODE_RUN_LIST_ENABLE  (1u << 15)
 
-/* GT reset and flush */
+/* GT reset (domains self-clear) and flush */
 REG32(GDRST, 0x941c)
+    FIELD(GDRST, FULL, 0, 1)
+    FIELD(GDRST, RENDER, 1, 1)
+    FIELD(GDRST, MEDIA, 2, 1)
+    FIELD(GDRST, BLT, 3, 1)
+    FIELD(GDRST, VECS, 4, 1)
+    FIELD(GDRST, MEDIA2, 7, 1)
 REG32(GFX_FLSH_CNTL, 0x101008)
 
 /* TLB invalidation, one register per engine: self-clearing */
@@ -156,7 +164,6 @@ REG32(GEN9_SLICE_COMMON_ECO_CHICKEN1, 0x731c)
  * every 0x1000 for pipes A-C; per-DDI registers every 0x100 for A-E.
  */
 #define IGVT_NUM_PIPES          3
-#define IGVT_NUM_PORTS          5
 #define IGVT_PIPE_STRIDE        0x1000
 #define IGVT_PORT_STRIDE        0x100
 

@@ -89,12 +89,12 @@ static void *igvt_sched_thread(void *opaque)
         qemu_mutex_unlock(&sc->lock);
 
         start = get_clock();
-        trace_igvt_sched_run(igvt_engines[w->engine].name, w->lrca,
+        trace_igvt_sched_run(igvt_engine_name(w->engine), w->lrca,
                              ent->weight, ent->vtime);
         w->ok = igvt_backend_execute(sc->backend, w, &w->user_irq);
         w->exec_ns = get_clock() - start;
         w->cancelled = qatomic_read(&w->cancel);
-        trace_igvt_sched_done(igvt_engines[w->engine].name, w->lrca, w->ok,
+        trace_igvt_sched_done(igvt_engine_name(w->engine), w->lrca, w->ok,
                               w->exec_ns);
 
         qemu_mutex_lock(&sc->lock);

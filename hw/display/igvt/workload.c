@@ -238,7 +238,7 @@ bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
 
 void igvt_workload_retire(IgvtWorkload *w)
 {
-    uint32_t base = igvt_engines[w->engine].base;
+    uint32_t base = igvt_engine_mmio_base(w->engine);
     uint64_t gm = w->lrca + IGVT_GTT_PAGE_SIZE + IGVT_CTX_RING_HEAD * 4;
     uint32_t head;
 
