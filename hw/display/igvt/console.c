@@ -337,7 +337,8 @@ static int igvt_console_pipe(IgvtState *s)
         uint32_t base = pipe * IGVT_PIPE_STRIDE;
 
         if (FIELD_EX32(igvt_reg(s, A_TRANSCONF_A + base), TRANSCONF, ENABLE) &&
-            (igvt_reg(s, A_PLANE_CTL_1_A + base) & (1u << 31))) {
+            FIELD_EX32(igvt_reg(s, A_PLANE_CTL_1_A + base), PLANE_CTL,
+                       ENABLE)) {
             return pipe;
         }
     }

@@ -35,36 +35,23 @@ void igvt_gdrst_write(IgvtState *s, uint32_t offset, uint32_t old,
     igvt_reg_set(s, offset, 0);
 }
 
-/*
- * TLB invalidation completes at once: the backend's translations are
- * looked up at use, so there is nothing cached to drop.
- */
-void igvt_tlb_inv_write(IgvtState *s, uint32_t offset, uint32_t old,
-                        uint32_t val)
-{
-    igvt_reg_set(s, offset, 0);
-}
-
 /* An engine asked to prepare for reset is ready at once */
-void igvt_reset_ctl_write(IgvtState *s, uint32_t offset, uint32_t old,
-                          uint32_t val)
+uint32_t igvt_reset_ctl_pre_write(IgvtState *s, uint32_t offset,
+                                  uint32_t old, uint32_t val)
 {
-    if (val & IGVT_RESET_CTL_REQUEST_RESET) {
-        val |= IGVT_RESET_CTL_READY_TO_RESET;
-    } else {
-        val &= ~IGVT_RESET_CTL_READY_TO_RESET;
-    }
-    igvt_reg_set(s, offset, val);
+    return val & IGVT_RESET_CTL_REQUEST_RESET ?
+           val | IGVT_RESET_CTL_READY_TO_RESET :
+           val & ~IGVT_RESET_CTL_READY_TO_RESET;
 }
 
 /*
  * Rings are reported idle: the guest stops rings before a reset, which
  * then drops whatever is still running
  */
-void igvt_mi_mode_write(IgvtState *s, uint32_t offset, uint32_t old,
-                        uint32_t val)
+uint32_t igvt_mi_mode_pre_write(IgvtState *s, uint32_t offset, uint32_t old,
+                                uint32_t val)
 {
-    igvt_reg_set(s, offset, val | IGVT_RING_MI_MODE_IDLE);
+    return val | IGVT_RING_MI_MODE_IDLE;
 }
 
 /* Turning on execlists without having read PVINFO: not a GVT-g guest */

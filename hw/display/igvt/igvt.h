@@ -248,11 +248,17 @@ static inline void igvt_reg_set(IgvtState *s, uint32_t offset, uint32_t v)
 
 /* The register table (reg-table.c) */
 #define IGVT_REG_MASKED     (1u << 0)   /* bits 31:16 enable bits 15:0 */
-#define IGVT_REG_W1C        (1u << 1)   /* writing 1 clears a bit */
 #define IGVT_REG_RO         (1u << 2)   /* writes are dropped (guest error) */
 
 typedef uint32_t IgvtRegReadFn(IgvtState *s, uint32_t offset);
-/* Called after the new value is stored; may adjust what was stored */
+/*
+ * Called before a write is stored, with the value the flags and masks
+ * made of it; returns the value to store (a status bit that follows a
+ * request, a bit that clears itself)
+ */
+typedef uint32_t IgvtRegPreWriteFn(IgvtState *s, uint32_t offset,
+                                   uint32_t old, uint32_t val);
+/* Called after the new value is stored, for what the write sets off */
 typedef void IgvtRegWriteFn(IgvtState *s, uint32_t offset, uint32_t old,
                             uint32_t val);
 
@@ -263,7 +269,9 @@ struct IgvtRegInfo {
     uint32_t flags;
     uint32_t reset;             /* for every dword of a block */
     uint32_t ro_mask;           /* bits the guest cannot change */
+    uint32_t w1c_mask;          /* bits a 1 clears and a 0 leaves */
     IgvtRegReadFn *read;
+    IgvtRegPreWriteFn *pre_write;
     IgvtRegWriteFn *write;
 };
 
@@ -284,6 +292,7 @@ void igvt_mmio_class_init(void);
 extern const MemoryRegionOps igvt_mmio_ops;
 extern const MemoryRegionOps igvt_bar0_hole_ops;
 const IgvtRegInfo *igvt_reg_lookup(uint32_t offset);
+IgvtRegPreWriteFn igvt_reg_self_clear;
 void igvt_mmio_reset(IgvtState *s);
 void igvt_enter_failsafe(IgvtState *s, IgvtFailsafeReason reason);
 
@@ -327,16 +336,16 @@ void igvt_display_update_timers(IgvtState *s);
 uint32_t igvt_display_hotplug_bit(IgvtState *s);
 extern const VMStateDescription vmstate_igvt_display;
 IgvtRegWriteFn igvt_pwr_well_write;
-IgvtRegWriteFn igvt_dbuf_write;
-IgvtRegWriteFn igvt_pll_write;
+IgvtRegPreWriteFn igvt_dbuf_pre_write;
+IgvtRegPreWriteFn igvt_pll_pre_write;
 IgvtRegReadFn igvt_dpll_status_read;
-IgvtRegWriteFn igvt_ddi_buf_write;
+IgvtRegPreWriteFn igvt_ddi_buf_pre_write;
 IgvtRegWriteFn igvt_dp_tp_ctl_write;
 IgvtRegWriteFn igvt_pp_control_write;
-IgvtRegWriteFn igvt_sbi_write;
-IgvtRegWriteFn igvt_pch_hotplug_write;
+IgvtRegPreWriteFn igvt_sbi_pre_write;
 IgvtRegReadFn igvt_frmcount_read;
 IgvtRegReadFn igvt_pipedsl_read;
+IgvtRegPreWriteFn igvt_transconf_pre_write;
 IgvtRegWriteFn igvt_transconf_write;
 IgvtRegWriteFn igvt_plane_surf_write;
 IgvtRegWriteFn igvt_cur_base_write;
@@ -354,9 +363,8 @@ IgvtRegWriteFn igvt_elsp_write;
 
 /* gt.c */
 IgvtRegWriteFn igvt_gdrst_write;
-IgvtRegWriteFn igvt_tlb_inv_write;
-IgvtRegWriteFn igvt_reset_ctl_write;
-IgvtRegWriteFn igvt_mi_mode_write;
+IgvtRegPreWriteFn igvt_reset_ctl_pre_write;
+IgvtRegPreWriteFn igvt_mi_mode_pre_write;
 IgvtRegWriteFn igvt_ring_mode_write;
 IgvtRegWriteFn igvt_forcewake_write;
 IgvtRegWriteFn igvt_pcode_mailbox_write;

@@ -24,10 +24,6 @@
 #include "regs.h"
 #include "trace.h"
 
-#define IGVT_AUX_W1C    (R_DP_AUX_CH_CTL_DONE_MASK | \
-                         R_DP_AUX_CH_CTL_TIME_OUT_ERROR_MASK | \
-                         R_DP_AUX_CH_CTL_RECEIVE_ERROR_MASK)
-
 void igvt_monitor_update_edid(IgvtState *s)
 {
     IgvtDisplay *d = &s->display;
@@ -53,11 +49,12 @@ static void igvt_aux_transfer(IgvtState *s, unsigned ch, uint32_t ctl_off,
     IgvtDisplay *d = &s->display;
     uint32_t data_off = ctl_off - A_DP_AUX_CH_CTL_A + A_DP_AUX_CH_DATA1_A;
     unsigned len = FIELD_EX32(ctl, DP_AUX_CH_CTL, MESSAGE_SIZE);
-    uint8_t msg[20], reply[20];
+    uint8_t msg[IGVT_DP_AUX_CH_DATA_REGS * 4];
+    uint8_t reply[IGVT_DP_AUX_CH_DATA_REGS * 4];
     int rlen = -1;
     unsigned i;
 
-    for (i = 0; i < 5; i++) {
+    for (i = 0; i < IGVT_DP_AUX_CH_DATA_REGS; i++) {
         stl_be_p(msg + 4 * i, igvt_reg(s, data_off + 4 * i));
     }
     if (len > sizeof(msg)) {
@@ -76,7 +73,7 @@ static void igvt_aux_transfer(IgvtState *s, unsigned ch, uint32_t ctl_off,
     } else {
         memset(msg, 0, sizeof(msg));
         memcpy(msg, reply, MIN(rlen, (int)sizeof(msg)));
-        for (i = 0; i < 5; i++) {
+        for (i = 0; i < IGVT_DP_AUX_CH_DATA_REGS; i++) {
             igvt_reg_set(s, data_off + 4 * i, ldl_be_p(msg + 4 * i));
         }
         ctl = FIELD_DP32(ctl, DP_AUX_CH_CTL, MESSAGE_SIZE, rlen);
@@ -95,9 +92,6 @@ void igvt_aux_ctl_write(IgvtState *s, uint32_t offset, uint32_t old,
     unsigned ch = ((offset - A_DP_AUX_CH_CTL_A) / IGVT_PORT_STRIDE) %
                   IGVT_PORT__MAX;
 
-    /* Done and the error bits clear when written with 1 */
-    val = (val & ~IGVT_AUX_W1C) | (old & ~val & IGVT_AUX_W1C);
-    igvt_reg_set(s, offset, val);
     if (FIELD_EX32(val, DP_AUX_CH_CTL, SEND_BUSY) &&
         !FIELD_EX32(old, DP_AUX_CH_CTL, SEND_BUSY)) {
         igvt_aux_transfer(s, ch, offset, val);

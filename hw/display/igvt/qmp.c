@@ -138,7 +138,7 @@ static IgvtPlaneInfo *igvt_query_plane(IgvtState *s, unsigned pipe,
     IgvtPlane plane;
 
     info->plane = n + 1;
-    info->enabled = ctl & (1u << 31);
+    info->enabled = FIELD_EX32(ctl, PLANE_CTL, ENABLE);
     info->ggtt_address = igvt_reg(s, A_PLANE_SURFLIVE_1_A + base) &
                          ~(IGVT_GTT_PAGE_SIZE - 1);
     if (!info->enabled) {
@@ -175,8 +175,8 @@ static IgvtPipeInfo *igvt_query_pipe(IgvtState *s, unsigned pipe)
     info->pipe = g_strdup_printf("%c", 'A' + pipe);
     info->enabled = FIELD_EX32(igvt_reg(s, A_TRANSCONF_A + base), TRANSCONF,
                                ENABLE);
-    info->width = (src >> 16) + 1;
-    info->height = (src & 0xffff) + 1;
+    info->width = FIELD_EX32(src, PIPESRC, WIDTH) + 1;
+    info->height = FIELD_EX32(src, PIPESRC, HEIGHT) + 1;
     info->refresh_mhz = s->display.pipes[pipe].refresh_mhz;
     info->frame_count = igvt_frmcount_read(s, A_PIPE_FRMCOUNT_A + base);
     for (n = IGVT_NUM_PLANES - 1; n >= 0; n--) {
