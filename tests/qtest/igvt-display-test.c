@@ -840,7 +840,9 @@ typedef struct TakeoverCase {
 static const TakeoverCase takeover_cases[] = {
     { "copied", "copied", TILE_X, false, false, false },
     { "copied-blank", "copied", TILE_X, false, true, false },
+    { "in-place", "in-place", TILE_LINEAR, false, false, false },
     { "in-place-blank", "in-place", TILE_LINEAR, false, true, false },
+    { "remapped", "remapped", TILE_LINEAR, true, false, false },
     { "remapped-blank", "remapped", TILE_LINEAR, true, true, false },
     { "remapped-reset", "remapped", TILE_LINEAR, true, false, true },
 };

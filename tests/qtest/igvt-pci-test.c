@@ -1631,6 +1631,7 @@ static void test_bad_properties(void)
         { "fences=33", "fences must be between 1 and 32" },
         { "weight=0", "weight must be between 1 and 16" },
         { "weight=17", "weight must be between 1 and 16" },
+        { "x-watchdog-ms=10001", "x-watchdog-ms must be at most 10000" },
         { "model=foo", "foo" },
         { "backend=foo", "foo" },
         { "backend=host", "igvt" },
@@ -1648,6 +1649,12 @@ static void test_bad_properties(void)
 
         assert_launch_fails(args, bad[i].err);
     }
+    /*
+     * Behind an IOMMU the device's DMA would be translated (and faults
+     * reported) outside the BQL, where its GPU thread runs: refused
+     */
+    assert_launch_fails("-device intel-iommu " IGVT_TEST_DEVICE,
+                        "does not work behind an IOMMU");
 }
 
 static void test_not_hotpluggable(void)

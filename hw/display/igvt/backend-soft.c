@@ -158,12 +158,16 @@ static bool igvt_soft_ggtt_get(IgvtBackend *b, uint64_t index, uint64_t *addr)
  * The watchdog.  A workload may do IGVT_SOFT_BUDGET units of work: a unit
  * is one command, one access to guest memory, or 4 KiB of memory the GPU
  * reads, writes or assembles in its own buffers, so a guest is charged
- * for what a command really costs (256 MiB of memory traffic at most).
- * It may also run for at most IGVT_SOFT_WALL_NS of wall time.  Whichever
- * ends first stops it, reported to the guest as a hang.  The bounds say
- * how long one workload can hold the GPU from the other vGPUs of the
- * process, and how long stopping the VM (which drains the GPU holding the
- * BQL) can wait for it.
+ * for what a command really costs (a blit's bytes are charged about three
+ * times: as rows, read and written; so 4 GiB of units are about 1.3 GiB
+ * of copying).  It may also take at most w->time_limit_ns of the GPU
+ * thread's CPU time (the x-watchdog-ms property, 100 ms by default; CPU
+ * time, so a worker the host did not schedule is not blamed).  Whichever
+ * ends first stops it, reported to the guest as a hang.  The time bound
+ * is what bounds legitimate work; the budget stops cheap endless loops
+ * sooner.  Together they say how long one workload can hold the GPU from
+ * the other vGPUs of the process, and how long stopping the VM (which
+ * drains the GPU holding the BQL) can wait for it.
  *
  * 100 ms is chosen against i915's own hang detection (Debian's kernels:
  * CONFIG_DRM_I915_PREEMPT_TIMEOUT=640, CONFIG_DRM_I915_HEARTBEAT_INTERVAL
@@ -174,11 +178,12 @@ static bool igvt_soft_ggtt_get(IgvtBackend *b, uint64_t index, uint64_t *addr)
  * kernel would consider hung long after; the vGPUs sharing the GPU are
  * delayed by at most that per workload, far below their own heartbeat.
  * The software GPU runs natively: the largest legitimate workloads (a
- * blit of a 4K frame) take a few milliseconds.
+ * few blits of a 4K frame) take a few milliseconds each.
  */
-#define IGVT_SOFT_BUDGET        (64 * 1024)
+#define IGVT_SOFT_BUDGET        (1024 * 1024)
 #define IGVT_SOFT_UNIT_BYTES    4096
-#define IGVT_SOFT_WALL_NS       (100 * SCALE_MS)
+/* Look at the clock after this many units (a system call each time) */
+#define IGVT_SOFT_CLOCK_UNITS   64
 
 /* Registers of the workload's register state (offsets from the engine) */
 #define IGVT_SOFT_GPR           0x600   /* CS_GPR0-15, 64 bits each */
@@ -211,6 +216,8 @@ typedef struct IgvtSoftExec {
     uint64_t gpr[IGVT_ALU_GPRS];        /* CS_GPR0-15 */
     GHashTable *regs;           /* other registers written: offset, value */
     int64_t start_ns;           /* get_clock() when the workload started */
+    int64_t cpu_start_ns;       /* the thread's CPU time then */
+    unsigned clock_units;       /* units charged since the last look */
     const char *why;
     uint64_t why_addr;
 } IgvtSoftExec;
@@ -222,6 +229,15 @@ static bool igvt_soft_fail(IgvtSoftExec *x, const char *why, uint64_t addr)
     return false;
 }
 
+/* CPU time of the calling (GPU) thread */
+static int64_t igvt_soft_cpu_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * NANOSECONDS_PER_SECOND + ts.tv_nsec;
+}
+
 /*
  * Charge @units of work (see IGVT_SOFT_BUDGET) done for the command or
  * memory at @addr; false once the workload must stop: the watchdog, or an
@@ -229,6 +245,8 @@ static bool igvt_soft_fail(IgvtSoftExec *x, const char *why, uint64_t addr)
  */
 static bool igvt_soft_charge(IgvtSoftExec *x, uint64_t units, uint64_t addr)
 {
+    uint64_t limit = x->w->time_limit_ns;
+
     if (qatomic_read(&x->w->cancel)) {
         return igvt_soft_fail(x, igvt_mem_strerror(IGVT_MEM_STOPPED), addr);
     }
@@ -238,10 +256,14 @@ static bool igvt_soft_charge(IgvtSoftExec *x, uint64_t units, uint64_t addr)
                               addr);
     }
     x->budget -= units;
-    if (get_clock() - x->start_ns > IGVT_SOFT_WALL_NS) {
-        x->budget = 0;
-        return igvt_soft_fail(x, "watchdog: the workload runs too long",
-                              addr);
+    x->clock_units += units;
+    if (limit && x->clock_units >= IGVT_SOFT_CLOCK_UNITS) {
+        x->clock_units = 0;
+        if (igvt_soft_cpu_ns() - x->cpu_start_ns > limit) {
+            x->budget = 0;
+            return igvt_soft_fail(x, "watchdog: the workload runs too long",
+                                  addr);
+        }
     }
     return true;
 }
@@ -1045,6 +1067,7 @@ static bool igvt_soft_execute(IgvtBackend *b, IgvtWorkload *w,
         .budget = IGVT_SOFT_BUDGET,
         .mmio_base = igvt_engine_mmio_base(w->engine),
         .start_ns = get_clock(),
+        .cpu_start_ns = igvt_soft_cpu_ns(),
     };
     bool ok;
 

@@ -309,7 +309,7 @@ void igvt_plane_surf_write(IgvtState *s, uint32_t offset, uint32_t old,
     if (plane < IGVT_NUM_PLANES && igvt_pipe_enabled(s, pipe)) {
         s->display.pipes[pipe].flips_pending |= 1u << plane;
     }
-    s->display.dirty = true;
+    igvt_console_invalidate(s);
     trace_igvt_display_flip(pipe, plane, val);
     igvt_display_update_timers(s);
 }
@@ -319,7 +319,7 @@ void igvt_palette_write(IgvtState *s, uint32_t offset, uint32_t old,
                         uint32_t val)
 {
     if (old != val) {
-        s->display.dirty = true;
+        igvt_console_invalidate(s);
     }
 }
 
@@ -348,7 +348,7 @@ void igvt_display_reset(IgvtState *s)
     /* The monitor's port shows live hotplug status */
     igvt_reg_set(s, A_SDEISR, igvt_display_hotplug_bit(s));
     igvt_monitor_reset(s);
-    s->display.dirty = true;
+    igvt_console_invalidate(s);
 }
 
 uint32_t igvt_display_hotplug_bit(IgvtState *s)
@@ -392,7 +392,7 @@ int igvt_display_post_load(IgvtState *s)
         }
     }
     s->display.port %= IGVT_PORT__MAX;
-    s->display.dirty = true;
+    igvt_console_invalidate(s);
     igvt_display_update_timers(s);
     return 0;
 }

@@ -184,6 +184,7 @@ static void igvt_execlist_start(IgvtState *s, int e)
             igvt_enter_failsafe(s, IGVT_FAILSAFE_REASON_GUEST_ERROR);
         } else {
             w->submit_ns = el->submit_ns;
+            w->time_limit_ns = (uint64_t)s->params.watchdog_ms * SCALE_MS;
             el->inflight = true;
             igvt_sched_submit(&s->sched, w);
             return;
@@ -223,6 +224,7 @@ static void igvt_execlist_complete_bh(void *opaque)
             st->completed++;
         } else {
             st->hung++;
+            pstrcpy((char *)st->last_hang, sizeof(st->last_hang), w->why);
             IGVT_GUEST_ERR(igvt_err_soft_exec, "%s: %s (0x%" PRIx64 ")",
                            igvt_engine_name(e), w->why, w->addr);
         }
@@ -368,15 +370,18 @@ void igvt_execlist_post_load(IgvtState *s)
         el->current &= 1;
         el->inflight = false;
         el->submit_ns = el->pending_ns = get_clock();
+        /* Strings from the stream: terminate them */
         s->engine_stats[e].last_reject[sizeof(s->engine_stats[e].last_reject)
                                        - 1] = 0;
+        s->engine_stats[e].last_hang[sizeof(s->engine_stats[e].last_hang)
+                                     - 1] = 0;
     }
     qemu_bh_schedule(s->execlist_bh);
 }
 
 const VMStateDescription vmstate_igvt_engine_stats = {
     .name = "igvt/engine-stats",
-    .version_id = 2,
+    .version_id = 3,
     .minimum_version_id = 2,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT64(submitted, IgvtEngineStats),
@@ -390,6 +395,7 @@ const VMStateDescription vmstate_igvt_engine_stats = {
         VMSTATE_UINT64(latency_count, IgvtEngineStats),
         VMSTATE_UINT64(latency_total_ns, IgvtEngineStats),
         VMSTATE_UINT64(latency_max_ns, IgvtEngineStats),
+        VMSTATE_BUFFER_V(last_hang, IgvtEngineStats, 3),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -39,11 +39,7 @@ static void igvt_gtt_update_host(IgvtState *s, uint32_t index)
         }
     }
     igvt_backend_ggtt_set(s->backend, index, addr, valid);
-    /* Remapping the scanout: the console must read it all again */
-    if ((uint64_t)index * IGVT_GTT_PAGE_SIZE - s->display.scan_base <
-        s->display.scan_size) {
-        s->display.dirty = true;
-    }
+    igvt_console_gm_changed(s, (uint64_t)index * IGVT_GTT_PAGE_SIZE);
 }
 
 /*

@@ -18,6 +18,7 @@
 #include "igvt.h"
 #include "backend.h"
 #include "sched-policy.h"
+#include "workload.h"
 #include "trace.h"
 
 static unsigned igvt_instances;
@@ -67,6 +68,9 @@ static const Property igvt_props[] = {
                        igvt_prop_port, IgvtDisplayPort),
     DEFINE_PROP_UINT32("weight", IgvtState, params.weight,
                        IGVT_WEIGHT_DEFAULT),
+    /* Experimental: tests turn the time bound off to see the budget's */
+    DEFINE_PROP_UINT32("x-watchdog-ms", IgvtState, params.watchdog_ms,
+                       IGVT_WATCHDOG_MS_DEFAULT),
     DEFINE_EDID_PROPERTIES(IgvtState, display.edid_info),
 };
 
@@ -102,6 +106,11 @@ static bool igvt_check_params(IgvtState *s, Error **errp)
     if (p->fences < 1 || p->fences > IGVT_FENCE_MAX) {
         error_setg(errp, "igvt: fences must be between 1 and %d",
                    IGVT_FENCE_MAX);
+        return false;
+    }
+    if (p->watchdog_ms > IGVT_WATCHDOG_MS_MAX) {
+        error_setg(errp, "igvt: x-watchdog-ms must be at most %d",
+                   IGVT_WATCHDOG_MS_MAX);
         return false;
     }
     if (p->weight < IGVT_WEIGHT_MIN || p->weight > IGVT_WEIGHT_MAX) {
@@ -141,7 +150,7 @@ static void igvt_realize(PCIDevice *dev, Error **errp)
     IgvtState *s = IGVT_VGA(dev);
     IgvtParams *p = &s->params;
 
-    if (!igvt_check_params(s, errp)) {
+    if (!igvt_check_params(s, errp) || !igvt_mem_check_iommu(s, errp)) {
         return;
     }
     pci_config_set_device_id(dev->config, p->model == IGVT_MODEL_KBL ?
@@ -170,6 +179,7 @@ static void igvt_realize(PCIDevice *dev, Error **errp)
     if (!igvt_vga_init(s, errp)) {
         goto fail_cfg;
     }
+    igvt_console_init(s);
     igvt_init_bars(s);
     igvt_display_init(s);
     if (!igvt_execlist_init(s, errp)) {
@@ -181,7 +191,6 @@ static void igvt_realize(PCIDevice *dev, Error **errp)
 
 fail_display:
     igvt_display_fini(s);
-    igvt_vga_fini(s);
     igvt_console_fini(s);
 fail_cfg:
     igvt_cfg_fini(s);
@@ -200,7 +209,6 @@ static void igvt_exit(PCIDevice *dev)
 
     igvt_execlist_fini(s);
     igvt_display_fini(s);
-    igvt_vga_fini(s);
     igvt_console_fini(s);
     igvt_cfg_fini(s);
     igvt_gtt_reset(s);

@@ -37,6 +37,7 @@ QEMU_BUILD_BUG_ON((int)IGVT_SURFACE_TILING_LINEAR != (int)IGVT_TILING_LINEAR ||
 
 typedef struct IgvtBackend IgvtBackend;
 typedef struct IgvtRegInfo IgvtRegInfo;
+typedef struct IgvtConsole IgvtConsole;
 
 #define IGVT_NUM_REGS   (IGVT_MMIO_SIZE / 4)
 
@@ -63,6 +64,7 @@ typedef struct IgvtParams {
     uint32_t vgamem_mb;
     IgvtDisplayPort port;       /* where the monitor is */
     uint32_t weight;            /* share of the GPU against other vGPUs */
+    uint32_t watchdog_ms;       /* CPU time a workload may take, 0: any */
 } IgvtParams;
 
 /* Interrupt banks (irq.c) */
@@ -98,6 +100,7 @@ typedef struct IgvtEngineStats {
     uint64_t rejected;          /* refused by the audit */
     uint64_t hung;              /* faulted or stopped by the watchdog */
     uint8_t last_reject[64];    /* why the last workload was refused */
+    uint8_t last_hang[64];      /* why the last hung one did not complete */
     uint32_t last_reject_header;
     uint64_t last_reject_addr;
     uint64_t busy_ns;           /* time the GPU spent on its workloads */
@@ -143,14 +146,6 @@ typedef struct IgvtGtt {
     uint32_t partial_halves;
 } IgvtGtt;
 
-/* Where a scanout page lives (console.c) */
-enum { IGVT_SCAN_ZERO, IGVT_SCAN_RAM, IGVT_SCAN_OTHER };
-typedef struct IgvtScanPage {
-    uint8_t kind;
-    hwaddr off;                 /* in the logged RAM block */
-    uint8_t *ptr;               /* host address, IGVT_SCAN_RAM only */
-} IgvtScanPage;
-
 /* The display engine (display.c) */
 typedef struct IgvtPipe {
     IgvtState *owner;
@@ -170,30 +165,6 @@ typedef struct IgvtDisplay {
     uint32_t edid_yres;
     IgvtDpSink sink;
     IgvtGmbus gmbus;
-    bool dirty;                 /* the console needs a full redraw */
-    /* console state, derived: not migrated */
-    bool owns_surface;          /* the console shows igvt's surface */
-    const char *blank_reason;
-    uint8_t *rowbuf;
-    uint32_t *linebuf;
-    uint64_t frames_shown;
-    uint64_t updates_skipped;
-    MemoryRegion *log_mr;       /* guest RAM we track writes to */
-    IgvtScanPage *map;          /* the scanout's pages */
-    uint64_t map_pages;
-    DisplaySurface *shadow;     /* our own surface, when copying */
-    MemoryRegion *direct_mr;    /* guest RAM the surface shows in place */
-    uint8_t *direct_ptr;
-    uint8_t *view;              /* scattered scanout pages made contiguous */
-    size_t view_size;
-    uint32_t direct_fmt;        /* pixman_format_code_t */
-    uint32_t direct_stride, direct_width, direct_height;
-    uint64_t scan_base;         /* graphics memory the console shows */
-    uint64_t scan_size;
-    bool cursor_visible;
-    uint32_t cursor_hash;
-    uint32_t cursor_size;
-    int32_t cursor_x, cursor_y;
 } IgvtDisplay;
 
 struct IgvtState {
@@ -212,6 +183,7 @@ struct IgvtState {
     /* legacy VGA, shown until the guest driver disables it */
     VGACommonState vga;
     QemuConsole *con;
+    IgvtConsole *console;       /* what the console shows (console.c) */
 
     IgvtBackend *backend;
     IgvtSlice slice;
@@ -309,10 +281,14 @@ IgvtRegWriteFn igvt_pvinfo_g2v_write;
 IgvtRegWriteFn igvt_pvinfo_display_ready_write;
 
 /* console.c */
-void igvt_console_update(IgvtState *s);
-IgvtConsoleMode igvt_console_mode(IgvtState *s);
-void igvt_console_release(IgvtState *s);
+void igvt_console_init(IgvtState *s);
 void igvt_console_fini(IgvtState *s);
+/* Redraw everything at the next refresh */
+void igvt_console_invalidate(IgvtState *s);
+/* The GGTT entry of graphics memory @gm changed */
+void igvt_console_gm_changed(IgvtState *s, uint64_t gm);
+IgvtConsoleMode igvt_console_mode(IgvtState *s);
+void igvt_console_stats(IgvtState *s, uint64_t *shown, uint64_t *skipped);
 
 /* monitor.c */
 void igvt_monitor_update_edid(IgvtState *s);
@@ -396,6 +372,8 @@ const char *igvt_mem_strerror(IgvtMemStatus st);
  */
 IgvtMemStatus igvt_dma_rw(AddressSpace *as, uint64_t addr, void *buf,
                           uint64_t len, bool is_write, const bool *stop);
+/* Refuse an IOMMU between the device and guest memory (see mem.c) */
+bool igvt_mem_check_iommu(IgvtState *s, Error **errp);
 /* Is [addr, addr + size) writable guest RAM, as the device sees memory? */
 bool igvt_dma_is_ram(IgvtState *s, uint64_t addr, uint64_t size);
 bool igvt_gm_in_slice(IgvtState *s, uint64_t addr, uint64_t size);
@@ -424,7 +402,6 @@ bool igvt_engine_mem(IgvtState *s, uint64_t pml4, bool ggtt, uint64_t addr,
 
 /* vga.c */
 bool igvt_vga_init(IgvtState *s, Error **errp);
-void igvt_vga_fini(IgvtState *s);
 void igvt_vga_reset(IgvtState *s);
 bool igvt_vga_enabled(IgvtState *s);
 bool igvt_vga_lfb_access(IgvtState *s, hwaddr addr, uint64_t *val,

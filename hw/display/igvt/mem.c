@@ -7,18 +7,23 @@
  * thread, CSB and status page writes, the aperture and the console's
  * fallback reads.  The rules:
  *
- *  - Only RAM, and for a write only writable RAM: never ROM, a ROM device,
- *    a RAM device (another device's BAR backed by host memory) or MMIO.
- *    An access that would dispatch to a device fails instead, so the GPU
+ *  - Only memory QEMU can copy directly: RAM, and ROM (or a ROM device
+ *    in ROMD mode) for reads; only writable RAM for writes.  Never a RAM
+ *    device (another device's BAR backed by host memory) or MMIO.  An
+ *    access that would dispatch to a device fails instead, so the GPU
  *    worker never takes the BQL (which a drain holding the BQL would wait
  *    on for ever) and no device is re-entered from the GPU's accesses.
- *  - The check and the access use one translation.  An IOMMU in front of
- *    the device is resolved first (address_space_get_iotlb_entry); then
+ *  - The check and the access use one translation:
  *    address_space_cache_init() translates once, takes a reference to the
  *    RAM it found and gives the host pointer the copy goes through.  If
  *    the guest changes its memory map meanwhile, the access completes on
  *    the RAM it started on, as a DMA in flight on hardware would; it never
- *    lands on whatever the address means now.
+ *    lands on whatever the address means now.  (A quick look under RCU
+ *    first refuses what is not RAM without taking a reference, so the
+ *    worker never holds the last reference to a device.)
+ *  - No IOMMU may sit between the device and guest memory: an IOMMU
+ *    model translates and reports faults under the BQL, so realize
+ *    refuses one (igvt_mem_check_iommu).
  *  - Writes are reported to QEMU's dirty tracking (migration, the console
  *    and TCG's translated code) like any DMA.
  *  - A caller that must be stoppable (the worker, for engine resets and
@@ -31,6 +36,7 @@
 #include "qemu/osdep.h"
 #include "qemu/atomic.h"
 #include "qemu/rcu.h"
+#include "qapi/error.h"
 #include "exec/memory.h"
 #include "hw/pci/pci_device.h"
 #include "igvt.h"
@@ -51,36 +57,40 @@ const char *igvt_mem_strerror(IgvtMemStatus st)
     return st < ARRAY_SIZE(igvt_mem_errors) ? igvt_mem_errors[st] : "?";
 }
 
+/* May @mr be copied directly, for a write if @is_write? */
+static bool igvt_mem_direct(MemoryRegion *mr, bool is_write)
+{
+    return memory_access_is_direct(mr, is_write, MEMTXATTRS_UNSPECIFIED);
+}
+
 /*
- * One piece of an access, inside one page of the device's view: copy it
- * through a single translation, or say why not.  *done is how many bytes
- * were copied.
+ * One piece of an access: copy it through a single translation, or say
+ * why not.  *done is how many bytes were copied.
  */
 static IgvtMemStatus igvt_dma_piece(AddressSpace *as, uint64_t addr,
                                     uint8_t *buf, uint64_t len,
                                     bool is_write, uint64_t *done)
 {
     MemoryRegionCache cache;
-    IOMMUTLBEntry tlb;
     IgvtMemStatus st = IGVT_MEM_OK;
+    MemoryRegion *mr;
+    hwaddr xlat, plen = len;
     int64_t got;
 
     WITH_RCU_READ_LOCK_GUARD() {
-        tlb = address_space_get_iotlb_entry(as, addr, is_write,
-                                            MEMTXATTRS_UNSPECIFIED);
+        mr = address_space_translate(as, addr, &xlat, &plen, is_write,
+                                     MEMTXATTRS_UNSPECIFIED);
+        if (!igvt_mem_direct(mr, is_write)) {
+            /* Tell a read-only RAM page from something that is not RAM */
+            return is_write && igvt_mem_direct(mr, false) ?
+                   IGVT_MEM_READ_ONLY : IGVT_MEM_NOT_RAM;
+        }
     }
-    if (!tlb.target_as) {
-        return IGVT_MEM_NOT_RAM;
-    }
-    len = MIN(len, tlb.addr_mask + 1 - (addr & tlb.addr_mask));
-    got = address_space_cache_init(&cache, tlb.target_as,
-                                   tlb.translated_addr |
-                                   (addr & tlb.addr_mask), len, is_write);
+    got = address_space_cache_init(&cache, as, addr, MIN(len, plen),
+                                   is_write);
     if (got <= 0 || !cache.ptr) {
-        /* Tell a read-only RAM page from something that is not RAM */
-        st = is_write && cache.mrs.mr &&
-             memory_region_supports_direct_access(cache.mrs.mr) ?
-             IGVT_MEM_READ_ONLY : IGVT_MEM_NOT_RAM;
+        /* The memory map changed since the look above */
+        st = IGVT_MEM_NOT_RAM;
     } else {
         len = MIN(len, got);
         if (is_write) {
@@ -122,6 +132,20 @@ IgvtMemStatus igvt_dma_rw(AddressSpace *as, uint64_t addr, void *buf,
     return IGVT_MEM_OK;
 }
 
+bool igvt_mem_check_iommu(IgvtState *s, Error **errp)
+{
+    PCIDevice *dev = PCI_DEVICE(s);
+
+    if (pci_device_iommu_address_space(dev) != &address_space_memory) {
+        error_setg(errp, "igvt: igvt-vga does not work behind an IOMMU "
+                   "(the device's DMA would be translated outside the BQL); "
+                   "remove the IOMMU or put the device on a bus it does not "
+                   "translate");
+        return false;
+    }
+    return true;
+}
+
 bool igvt_dma_is_ram(IgvtState *s, uint64_t addr, uint64_t size)
 {
     AddressSpace *as = pci_get_address_space(PCI_DEVICE(s));
@@ -131,8 +155,7 @@ bool igvt_dma_is_ram(IgvtState *s, uint64_t addr, uint64_t size)
     RCU_READ_LOCK_GUARD();
     mr = address_space_translate(as, addr, &xlat, &len, true,
                                  MEMTXATTRS_UNSPECIFIED);
-    return memory_access_is_direct(mr, true, MEMTXATTRS_UNSPECIFIED) &&
-           len >= size;
+    return igvt_mem_direct(mr, true) && len >= size;
 }
 
 bool igvt_gm_in_slice(IgvtState *s, uint64_t addr, uint64_t size)

@@ -218,8 +218,7 @@ static int igvt_query_display_child(Object *child, void *opaque)
         QAPI_LIST_PREPEND(info->pipes, igvt_query_pipe(s, pipe));
     }
     info->console = igvt_console_mode(s);
-    info->frames_shown = s->display.frames_shown;
-    info->updates_skipped = s->display.updates_skipped;
+    igvt_console_stats(s, &info->frames_shown, &info->updates_skipped);
     QAPI_LIST_PREPEND(*list, info);
     return 0;
 }
@@ -264,6 +263,9 @@ static int igvt_query_engines_child(Object *child, void *opaque)
             ei->last_rejected_command = st->last_reject_header;
             ei->has_last_rejected_address = true;
             ei->last_rejected_address = st->last_reject_addr;
+        }
+        if (st->hung) {
+            ei->last_hang = g_strdup((const char *)st->last_hang);
         }
         ei->active = s->execlists[e].active[0] & 1;
         ei->busy_ns = st->busy_ns;

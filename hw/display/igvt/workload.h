@@ -13,6 +13,13 @@
 #include "qemu/queue.h"
 #include "cmd-parser.h"
 
+/*
+ * The watchdog's time bound, in CPU time of the GPU thread: see
+ * backend-soft.c for why 100 ms
+ */
+#define IGVT_WATCHDOG_MS_DEFAULT    100
+#define IGVT_WATCHDOG_MS_MAX        10000
+
 /* Largest batch buffer a workload copies, and all of them together */
 #define IGVT_WORKLOAD_BATCH_MAX     (256 * KiB)
 #define IGVT_WORKLOAD_BYTES_MAX     (4 * MiB)
@@ -47,6 +54,7 @@ typedef struct IgvtWorkload {
     bool ok;                    /* it ran to completion */
     bool user_irq;              /* it raised a user interrupt */
     int64_t submit_ns;          /* when the guest submitted it */
+    uint64_t time_limit_ns;     /* CPU time it may take, 0: any */
     int64_t exec_ns;            /* how long the backend ran it */
 } IgvtWorkload;
 
