@@ -1865,8 +1865,8 @@ static void test_dma_remapped_to_mmio(void)
  * itself, each round filling one row 64 KiB wide of a Y-tiled surface
  * (2 MiB of tiles for the band, 4096 separate 16-byte runs) and counting
  * the rounds in memory with MI_MATH.  With the time bound off, the work
- * budget must stop it after a few hundred rounds, not after tens of
- * thousands as when a command cost one unit whatever it did.
+ * budget must stop it after some tens of rounds, not after more than ten
+ * thousand as when a command cost one unit whatever it did.
  */
 static void test_watchdog_charges_work(void)
 {
@@ -1900,7 +1900,7 @@ static void test_watchdog_charges_work(void)
     rounds = target(g, 0);
     g_test_message("%u rounds before the watchdog", rounds);
     g_assert_cmpuint(rounds, >=, 1);
-    g_assert_cmpuint(rounds, <, 1024);
+    g_assert_cmpuint(rounds, <, 256);
     /* The fill did happen: the first row of the first tile */
     g_assert_cmphex(qtest_readl(g->qts, RAM(GM_WIDE)), ==, 0x11223344);
     gpu_stop(g);

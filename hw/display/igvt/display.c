@@ -19,7 +19,10 @@
 #include "regs.h"
 #include "trace.h"
 
+/* Refresh rates in mHz: what inconsistent timings give, and the range */
 #define IGVT_DEFAULT_REFRESH_MHZ    60000
+#define IGVT_MIN_REFRESH_MHZ        20000
+#define IGVT_MAX_REFRESH_MHZ        250000
 
 static unsigned igvt_pipe_of(uint32_t offset)
 {
@@ -144,7 +147,7 @@ static uint32_t igvt_pipe_refresh_mhz(IgvtState *s, unsigned pipe)
     }
     pixel_khz = link_khz[rate] * m / n;
     mhz = pixel_khz * 1000000 / (htotal * vtotal);
-    if (mhz < 20000 || mhz > 250000) {
+    if (mhz < IGVT_MIN_REFRESH_MHZ || mhz > IGVT_MAX_REFRESH_MHZ) {
         return IGVT_DEFAULT_REFRESH_MHZ;
     }
     return mhz;
@@ -380,6 +383,7 @@ void igvt_display_fini(IgvtState *s)
     }
 }
 
+/* A stream whose values no source can have produced is refused */
 int igvt_display_post_load(IgvtState *s)
 {
     unsigned i;
@@ -387,11 +391,15 @@ int igvt_display_post_load(IgvtState *s)
     for (i = 0; i < IGVT_NUM_PIPES; i++) {
         IgvtPipe *p = &s->display.pipes[i];
 
-        if (p->refresh_mhz < 20000 || p->refresh_mhz > 250000) {
-            p->refresh_mhz = IGVT_DEFAULT_REFRESH_MHZ;
+        if (p->refresh_mhz < IGVT_MIN_REFRESH_MHZ ||
+            p->refresh_mhz > IGVT_MAX_REFRESH_MHZ ||
+            p->flips_pending >= BIT(IGVT_NUM_PLANES)) {
+            return -EINVAL;
         }
     }
-    s->display.port %= IGVT_PORT__MAX;
+    if (s->display.port >= IGVT_PORT__MAX) {
+        return -EINVAL;
+    }
     igvt_console_invalidate(s);
     igvt_display_update_timers(s);
     return 0;

@@ -358,25 +358,29 @@ void igvt_execlist_reset(IgvtState *s)
     igvt_execlist_engine_reset(s, BIT(IGVT_NUM_ENGINES) - 1);
 }
 
-/* Work submitted before migration runs on the destination */
-void igvt_execlist_post_load(IgvtState *s)
+/*
+ * Work submitted before migration runs on the destination.  A stream no
+ * source can have produced is refused; the diagnostic strings are only
+ * terminated, since nothing but QMP reads them.
+ */
+int igvt_execlist_post_load(IgvtState *s)
 {
     int e;
 
     for (e = 0; e < IGVT_NUM_ENGINES; e++) {
         IgvtExeclist *el = &s->execlists[e];
+        IgvtEngineStats *st = &s->engine_stats[e];
 
-        el->elsp_count %= 4;
-        el->current &= 1;
+        if (el->elsp_count >= 4 || el->current > 1) {
+            return -EINVAL;
+        }
         el->inflight = false;
         el->submit_ns = el->pending_ns = get_clock();
-        /* Strings from the stream: terminate them */
-        s->engine_stats[e].last_reject[sizeof(s->engine_stats[e].last_reject)
-                                       - 1] = 0;
-        s->engine_stats[e].last_hang[sizeof(s->engine_stats[e].last_hang)
-                                     - 1] = 0;
+        st->last_reject[sizeof(st->last_reject) - 1] = 0;
+        st->last_hang[sizeof(st->last_hang) - 1] = 0;
     }
     qemu_bh_schedule(s->execlist_bh);
+    return 0;
 }
 
 const VMStateDescription vmstate_igvt_engine_stats = {

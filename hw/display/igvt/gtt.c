@@ -15,6 +15,7 @@
 #include "qemu/log.h"
 #include "qapi/error.h"
 #include "exec/memory.h"
+#include "migration/vmstate.h"
 #include "igvt.h"
 #include "backend.h"
 #include "trace.h"
@@ -250,10 +251,20 @@ void igvt_gtt_reset(IgvtState *s)
     igvt_gtt_clear_host(s, s->slice.high_base, s->slice.high_size);
 }
 
-/* Reprogram the host GGTT from the migrated virtual GGTT */
+/*
+ * Reprogram the host GGTT from the migrated virtual GGTT.  Entries are
+ * validated against the destination's memory map as loaded so far: state
+ * loads in the order devices were created, and the machine's own (the
+ * MCH's PAM and SMRAM windows on q35) precedes any igvt-vga, so entries
+ * below 1 MiB see the guest's map, not the reset one.
+ */
 int igvt_gtt_post_load(IgvtState *s)
 {
     uint64_t i;
+
+    if (s->gtt.partial_halves & ~(IGVT_GTT_HALF_LOW | IGVT_GTT_HALF_HIGH)) {
+        return -EINVAL;
+    }
 
     igvt_gtt_clear_host(s, s->slice.low_base, s->slice.low_size);
     igvt_gtt_clear_host(s, s->slice.high_base, s->slice.high_size);
@@ -264,3 +275,17 @@ int igvt_gtt_post_load(IgvtState *s)
     }
     return 0;
 }
+
+const VMStateDescription vmstate_igvt_gtt = {
+    .name = "igvt/ggtt",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32_EQUAL(num_entries, IgvtGtt, NULL),
+        VMSTATE_VARRAY_UINT32(entries, IgvtGtt, num_entries, 1,
+                              vmstate_info_uint64, uint64_t),
+        VMSTATE_UINT32(partial_index, IgvtGtt),
+        VMSTATE_UINT32(partial_halves, IgvtGtt),
+        VMSTATE_END_OF_LIST()
+    },
+};

@@ -332,7 +332,7 @@ bool igvt_execlist_init(IgvtState *s, Error **errp);
 void igvt_execlist_fini(IgvtState *s);
 void igvt_execlist_reset(IgvtState *s);
 void igvt_execlist_engine_reset(IgvtState *s, uint32_t engines);
-void igvt_execlist_post_load(IgvtState *s);
+int igvt_execlist_post_load(IgvtState *s);
 extern const VMStateDescription vmstate_igvt_execlist;
 extern const VMStateDescription vmstate_igvt_engine_stats;
 IgvtRegWriteFn igvt_elsp_write;
@@ -354,6 +354,7 @@ bool igvt_gtt_init(IgvtState *s, Error **errp);
 void igvt_gtt_fini(IgvtState *s);
 void igvt_gtt_reset(IgvtState *s);
 int igvt_gtt_post_load(IgvtState *s);
+extern const VMStateDescription vmstate_igvt_gtt;
 
 /* mem.c: guest memory as the GPU reaches it (RAM only, one translation) */
 typedef enum IgvtMemStatus {

@@ -85,23 +85,44 @@ static IgvtInfo *igvt_query_one(IgvtState *s)
     return info;
 }
 
-static int igvt_query_child(Object *child, void *opaque)
+typedef void IgvtQueryFn(IgvtState *s, void *opaque);
+
+typedef struct IgvtWalk {
+    IgvtQueryFn *fn;
+    void *opaque;
+} IgvtWalk;
+
+static int igvt_walk_child(Object *child, void *opaque)
 {
-    IgvtInfoList **list = opaque;
+    IgvtWalk *walk = opaque;
     Object *obj = object_dynamic_cast(child, TYPE_IGVT_VGA);
 
     if (obj && DEVICE(obj)->realized) {
-        QAPI_LIST_PREPEND(*list, igvt_query_one(IGVT_VGA(obj)));
+        walk->fn(IGVT_VGA(obj), walk->opaque);
     }
     return 0;
+}
+
+/* Call @fn for every realized igvt-vga of the machine */
+static void igvt_foreach(IgvtQueryFn *fn, void *opaque)
+{
+    IgvtWalk walk = { .fn = fn, .opaque = opaque };
+
+    object_child_foreach_recursive(object_get_root(), igvt_walk_child, &walk);
+}
+
+static void igvt_query_add(IgvtState *s, void *opaque)
+{
+    IgvtInfoList **list = opaque;
+
+    QAPI_LIST_PREPEND(*list, igvt_query_one(s));
 }
 
 IgvtInfoList *qmp_query_igvt(Error **errp)
 {
     IgvtInfoList *list = NULL;
 
-    object_child_foreach_recursive(object_get_root(), igvt_query_child,
-                                   &list);
+    igvt_foreach(igvt_query_add, &list);
     return list;
 }
 
@@ -195,20 +216,13 @@ static IgvtPipeInfo *igvt_query_pipe(IgvtState *s, unsigned pipe)
     return info;
 }
 
-static int igvt_query_display_child(Object *child, void *opaque)
+static void igvt_query_display_add(IgvtState *s, void *opaque)
 {
     IgvtDisplayInfoList **list = opaque;
-    Object *obj = object_dynamic_cast(child, TYPE_IGVT_VGA);
-    IgvtDisplayInfo *info;
-    IgvtState *s;
+    IgvtDisplayInfo *info = g_new0(IgvtDisplayInfo, 1);
     int pipe;
 
-    if (!obj || !DEVICE(obj)->realized) {
-        return 0;
-    }
-    s = IGVT_VGA(obj);
-    info = g_new0(IgvtDisplayInfo, 1);
-    info->qom_path = object_get_canonical_path(obj);
+    info->qom_path = object_get_canonical_path(OBJECT(s));
     info->port = (IgvtDisplayPort)s->display.port;
     info->connected = s->display.connected;
     info->edid_xres = s->display.sink.edid_size ? s->display.edid_xres : 0;
@@ -220,32 +234,23 @@ static int igvt_query_display_child(Object *child, void *opaque)
     info->console = igvt_console_mode(s);
     igvt_console_stats(s, &info->frames_shown, &info->updates_skipped);
     QAPI_LIST_PREPEND(*list, info);
-    return 0;
 }
 
 IgvtDisplayInfoList *qmp_query_igvt_display(Error **errp)
 {
     IgvtDisplayInfoList *list = NULL;
 
-    object_child_foreach_recursive(object_get_root(),
-                                   igvt_query_display_child, &list);
+    igvt_foreach(igvt_query_display_add, &list);
     return list;
 }
 
-static int igvt_query_engines_child(Object *child, void *opaque)
+static void igvt_query_engines_add(IgvtState *s, void *opaque)
 {
     IgvtEnginesInfoList **list = opaque;
-    Object *obj = object_dynamic_cast(child, TYPE_IGVT_VGA);
-    IgvtEnginesInfo *info;
-    IgvtState *s;
+    IgvtEnginesInfo *info = g_new0(IgvtEnginesInfo, 1);
     int e;
 
-    if (!obj || !DEVICE(obj)->realized) {
-        return 0;
-    }
-    s = IGVT_VGA(obj);
-    info = g_new0(IgvtEnginesInfo, 1);
-    info->qom_path = object_get_canonical_path(obj);
+    info->qom_path = object_get_canonical_path(OBJECT(s));
     info->weight = s->params.weight;
     info->gpu_time_ns = igvt_sched_busy_ns(&s->sched);
     for (e = IGVT_NUM_ENGINES - 1; e >= 0; e--) {
@@ -276,15 +281,13 @@ static int igvt_query_engines_child(Object *child, void *opaque)
         QAPI_LIST_PREPEND(info->engines, ei);
     }
     QAPI_LIST_PREPEND(*list, info);
-    return 0;
 }
 
 IgvtEnginesInfoList *qmp_query_igvt_engines(Error **errp)
 {
     IgvtEnginesInfoList *list = NULL;
 
-    object_child_foreach_recursive(object_get_root(),
-                                   igvt_query_engines_child, &list);
+    igvt_foreach(igvt_query_engines_add, &list);
     return list;
 }
 

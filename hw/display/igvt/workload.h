@@ -13,6 +13,8 @@
 #include "qemu/queue.h"
 #include "cmd-parser.h"
 
+typedef struct IgvtState IgvtState;
+
 /*
  * The watchdog's time bound, in CPU time of the GPU thread: see
  * backend-soft.c for why 100 ms
