@@ -74,10 +74,11 @@
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "qapi/error.h"
-#include "igvt.h"
-#include "backend.h"
 #include "qemu/log.h"
-#include "hw/pci/pci_device.h"
+#include "qapi/qapi-types-igvt.h"
+#include "hw/display/igvt.h"
+#include "backend.h"
+#include "hwinfo.h"
 #include "regs.h"
 #include "cmd-parser.h"
 #include "workload.h"
@@ -86,21 +87,33 @@
 #include "soft-alu.h"
 #include "soft-gpu.h"
 
+/* The software GPU's graphics memory: 4 GiB, 512 MiB of aperture */
+#define IGVT_SOFT_GM_SIZE       IGVT_GM_SIZE
+#define IGVT_SOFT_APERTURE_SIZE (512 * MiB)
+#define IGVT_SOFT_FENCES        32
+
 typedef struct IgvtSoftGpu {
     uint64_t *ggtt;             /* IGVT_HOST_PTE_VALID | DMA address */
 } IgvtSoftGpu;
 
-static bool igvt_soft_open(IgvtBackend *b, Error **errp)
+static bool igvt_soft_open(IgvtBackend *b, IgvtBackendInfo *info,
+                           Error **errp)
 {
     IgvtSoftGpu *gpu = g_new0(IgvtSoftGpu, 1);
 
-    gpu->ggtt = g_try_new0(uint64_t, igvt_backend_soft_ops.gm_size /
-                                     IGVT_GTT_PAGE_SIZE);
+    gpu->ggtt = g_try_new0(uint64_t, IGVT_SOFT_GM_SIZE / IGVT_GTT_PAGE_SIZE);
     if (!gpu->ggtt) {
         g_free(gpu);
         error_setg(errp, "igvt: cannot allocate the software GPU's GGTT");
         return false;
     }
+    *info = (IgvtBackendInfo) {
+        .gm_size = IGVT_SOFT_GM_SIZE,
+        .aperture_size = IGVT_SOFT_APERTURE_SIZE,
+        .num_fences = IGVT_SOFT_FENCES,
+        .executes = BIT(IGVT_WORK_CLASS_MI) | BIT(IGVT_WORK_CLASS_BLITTER),
+        .max_inflight = 1,
+    };
     b->opaque = gpu;
     return true;
 }
@@ -113,21 +126,49 @@ static void igvt_soft_close(IgvtBackend *b)
     g_free(gpu);
 }
 
-static void igvt_soft_ggtt_set(IgvtBackend *b, uint64_t index, uint64_t addr,
-                               bool valid)
+static bool igvt_soft_ggtt_set_range(IgvtBackend *b, uint64_t first,
+                                     uint64_t count, const uint64_t *ptes,
+                                     Error **errp)
 {
     IgvtSoftGpu *gpu = b->opaque;
+    uint64_t i;
 
-    /* The worker thread reads entries while vCPUs write them */
-    qatomic_set(&gpu->ggtt[index], valid ? (addr | IGVT_HOST_PTE_VALID) : 0);
+    if (first > IGVT_SOFT_GM_SIZE / IGVT_GTT_PAGE_SIZE ||
+        count > IGVT_SOFT_GM_SIZE / IGVT_GTT_PAGE_SIZE - first) {
+        error_setg(errp, "GGTT entries %" PRIu64 "+%" PRIu64 " past the "
+                   "software GPU's GGTT", first, count);
+        return false;
+    }
+    for (i = 0; i < count; i++) {
+        /* The worker thread reads entries while vCPUs write them */
+        qatomic_set(&gpu->ggtt[first + i], ptes[i]);
+    }
+    return true;
 }
 
-static bool igvt_soft_ggtt_get(IgvtBackend *b, uint64_t index, uint64_t *addr)
-{
-    IgvtSoftGpu *gpu = b->opaque;
-    uint64_t pte = qatomic_read(&gpu->ggtt[index]);
+/*
+ * The GGTT as a workload's engine sees it: the host GGTT, only inside the
+ * vGPU's slices (the audit keeps commands inside them; blits, whose
+ * extent it does not bound, fault outside them)
+ */
+typedef struct IgvtSoftGgtt {
+    IgvtSoftGpu *gpu;
+    const IgvtSlice *slice;
+} IgvtSoftGgtt;
 
-    *addr = pte & IGVT_PTE_ADDR_MASK;
+static bool igvt_soft_ggtt_lookup(void *opaque, uint64_t index, uint64_t *dma)
+{
+    IgvtSoftGgtt *g = opaque;
+    const IgvtSlice *sl = g->slice;
+    uint64_t gm = index * IGVT_GTT_PAGE_SIZE;
+    uint64_t pte;
+
+    if (gm - sl->low_base >= sl->low_size &&
+        gm - sl->high_base >= sl->high_size) {
+        return false;
+    }
+    pte = qatomic_read(&g->gpu->ggtt[index]);
+    *dma = pte & IGVT_PTE_ADDR_MASK;
     return pte & IGVT_HOST_PTE_VALID;
 }
 
@@ -245,8 +286,8 @@ bool igvt_soft_mem(IgvtSoftExec *x, bool ggtt, uint64_t addr,
     if (!igvt_soft_charge(x, 1 + igvt_soft_bytes(len), addr)) {
         return false;
     }
-    if (!igvt_engine_mem(w->s, w->pml4, ggtt, addr, buf, len, is_write,
-                         &w->cancel, &why)) {
+    if (igvt_gpu_mem_rw(&x->mem, w->pml4, ggtt, addr, buf, len, is_write,
+                        &w->cancel, &why) != IGVT_MEM_OK) {
         return igvt_soft_fail(x, why, addr);
     }
     return true;
@@ -578,41 +619,41 @@ static bool igvt_soft_run(IgvtSoftExec *x, const IgvtCmdBuf *b)
     return true;
 }
 
-static bool igvt_soft_execute(IgvtBackend *b, IgvtWorkload *w,
-                              bool *user_irq)
+/* Run @w on the calling (worker) thread, and report its end */
+static void igvt_soft_submit(IgvtBackend *b, IgvtWorkload *w)
 {
+    IgvtSoftGgtt ggtt = { .gpu = b->opaque, .slice = &w->slice };
     IgvtSoftExec x = {
         .w = w,
+        .mem = {
+            .ggtt = igvt_soft_ggtt_lookup,
+            .ggtt_opaque = &ggtt,
+            .dma = w->dma,
+        },
         .budget = IGVT_SOFT_BUDGET,
         .mmio_base = igvt_engine_mmio_base(w->engine),
         .start_ns = get_clock(),
         .cpu_start_ns = igvt_soft_cpu_ns(),
     };
-    bool ok;
 
     trace_igvt_soft_exec(igvt_engine_name(w->engine), w->lrca,
                          w->ring.len, w->batches->len);
-    ok = igvt_soft_run(&x, &w->ring);
+    w->ok = igvt_soft_run(&x, &w->ring);
     if (x.regs) {
         g_hash_table_destroy(x.regs);
     }
-    if (!ok) {
+    if (!w->ok) {
         w->why = x.why;
         w->addr = x.why_addr;
     }
-    *user_irq |= x.user_irq;
-    return ok;
+    w->user_irq |= x.user_irq;
+    igvt_backend_done(w);
 }
 
 const IgvtBackendOps igvt_backend_soft_ops = {
     .kind = IGVT_BACKEND_KIND_SOFT,
-    .gm_size = IGVT_GM_SIZE,
-    .aperture_size = 512 * MiB,
-    .num_fences = 32,
-    .executes = BIT(IGVT_WORK_CLASS_MI) | BIT(IGVT_WORK_CLASS_BLITTER),
     .open = igvt_soft_open,
     .close = igvt_soft_close,
-    .ggtt_set = igvt_soft_ggtt_set,
-    .ggtt_get = igvt_soft_ggtt_get,
-    .execute = igvt_soft_execute,
+    .ggtt_set_range = igvt_soft_ggtt_set_range,
+    .submit = igvt_soft_submit,
 };

@@ -42,7 +42,6 @@
 #include "qapi/error.h"
 #include "ui/console.h"
 #include "igvt.h"
-#include "backend.h"
 #include "fb-format.h"
 #include "regs.h"
 #include "trace.h"
@@ -183,9 +182,7 @@ static void igvt_console_map(IgvtConsole *c, const IgvtPlane *p,
 
         m->kind = IGVT_SCAN_ZERO;
         m->ptr = NULL;
-        if (!igvt_gm_in_slice(s, gm, IGVT_GTT_PAGE_SIZE) ||
-            !igvt_backend_ggtt_get(s->backend, gm / IGVT_GTT_PAGE_SIZE,
-                                   &page)) {
+        if (!igvt_ggtt_lookup(s, gm / IGVT_GTT_PAGE_SIZE, &page)) {
             continue;
         }
         len = IGVT_GTT_PAGE_SIZE;

@@ -179,7 +179,7 @@ static void igvt_execlist_start(IgvtState *s, int e)
                            igvt_engine_name(e), w->why,
                            w->cmd_name ? w->cmd_name : "-", w->header,
                            w->addr);
-            igvt_workload_retire(w);
+            igvt_workload_retire(s, w);
             igvt_workload_free(w);
             igvt_enter_failsafe(s, IGVT_FAILSAFE_REASON_GUEST_ERROR);
         } else {
@@ -228,7 +228,7 @@ static void igvt_execlist_complete_bh(void *opaque)
             IGVT_GUEST_ERR(igvt_err_soft_exec, "%s: %s (0x%" PRIx64 ")",
                            igvt_engine_name(e), w->why, w->addr);
         }
-        igvt_workload_retire(w);
+        igvt_workload_retire(s, w);
         igvt_workload_free(w);
         s->execlists[e].inflight = false;
         igvt_execlist_advance(s, e, user_irq);
@@ -310,13 +310,16 @@ static void igvt_execlist_vm_change(void *opaque, bool running,
 bool igvt_execlist_init(IgvtState *s, Error **errp)
 {
     DeviceState *dev = DEVICE(s);
+    IgvtSched *sc;
 
     s->execlist_bh = qemu_bh_new_guarded(igvt_execlist_bh, s,
                                          &dev->mem_reentrancy_guard);
     s->complete_bh = qemu_bh_new_guarded(igvt_execlist_complete_bh, s,
                                          &dev->mem_reentrancy_guard);
-    if (!igvt_sched_attach(igvt_backend_sched(s->backend), &s->sched,
-                           s->params.weight, s->complete_bh, errp)) {
+    sc = igvt_sched_get(s->backend);
+    if (!igvt_sched_attach(sc, &s->sched, s->params.weight, s->complete_bh,
+                           errp)) {
+        igvt_sched_put(sc);
         igvt_execlist_fini(s);
         return false;
     }

@@ -13,6 +13,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "qemu/error-report.h"
 #include "qapi/error.h"
 #include "exec/memory.h"
 #include "migration/vmstate.h"
@@ -20,27 +21,68 @@
 #include "backend.h"
 #include "trace.h"
 
-/* Validate entry @index and program the host GGTT accordingly */
-static void igvt_gtt_update_host(IgvtState *s, uint32_t index)
+/*
+ * What the host GGTT entry @index should hold for the guest's entry: its
+ * page if present and guest RAM, else the scratch page (0)
+ */
+static uint64_t igvt_gtt_host_pte(IgvtState *s, uint64_t index)
 {
     uint64_t pte = s->gtt.entries[index];
     uint64_t addr = pte & IGVT_PTE_ADDR_MASK;
-    bool valid = false;
 
+    if (!(pte & IGVT_PTE_PRESENT)) {
+        return 0;
+    }
+    if (!igvt_dma_is_ram(s, addr, IGVT_GTT_PAGE_SIZE)) {
+        s->counters.ggtt_invalid_ptes++;
+        IGVT_GUEST_ERR(igvt_err_ggtt_pte, "GGTT entry %" PRIu64 " = 0x%"
+                       PRIx64 " is not guest RAM; using the scratch page",
+                       index, pte);
+        return 0;
+    }
+    return addr | IGVT_HOST_PTE_VALID;
+}
+
+/* Program host entries [@first, @first + @count) from the record */
+static void igvt_gtt_program(IgvtState *s, uint64_t first, uint64_t count)
+{
+    static bool reported;
+    Error *err = NULL;
+
+    trace_igvt_ggtt_program(first, count);
+    if (!igvt_backend_ggtt_set_range(s->backend, first, count,
+                                     &s->gtt.host[first], &err)) {
+        /* The host could not take them: they point at the scratch page */
+        memset(&s->gtt.host[first], 0, count * sizeof(s->gtt.host[0]));
+        warn_report_once_cond(&reported, "igvt: the backend refused GGTT "
+                              "entries (%s); they point at the scratch page",
+                              error_get_pretty(err));
+        error_free(err);
+    }
+}
+
+/* Validate entry @index and program the host GGTT accordingly */
+static void igvt_gtt_update_host(IgvtState *s, uint32_t index)
+{
     if (s->failsafe) {
         return;
     }
-    if (pte & IGVT_PTE_PRESENT) {
-        valid = igvt_dma_is_ram(s, addr, IGVT_GTT_PAGE_SIZE);
-        if (!valid) {
-            s->counters.ggtt_invalid_ptes++;
-            IGVT_GUEST_ERR(igvt_err_ggtt_pte, "GGTT entry %u = 0x%" PRIx64
-                           " is not guest RAM; using the scratch page",
-                           index, pte);
-        }
-    }
-    igvt_backend_ggtt_set(s->backend, index, addr, valid);
+    s->gtt.host[index] = igvt_gtt_host_pte(s, index);
+    igvt_gtt_program(s, index, 1);
     igvt_console_gm_changed(s, (uint64_t)index * IGVT_GTT_PAGE_SIZE);
+}
+
+bool igvt_ggtt_lookup(IgvtState *s, uint64_t index, uint64_t *dma)
+{
+    uint64_t host;
+
+    if (!igvt_gm_in_slice(s, index * IGVT_GTT_PAGE_SIZE,
+                          IGVT_GTT_PAGE_SIZE)) {
+        return false;
+    }
+    host = s->gtt.host[index];
+    *dma = host & IGVT_PTE_ADDR_MASK;
+    return host & IGVT_HOST_PTE_VALID;
 }
 
 /*
@@ -140,8 +182,7 @@ static bool igvt_aperture_translate(IgvtState *s, hwaddr addr, unsigned size,
 
     /* Only the aperture slice is CPU-visible, even past the BAR's end */
     if (addr < sl->low_base || addr + size > sl->low_base + sl->low_size ||
-        !igvt_backend_ggtt_get(s->backend, addr / IGVT_GTT_PAGE_SIZE,
-                               &page)) {
+        !igvt_ggtt_lookup(s, addr / IGVT_GTT_PAGE_SIZE, &page)) {
         s->counters.aperture_faults++;
         IGVT_GUEST_ERR(igvt_err_aperture, "%u-byte %s at aperture offset 0x%"
                        HWADDR_PRIx " outside the vGPU's slice or unmapped",
@@ -219,7 +260,9 @@ bool igvt_gtt_init(IgvtState *s, Error **errp)
 {
     s->gtt.num_entries = IGVT_GTT_ENTRIES;
     s->gtt.entries = g_try_new0(uint64_t, s->gtt.num_entries);
-    if (!s->gtt.entries) {
+    s->gtt.host = g_try_new0(uint64_t, s->gtt.num_entries);
+    if (!s->gtt.entries || !s->gtt.host) {
+        igvt_gtt_fini(s);
         error_setg(errp, "igvt: cannot allocate the virtual GGTT");
         return false;
     }
@@ -230,17 +273,31 @@ void igvt_gtt_fini(IgvtState *s)
 {
     g_free(s->gtt.entries);
     s->gtt.entries = NULL;
+    g_free(s->gtt.host);
+    s->gtt.host = NULL;
 }
 
-/* Point every entry of the vGPU's slices at the scratch page */
+/* Point every entry of a slice at the scratch page, in one update */
 static void igvt_gtt_clear_host(IgvtState *s, uint64_t base, uint64_t size)
 {
+    uint64_t first = base / IGVT_GTT_PAGE_SIZE;
+    uint64_t count = size / IGVT_GTT_PAGE_SIZE;
+
+    memset(&s->gtt.host[first], 0, count * sizeof(s->gtt.host[0]));
+    igvt_gtt_program(s, first, count);
+}
+
+/* Validate every entry of a slice, and program them in one update */
+static void igvt_gtt_load_host(IgvtState *s, uint64_t base, uint64_t size)
+{
+    uint64_t first = base / IGVT_GTT_PAGE_SIZE;
+    uint64_t count = size / IGVT_GTT_PAGE_SIZE;
     uint64_t i;
 
-    for (i = base / IGVT_GTT_PAGE_SIZE;
-         i < (base + size) / IGVT_GTT_PAGE_SIZE; i++) {
-        igvt_backend_ggtt_set(s->backend, i, 0, false);
+    for (i = first; i < first + count; i++) {
+        s->gtt.host[i] = igvt_gtt_host_pte(s, i);
     }
+    igvt_gtt_program(s, first, count);
 }
 
 void igvt_gtt_reset(IgvtState *s)
@@ -260,19 +317,18 @@ void igvt_gtt_reset(IgvtState *s)
  */
 int igvt_gtt_post_load(IgvtState *s)
 {
-    uint64_t i;
-
     if (s->gtt.partial_halves & ~(IGVT_GTT_HALF_LOW | IGVT_GTT_HALF_HIGH)) {
         return -EINVAL;
     }
-
-    igvt_gtt_clear_host(s, s->slice.low_base, s->slice.low_size);
-    igvt_gtt_clear_host(s, s->slice.high_base, s->slice.high_size);
-    for (i = 0; i < s->gtt.num_entries; i++) {
-        if (igvt_gm_in_slice(s, i * IGVT_GTT_PAGE_SIZE, IGVT_GTT_PAGE_SIZE)) {
-            igvt_gtt_update_host(s, i);
-        }
+    if (s->failsafe) {
+        /* Nothing reaches the backend in failsafe mode */
+        igvt_gtt_clear_host(s, s->slice.low_base, s->slice.low_size);
+        igvt_gtt_clear_host(s, s->slice.high_base, s->slice.high_size);
+    } else {
+        igvt_gtt_load_host(s, s->slice.low_base, s->slice.low_size);
+        igvt_gtt_load_host(s, s->slice.high_base, s->slice.high_size);
     }
+    igvt_console_invalidate(s);
     return 0;
 }
 

@@ -165,6 +165,7 @@ static void igvt_realize(PCIDevice *dev, Error **errp)
                                   p->aperture_size, &s->slice, errp)) {
         goto fail_backend;
     }
+    igvt_mem_init(s);
     if (!igvt_gtt_init(s, errp)) {
         goto fail_slice;
     }

@@ -20,7 +20,9 @@
 #include "cmd-parser.h"
 #include "fb-format.h"
 #include "hwinfo.h"
+#include "gpu-mem.h"
 #include "sched.h"
+#include "backend.h"
 #include "system/runstate.h"
 #include "qapi/qapi-types-igvt.h"
 #include "qom/object.h"
@@ -110,15 +112,6 @@ typedef struct IgvtEngineStats {
     uint64_t latency_max_ns;
 } IgvtEngineStats;
 
-/* Host resources this vGPU owns, handed out by the backend */
-typedef struct IgvtSlice {
-    uint64_t low_base;
-    uint64_t low_size;
-    uint64_t high_base;
-    uint64_t high_size;
-    uint32_t fence_base;
-    uint32_t fence_count;
-} IgvtSlice;
 
 typedef struct IgvtStats {
     uint64_t mmio_reads;
@@ -140,6 +133,12 @@ typedef struct IgvtStats {
 typedef struct IgvtGtt {
     /* What the guest wrote, one 64-bit PTE per 4 KiB of graphics memory */
     uint64_t *entries;
+    /*
+     * What the mediation programmed into the host GGTT for each entry:
+     * IGVT_HOST_PTE_VALID | a validated guest DMA address, or 0 for the
+     * scratch page.  Derived: rebuilt by post_load.
+     */
+    uint64_t *host;
     uint32_t num_entries;
     /* The entry being written as two dwords, and which halves arrived */
     uint32_t partial_index;
@@ -187,6 +186,7 @@ struct IgvtState {
 
     IgvtBackend *backend;
     IgvtSlice slice;
+    IgvtGpuMem gpu_mem;         /* graphics memory as the vGPU reaches it */
     uint32_t id;                /* vGPU number, 1.. */
     uint8_t *opregion;          /* handed to the firmware via fw_cfg */
 
@@ -354,18 +354,11 @@ bool igvt_gtt_init(IgvtState *s, Error **errp);
 void igvt_gtt_fini(IgvtState *s);
 void igvt_gtt_reset(IgvtState *s);
 int igvt_gtt_post_load(IgvtState *s);
+/* The DMA address behind GGTT page @index, if in the slices and valid */
+bool igvt_ggtt_lookup(IgvtState *s, uint64_t index, uint64_t *dma);
 extern const VMStateDescription vmstate_igvt_gtt;
 
 /* mem.c: guest memory as the GPU reaches it (RAM only, one translation) */
-typedef enum IgvtMemStatus {
-    IGVT_MEM_OK,
-    IGVT_MEM_UNMAPPED,          /* no valid GGTT entry, outside the slices */
-    IGVT_MEM_NOT_RAM,           /* MMIO, unassigned, an IOMMU fault */
-    IGVT_MEM_READ_ONLY,         /* a write to ROM */
-    IGVT_MEM_STOPPED,           /* the caller's stop flag was raised */
-} IgvtMemStatus;
-
-const char *igvt_mem_strerror(IgvtMemStatus st);
 /*
  * Copy @len bytes between @buf and device address @addr in @as; stops
  * before the next page when *@stop (if given) becomes true.  Only RAM;
@@ -375,6 +368,8 @@ IgvtMemStatus igvt_dma_rw(AddressSpace *as, uint64_t addr, void *buf,
                           uint64_t len, bool is_write, const bool *stop);
 /* Refuse an IOMMU between the device and guest memory (see mem.c) */
 bool igvt_mem_check_iommu(IgvtState *s, Error **errp);
+/* Set up s->gpu_mem, the vGPU's view of graphics memory */
+void igvt_mem_init(IgvtState *s);
 /* Is [addr, addr + size) writable guest RAM, as the device sees memory? */
 bool igvt_dma_is_ram(IgvtState *s, uint64_t addr, uint64_t size);
 bool igvt_gm_in_slice(IgvtState *s, uint64_t addr, uint64_t size);

@@ -29,8 +29,11 @@
  *  - A caller that must be stoppable (the worker, for engine resets and
  *    drains) passes a stop flag, checked before every page.
  *
- * On top of that, graphics memory: through the host GGTT inside the vGPU's
- * slices (igvt_gm_access), and through the guest's PPGTT (igvt_engine_mem).
+ * On top of that, graphics memory as the vGPU reaches it (gpu-mem.c):
+ * through the host GGTT the mediation programmed, inside the vGPU's
+ * slices (igvt_gm_access), and through the guest's PPGTT
+ * (igvt_engine_mem).  The software GPU does the same with its own GGTT,
+ * handed only the vGPU's DMA (IgvtDma).
  */
 
 #include "qemu/osdep.h"
@@ -41,21 +44,7 @@
 #include "hw/pci/pci_device.h"
 #include "igvt.h"
 #include "backend.h"
-#include "ppgtt.h"
 #include "trace.h"
-
-static const char *const igvt_mem_errors[] = {
-    [IGVT_MEM_OK] = "no error",
-    [IGVT_MEM_UNMAPPED] = "address outside the vGPU's graphics memory",
-    [IGVT_MEM_NOT_RAM] = "address is not guest RAM",
-    [IGVT_MEM_READ_ONLY] = "address is read-only memory",
-    [IGVT_MEM_STOPPED] = "engine reset",
-};
-
-const char *igvt_mem_strerror(IgvtMemStatus st)
-{
-    return st < ARRAY_SIZE(igvt_mem_errors) ? igvt_mem_errors[st] : "?";
-}
 
 /* May @mr be copied directly, for a write if @is_write? */
 static bool igvt_mem_direct(MemoryRegion *mr, bool is_write)
@@ -170,101 +159,44 @@ bool igvt_gm_in_slice(IgvtState *s, uint64_t addr, uint64_t size)
             addr + size <= sl->high_base + sl->high_size);
 }
 
+/* The vGPU's own DMA: its device address space, RAM only */
+static IgvtMemStatus igvt_vgpu_dma(void *opaque, uint64_t addr, void *buf,
+                                   uint64_t len, bool is_write,
+                                   const bool *stop)
+{
+    IgvtState *s = opaque;
+
+    return igvt_dma_rw(pci_get_address_space(PCI_DEVICE(s)), addr, buf, len,
+                       is_write, stop);
+}
+
+static bool igvt_vgpu_ggtt(void *opaque, uint64_t index, uint64_t *dma)
+{
+    return igvt_ggtt_lookup(opaque, index, dma);
+}
+
+void igvt_mem_init(IgvtState *s)
+{
+    s->gpu_mem = (IgvtGpuMem) {
+        .ggtt = igvt_vgpu_ggtt,
+        .ggtt_opaque = s,
+        .dma = { .rw = igvt_vgpu_dma, .opaque = s },
+    };
+}
+
 IgvtMemStatus igvt_gm_access(IgvtState *s, uint64_t gm, void *buf,
                              size_t len, bool is_write, const bool *stop)
 {
-    AddressSpace *as = pci_get_address_space(PCI_DEVICE(s));
-    IgvtMemStatus st = IGVT_MEM_OK;
-    uint8_t *p = buf;
-    uint64_t page, chunk;
-    size_t done;
+    const char *why;
 
-    if (!len) {
-        return IGVT_MEM_OK;
-    }
-    if (!igvt_gm_in_slice(s, gm, len)) {
-        st = IGVT_MEM_UNMAPPED;
-        done = 0;
-    } else {
-        for (done = 0; done < len; done += chunk) {
-            uint64_t a = gm + done;
-
-            chunk = MIN(len - done,
-                        IGVT_GTT_PAGE_SIZE - (a % IGVT_GTT_PAGE_SIZE));
-            if (!igvt_backend_ggtt_get(s->backend, a / IGVT_GTT_PAGE_SIZE,
-                                       &page)) {
-                st = IGVT_MEM_UNMAPPED;
-                break;
-            }
-            st = igvt_dma_rw(as, page | (a % IGVT_GTT_PAGE_SIZE), p + done,
-                             chunk, is_write, stop);
-            if (st != IGVT_MEM_OK) {
-                break;
-            }
-        }
-    }
-    if (st != IGVT_MEM_OK && !is_write) {
-        memset(p + done, 0, len - done);
-    }
-    return st;
-}
-
-typedef struct IgvtPteRead {
-    AddressSpace *as;
-    const bool *stop;
-} IgvtPteRead;
-
-static bool igvt_pte_read(void *opaque, uint64_t addr, uint64_t *entry)
-{
-    IgvtPteRead *r = opaque;
-    uint64_t le;
-
-    if (igvt_dma_rw(r->as, addr, &le, sizeof(le), false, r->stop) !=
-        IGVT_MEM_OK) {
-        return false;
-    }
-    *entry = le64_to_cpu(le);
-    return true;
+    return igvt_gpu_mem_rw(&s->gpu_mem, 0, true, gm, buf, len, is_write,
+                           stop, &why);
 }
 
 bool igvt_engine_mem(IgvtState *s, uint64_t pml4, bool ggtt, uint64_t addr,
                      void *buf, size_t len, bool is_write, const bool *stop,
                      const char **why)
 {
-    IgvtPteRead r = {
-        .as = pci_get_address_space(PCI_DEVICE(s)),
-        .stop = stop,
-    };
-    IgvtMemStatus st;
-    uint8_t *p = buf;
-    uint64_t pa, plen;
-    size_t done, chunk;
-
-    if (ggtt) {
-        st = igvt_gm_access(s, addr, buf, len, is_write, stop);
-        if (st != IGVT_MEM_OK) {
-            *why = st == IGVT_MEM_UNMAPPED ?
-                   "global address outside the vGPU's memory" :
-                   igvt_mem_strerror(st);
-            return false;
-        }
-        return true;
-    }
-    for (done = 0; done < len; done += chunk) {
-        if (!igvt_ppgtt_translate(pml4, addr + done, igvt_pte_read, &r, &pa,
-                                  &plen, why)) {
-            if (stop && qatomic_read(stop)) {
-                *why = igvt_mem_strerror(IGVT_MEM_STOPPED);
-            }
-            return false;
-        }
-        chunk = MIN(len - done, plen);
-        st = igvt_dma_rw(r.as, pa, p + done, chunk, is_write, stop);
-        if (st != IGVT_MEM_OK) {
-            *why = st == IGVT_MEM_STOPPED ? igvt_mem_strerror(st) :
-                   "PPGTT page is not guest RAM";
-            return false;
-        }
-    }
-    return true;
+    return igvt_gpu_mem_rw(&s->gpu_mem, pml4, ggtt, addr, buf, len, is_write,
+                           stop, why) == IGVT_MEM_OK;
 }

@@ -45,7 +45,7 @@ static IgvtInfo *igvt_query_one(IgvtState *s)
     info->model = s->params.model;
     info->backend = s->params.backend;
     for (wc = IGVT_WORK_CLASS__MAX - 1; wc >= 0; wc--) {
-        if (s->backend->ops->executes & BIT(wc)) {
+        if (s->backend->info.executes & BIT(wc)) {
             QAPI_LIST_PREPEND(info->backend_executes, wc);
         } else {
             QAPI_LIST_PREPEND(info->backend_skips, wc);

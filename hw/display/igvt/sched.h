@@ -19,6 +19,8 @@ typedef struct IgvtWorkload IgvtWorkload;
 
 /* More vGPUs than this in one process is refused at realize */
 #define IGVT_SCHED_MAX_VGPUS    32
+/* Workloads with the backend at once, at most */
+#define IGVT_SCHED_MAX_INFLIGHT 8
 
 /* One vGPU as the scheduler sees it; lives in IgvtState */
 typedef struct IgvtSchedEntity {
@@ -34,13 +36,14 @@ typedef struct IgvtSchedEntity {
     QSIMPLEQ_HEAD(, IgvtWorkload) done;
 } IgvtSchedEntity;
 
-IgvtSched *igvt_sched_new(IgvtBackend *b);
-void igvt_sched_free(IgvtSched *sc);
+/* The scheduler of backend @b (a reference; created with the first) */
+IgvtSched *igvt_sched_get(IgvtBackend *b);
+void igvt_sched_put(IgvtSched *sc);
 
 /* Add a vGPU of @weight whose completions are handled by @done_bh */
 bool igvt_sched_attach(IgvtSched *sc, IgvtSchedEntity *ent, unsigned weight,
                        QEMUBH *done_bh, Error **errp);
-/* Remove it; its work must have been drained (cancelled) first */
+/* Remove it (drains its work, cancelled), and drop the reference */
 void igvt_sched_detach(IgvtSchedEntity *ent);
 
 /* Queue audited workload @w; it comes back through igvt_sched_take_done */

@@ -20,6 +20,7 @@
 
 typedef struct IgvtSoftExec {
     IgvtWorkload *w;
+    IgvtGpuMem mem;             /* graphics memory as the engine sees it */
     bool user_irq;
     unsigned budget;
     uint32_t mmio_base;         /* the engine's */

@@ -55,7 +55,7 @@ static bool igvt_workload_audit(IgvtWorkload *w, IgvtCmdBuf *b,
                                 IgvtAuditResult *r)
 {
     IgvtAuditPolicy policy;
-    const IgvtSlice *sl = &w->s->slice;
+    const IgvtSlice *sl = &w->slice;
 
     igvt_audit_policy_init(&policy, sl->low_base, sl->low_size,
                            sl->high_base, sl->high_size);
@@ -68,7 +68,8 @@ static bool igvt_workload_audit(IgvtWorkload *w, IgvtCmdBuf *b,
  * Copy the batch at @ref and audit it: start with what is left of its
  * first page and grow while the audit runs out of commands.
  */
-static bool igvt_workload_fetch(IgvtWorkload *w, const IgvtBatchRef *ref,
+static bool igvt_workload_fetch(IgvtState *s, IgvtWorkload *w,
+                                const IgvtBatchRef *ref,
                                 IgvtBatchRef *refs, unsigned max,
                                 IgvtAuditResult *r)
 {
@@ -87,7 +88,7 @@ static bool igvt_workload_fetch(IgvtWorkload *w, const IgvtBatchRef *ref,
                                         0, ref->addr);
         }
         b.dw = g_realloc(b.dw, want);
-        if (!igvt_engine_mem(w->s, w->pml4, !b.ppgtt, b.addr + size,
+        if (!igvt_engine_mem(s, w->pml4, !b.ppgtt, b.addr + size,
                              (uint8_t *)b.dw + size, want - size, false,
                              NULL, &why)) {
             /*
@@ -156,8 +157,9 @@ bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
     unsigned i;
 
     memset(w, 0, sizeof(*w));
-    w->s = s;
     w->engine = e;
+    w->slice = s->slice;
+    w->dma = s->gpu_mem.dma;
     w->lrca = desc & 0xfffff000ull;
     w->batches = g_array_new(false, false, sizeof(IgvtCmdBuf));
 
@@ -229,26 +231,26 @@ bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
         if (next == nr_queue) {
             break;
         }
-        if (!igvt_workload_fetch(w, &queue[next++], refs, max, &r)) {
+        if (!igvt_workload_fetch(s, w, &queue[next++], refs, max, &r)) {
             return false;
         }
     }
     return true;
 }
 
-void igvt_workload_retire(IgvtWorkload *w)
+void igvt_workload_retire(IgvtState *s, IgvtWorkload *w)
 {
     uint32_t base = igvt_engine_mmio_base(w->engine);
     uint64_t gm = w->lrca + IGVT_GTT_PAGE_SIZE + IGVT_CTX_RING_HEAD * 4;
     uint32_t head;
 
-    if (igvt_gm_rw(w->s, gm, &head, 4, false)) {
+    if (igvt_gm_rw(s, gm, &head, 4, false)) {
         head = (le32_to_cpu(head) & ~IGVT_RING_HEAD_MASK) | w->tail;
         head = cpu_to_le32(head);
-        igvt_gm_rw(w->s, gm, &head, 4, true);
+        igvt_gm_rw(s, gm, &head, 4, true);
     }
-    igvt_reg_set(w->s, base + IGVT_RING_HEAD, w->tail);
-    igvt_reg_set(w->s, base + IGVT_RING_TAIL, w->tail);
+    igvt_reg_set(s, base + IGVT_RING_HEAD, w->tail);
+    igvt_reg_set(s, base + IGVT_RING_TAIL, w->tail);
 }
 
 void igvt_workload_free(IgvtWorkload *w)
