@@ -16,18 +16,8 @@
 #include "qemu/units.h"
 #include "igvt.h"
 #include "regs.h"
+#include "context.h"
 #include "workload.h"
-
-/* Ring context registers in the context image's state page (dwords) */
-#define IGVT_CTX_RING_HEAD      0x05
-#define IGVT_CTX_RING_TAIL      0x07
-#define IGVT_CTX_RING_START     0x09
-#define IGVT_CTX_RING_CTL       0x0b
-#define IGVT_CTX_PDP0_UDW       0x31
-#define IGVT_CTX_PDP0_LDW       0x33
-#define IGVT_CTX_STATE_DWORDS   0x40
-#define IGVT_RING_HEAD_MASK     0x001ffffc
-#define IGVT_RING_TAIL_MASK     0x001ffff8
 
 static bool igvt_workload_refuse(IgvtWorkload *w, const char *why,
                                  const char *cmd, uint32_t header,
@@ -160,10 +150,10 @@ bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
     w->engine = e;
     w->slice = s->slice;
     w->dma = s->gpu_mem.dma;
-    w->lrca = desc & 0xfffff000ull;
+    w->lrca = desc & IGVT_CTX_LRCA_MASK;
     w->batches = g_array_new(false, false, sizeof(IgvtCmdBuf));
 
-    if (!igvt_gm_rw(s, w->lrca + IGVT_GTT_PAGE_SIZE, state, sizeof(state),
+    if (!igvt_gm_rw(s, w->lrca + IGVT_CTX_STATE_OFFSET, state, sizeof(state),
                     false)) {
         return igvt_workload_refuse(w, "context image outside the vGPU's "
                                     "memory", NULL, 0, w->lrca);
@@ -171,9 +161,9 @@ bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
     igvt_le_to_cpu(state, ARRAY_SIZE(state));
     head = state[IGVT_CTX_RING_HEAD] & IGVT_RING_HEAD_MASK;
     w->tail = state[IGVT_CTX_RING_TAIL] & IGVT_RING_TAIL_MASK;
-    start = state[IGVT_CTX_RING_START] & ~0xfffu;
-    size = (extract32(state[IGVT_CTX_RING_CTL], 12, 9) + 1) *
-           IGVT_GTT_PAGE_SIZE;
+    start = state[IGVT_CTX_RING_START] & IGVT_RING_START_MASK;
+    size = (extract32(state[IGVT_CTX_RING_CTL], IGVT_RING_CTL_PAGES_SHIFT,
+                      IGVT_RING_CTL_PAGES_BITS) + 1) * IGVT_GTT_PAGE_SIZE;
     w->pml4 = state[IGVT_CTX_PDP0_LDW] |
               (uint64_t)state[IGVT_CTX_PDP0_UDW] << 32;
     if (head >= size || w->tail >= size) {
@@ -241,7 +231,7 @@ bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
 void igvt_workload_retire(IgvtState *s, IgvtWorkload *w)
 {
     uint32_t base = igvt_engine_mmio_base(w->engine);
-    uint64_t gm = w->lrca + IGVT_GTT_PAGE_SIZE + IGVT_CTX_RING_HEAD * 4;
+    uint64_t gm = w->lrca + IGVT_CTX_STATE_OFFSET + IGVT_CTX_RING_HEAD * 4;
     uint32_t head;
 
     if (igvt_gm_rw(s, gm, &head, 4, false)) {
