@@ -79,6 +79,7 @@ void qigvt_pv_init(QIgvt *g)
     g_assert_cmphex(qigvt_readq(g, IGVT_PVINFO_MAGIC_OFF), ==,
                     IGVT_PVINFO_MAGIC);
     g->gm = qigvt_readl(g, IGVT_PVINFO_APERTURE_BASE);
+    g->hidden_gm = qigvt_readl(g, IGVT_PVINFO_HIDDEN_BASE);
 }
 
 void qigvt_remap(QIgvt *g)
@@ -366,6 +367,45 @@ void qigvt_assert_running(QTestState *qts)
     qobject_unref(ret);
 }
 
+/*
+ * VGA
+ */
+
+/* The VBE register ports (Bochs' dispi interface, as QEMU's VGA has it) */
+#define VBE_PORT_INDEX      0x1ce
+#define VBE_PORT_DATA       0x1cf
+
+void qigvt_vbe_write(QTestState *qts, uint16_t index, uint16_t val)
+{
+    qtest_outw(qts, VBE_PORT_INDEX, index);
+    qtest_outw(qts, VBE_PORT_DATA, val);
+}
+
+uint16_t qigvt_vbe_read(QTestState *qts, uint16_t index)
+{
+    qtest_outw(qts, VBE_PORT_INDEX, index);
+    return qtest_inw(qts, VBE_PORT_DATA);
+}
+
+uint64_t qigvt_vbe_enable(QTestState *qts)
+{
+    g_assert_cmphex(qigvt_vbe_read(qts, VBE_DISPI_INDEX_ID), >=,
+                    VBE_DISPI_ID0);
+    qigvt_vbe_write(qts, VBE_DISPI_INDEX_XRES, 1024);
+    qigvt_vbe_write(qts, VBE_DISPI_INDEX_YRES, 768);
+    qigvt_vbe_write(qts, VBE_DISPI_INDEX_BPP, 32);
+    qigvt_vbe_write(qts, VBE_DISPI_INDEX_ENABLE,
+                    VBE_DISPI_ENABLED | VBE_DISPI_LFB_ENABLED);
+    g_assert_cmphex(qigvt_vbe_read(qts, VBE_DISPI_INDEX_ENABLE) &
+                    VBE_DISPI_ENABLED, ==, VBE_DISPI_ENABLED);
+    return (uint64_t)qigvt_vbe_read(qts, VBE_DISPI_INDEX_VIDEO_MEMORY_64K) *
+           64 * KiB;
+}
+
+/*
+ * Migration
+ */
+
 /* Wait until @qts reports migration status "completed" (30 s at most) */
 static void wait_migration(QTestState *qts)
 {
@@ -408,6 +448,7 @@ QIgvt *qigvt_migrate(QIgvt *src, const char *args)
     dst->mmio = src->mmio;
     dst->aperture = src->aperture;
     dst->gm = src->gm;
+    dst->hidden_gm = src->hidden_gm;
     dst->ram = src->ram;
     qtest_qmp_assert_success(qts, "{'execute': 'migrate-incoming', "
                              "'arguments': {'uri': %s}}", uri);

@@ -18,6 +18,7 @@
 #include "../libqtest.h"
 #include "pci.h"
 #include "qobject/qdict.h"
+#include "hw/display/bochs-vbe.h"
 #include "hw/display/igvt.h"
 #include "hw/display/igvt/regs.h"
 #include "hw/display/igvt/cmd-parser.h"
@@ -57,6 +58,7 @@ typedef struct QIgvt {
     char pci_addr[8];           /* "00:02.0", as query-igvt spells it */
     char *qom_path;             /* looked up on first use */
     uint64_t gm;                /* aperture slice base, with QIGVT_PV */
+    uint64_t hidden_gm;         /* hidden slice base, with QIGVT_PV */
     uint64_t ram;               /* guest RAM of qigvt_exec_init() */
     bool owner;                 /* qigvt_free() quits QEMU */
 } QIgvt;
@@ -77,7 +79,7 @@ QIgvt *qigvt_startf(unsigned flags, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Release @g; with what it owns, or before its owner */
 void qigvt_free(QIgvt *g);
 
-/* Read PVINFO as a GVT-g aware driver does first: the magic, the slice */
+/* Read PVINFO as a GVT-g aware driver does first: the magic, the slices */
 void qigvt_pv_init(QIgvt *g);
 /* A system reset unmaps the BARs (as on hardware): put them back */
 void qigvt_remap(QIgvt *g);
@@ -127,6 +129,15 @@ char *qigvt_engine_stat_str(QIgvt *g, const char *name, const char *key);
 QDict *qigvt_query_display(QIgvt *g);
 /* QEMU answers, and its VM is running */
 void qigvt_assert_running(QTestState *qts);
+
+/*
+ * The VGA side: VBE's registers (bochs-vbe.h's VBE_DISPI_INDEX_*), and a
+ * 1024x768x32 mode with the linear framebuffer on, which returns the VBE
+ * memory size
+ */
+void qigvt_vbe_write(QTestState *qts, uint16_t index, uint16_t val);
+uint16_t qigvt_vbe_read(QTestState *qts, uint16_t index);
+uint64_t qigvt_vbe_enable(QTestState *qts);
 
 /*
  * Migrate @src's VM (stopped) through a file to a new QEMU started with
