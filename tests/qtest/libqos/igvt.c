@@ -21,7 +21,7 @@ const uint32_t qigvt_engines[QIGVT_NUM_ENGINES] = {
  * The fixture
  */
 
-QIgvt *qigvt_new(QTestState *qts, QPCIBus *bus, int slot)
+QIgvt *qigvt_attach(QTestState *qts, QPCIBus *bus, int slot, unsigned flags)
 {
     QIgvt *g = g_new0(QIgvt, 1);
 
@@ -31,13 +31,9 @@ QIgvt *qigvt_new(QTestState *qts, QPCIBus *bus, int slot)
     g_assert_nonnull(g->dev);
     g->slot = slot;
     g_snprintf(g->pci_addr, sizeof(g->pci_addr), "00:%02x.0", slot);
-    return g;
-}
-
-QIgvt *qigvt_attach(QTestState *qts, QPCIBus *bus, int slot, unsigned flags)
-{
-    QIgvt *g = qigvt_new(qts, bus, slot);
-
+    if (flags & QIGVT_FIND_ONLY) {
+        return g;
+    }
     qpci_device_enable(g->dev);
     g->mmio = qpci_iomap(g->dev, IGVT_BAR_GTTMMADR, NULL);
     if (flags & QIGVT_APERTURE) {
@@ -442,7 +438,8 @@ QIgvt *qigvt_migrate(QIgvt *src, const char *args)
     wait_migration(src->qts);
 
     qts = qtest_initf("%s -incoming defer", args);
-    dst = qigvt_new(qts, qpci_new_pc(qts, NULL), src->slot);
+    dst = qigvt_attach(qts, qpci_new_pc(qts, NULL), src->slot,
+                       QIGVT_FIND_ONLY);
     dst->owner = true;
     /* The BARs come back where the source had them */
     dst->mmio = src->mmio;

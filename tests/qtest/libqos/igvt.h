@@ -66,10 +66,9 @@ typedef struct QIgvt {
 /* What qigvt_attach() does besides enabling the device and mapping BAR0 */
 #define QIGVT_APERTURE      (1u << 0)   /* map BAR2 */
 #define QIGVT_PV            (1u << 1)   /* qigvt_pv_init() */
+#define QIGVT_FIND_ONLY     (1u << 2)   /* nothing: the device untouched */
 
-/* The vGPU in @slot of @bus, found but not touched (a migration target) */
-QIgvt *qigvt_new(QTestState *qts, QPCIBus *bus, int slot);
-/* The vGPU in @slot, enabled, BAR0 mapped, and what @flags ask */
+/* The vGPU in @slot of @bus, enabled, BAR0 mapped, and what @flags ask */
 QIgvt *qigvt_attach(QTestState *qts, QPCIBus *bus, int slot, unsigned flags);
 /*
  * Start QEMU with the command line @fmt and attach to the vGPU at 00:02.0;
