@@ -156,9 +156,6 @@ QIgvt *qigvt_migrate(QIgvt *src, const char *args);
 #define QIGVT_BATCH         0x6000      /* two pages */
 #define QIGVT_EXEC_END      0x8000
 
-/* The guest RAM behind graphics address @gm of those pages */
-#define QIGVT_RAM(g, gm)    ((g)->ram + (gm) - (g)->gm)
-
 /*
  * Map the pages to guest RAM, QIgvt.gm + x to @ram + x, and set up the
  * render engine as i915 does
@@ -236,10 +233,10 @@ uint32_t qigvt_target(QIgvt *g, unsigned i);
 #define QIGVT_FAST_DST_TILE(t)  ((uint32_t)(t) << 13)
 
 /*
- * Registers of the command streamers that regs.h does not list: the
- * general purpose registers (64 bits each), the timestamps, the predicate
- * registers, and the blitter's tiling control (masked: Y tiling of source
- * and destination)
+ * Registers of the command streamers that regs.h does not list (the
+ * software GPU, backend-soft.c, keeps them): the general purpose
+ * registers (64 bits each), the timestamps, the predicate registers, and
+ * the blitter's tiling control (masked: Y tiling of source, destination)
  */
 #define QIGVT_GPR(engine, n)    ((engine) + 0x600 + 8 * (n))
 #define QIGVT_TIMESTAMP(engine) ((engine) + 0x358)
@@ -256,7 +253,7 @@ uint32_t qigvt_target(QIgvt *g, unsigned i);
  * Surface layouts (the PRM): linear, or tiles of 4 KiB, row-major; an X
  * tile is 8 rows of 512 bytes, a Y tile 8 columns of 16 bytes by 32
  * rows, column after column.  The offset of byte @xb of row @y in a
- * surface of @pitch bytes.
+ * surface of @pitch bytes.  The layouts are letters, for test tables.
  */
 typedef enum QIgvtTiling {
     QIGVT_LINEAR = 'L',
