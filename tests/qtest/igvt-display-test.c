@@ -30,21 +30,13 @@
 #define RAM_CURSOR          0x3000000
 #define RAM_MSI             0x3800000
 
-/* PLANE_CTL */
-#define PLANE_CTL_ENABLE        (1u << 31)
-#define PLANE_CTL_FORMAT(f)     ((uint32_t)(f) << 24)
-#define PLANE_CTL_ORDER_RGBX    (1u << 20)
-#define PLANE_CTL_TILED(t)      ((uint32_t)(t) << 10)
-#define PLANE_CTL_ALPHA(a)      ((uint32_t)(a) << 4)
-#define PLANE_CTL_ROTATE_90     1u
+/* PLANE_CTL (regs.h's fields) */
+#define PLANE_CTL_FORMAT(f)     ((uint32_t)(f) << R_PLANE_CTL_FORMAT_SHIFT)
+#define PLANE_CTL_TILED(t)      ((uint32_t)(t) << R_PLANE_CTL_TILED_SHIFT)
+#define PLANE_CTL_ALPHA(a)      ((uint32_t)(a) << R_PLANE_CTL_ALPHA_SHIFT)
+#define PLANE_CTL_ROTATE_90     (1u << R_PLANE_CTL_ROTATE_SHIFT)
 
-/* Cursor modes */
-#define CUR_MODE_64_ARGB        0x27
-#define CUR_MODE_128_ARGB       0x22
-
-/* The DDI ports by number */
-#define PORT_B                  1
-#define PORT_D                  3
+/* The DDI ports' registers */
 #define PORT_REG(a, port)       ((a) + (port) * IGVT_PORT_STRIDE)
 
 /* DP_AUX_CH_CTL */
@@ -92,20 +84,23 @@ typedef struct Format {
     unsigned cpp;
 } Format;
 
+/* PLANE_CTL's format of each bit layout; RGBX order, alpha */
+#define CTL_8888                PLANE_CTL_FORMAT(IGVT_PLANE_FORMAT_XRGB_8888)
+#define CTL_2101010             PLANE_CTL_FORMAT(IGVT_PLANE_FORMAT_XRGB_2101010)
+#define CTL_565                 PLANE_CTL_FORMAT(IGVT_PLANE_FORMAT_RGB_565)
+#define CTL_C8                  PLANE_CTL_FORMAT(IGVT_PLANE_FORMAT_INDEXED)
+#define CTL_RGBX                R_PLANE_CTL_ORDER_RGBX_MASK
+
 static const Format formats[FMT__MAX] = {
-    [FMT_XRGB8888] = { "xrgb8888", "XR24", PLANE_CTL_FORMAT(4), 4 },
-    [FMT_ARGB8888] = { "argb8888", "AR24",
-                       PLANE_CTL_FORMAT(4) | PLANE_CTL_ALPHA(2), 4 },
-    [FMT_XBGR8888] = { "xbgr8888", "XB24",
-                       PLANE_CTL_FORMAT(4) | PLANE_CTL_ORDER_RGBX, 4 },
+    [FMT_XRGB8888] = { "xrgb8888", "XR24", CTL_8888, 4 },
+    [FMT_ARGB8888] = { "argb8888", "AR24", CTL_8888 | PLANE_CTL_ALPHA(2), 4 },
+    [FMT_XBGR8888] = { "xbgr8888", "XB24", CTL_8888 | CTL_RGBX, 4 },
     [FMT_ABGR8888] = { "abgr8888", "AB24",
-                       PLANE_CTL_FORMAT(4) | PLANE_CTL_ORDER_RGBX |
-                       PLANE_CTL_ALPHA(1), 4 },
-    [FMT_RGB565] = { "rgb565", "RG16", PLANE_CTL_FORMAT(14), 2 },
-    [FMT_XRGB2101010] = { "xrgb2101010", "XR30", PLANE_CTL_FORMAT(2), 4 },
-    [FMT_XBGR2101010] = { "xbgr2101010", "XB30",
-                          PLANE_CTL_FORMAT(2) | PLANE_CTL_ORDER_RGBX, 4 },
-    [FMT_C8] = { "c8", "C8  ", PLANE_CTL_FORMAT(12), 1 },
+                       CTL_8888 | CTL_RGBX | PLANE_CTL_ALPHA(1), 4 },
+    [FMT_RGB565] = { "rgb565", "RG16", CTL_565, 2 },
+    [FMT_XRGB2101010] = { "xrgb2101010", "XR30", CTL_2101010, 4 },
+    [FMT_XBGR2101010] = { "xbgr2101010", "XB30", CTL_2101010 | CTL_RGBX, 4 },
+    [FMT_C8] = { "c8", "C8  ", CTL_C8, 1 },
 };
 
 enum { TILE_LINEAR, TILE_X, TILE_Y, TILE__MAX };
@@ -119,9 +114,9 @@ typedef struct Tiling {
 } Tiling;
 
 static const Tiling tilings[TILE__MAX] = {
-    [TILE_LINEAR] = { "linear", 0, 64, 1, QIGVT_LINEAR },
-    [TILE_X] = { "x", 1, 512, 8, QIGVT_TILE_X },
-    [TILE_Y] = { "y", 4, 128, 32, QIGVT_TILE_Y },
+    [TILE_LINEAR] = { "linear", IGVT_PLANE_TILED_LINEAR, 64, 1, QIGVT_LINEAR },
+    [TILE_X] = { "x", IGVT_PLANE_TILED_X, 512, 8, QIGVT_TILE_X },
+    [TILE_Y] = { "y", IGVT_PLANE_TILED_Y, 128, 32, QIGVT_TILE_Y },
 };
 
 /* A pixel value as the display shows it, 0x00RRGGBB */
@@ -395,7 +390,7 @@ static void pipe_src(QIgvt *d, uint32_t w, uint32_t h)
 
 static uint32_t plane_ctl(const Fb *fb)
 {
-    return PLANE_CTL_ENABLE | formats[fb->fmt].ctl |
+    return R_PLANE_CTL_ENABLE_MASK | formats[fb->fmt].ctl |
            PLANE_CTL_TILED(fb->tiling->field);
 }
 
@@ -922,7 +917,8 @@ static void test_frame_counter_timings(void)
     const int64_t period = 20000000;
     QIgvt *d = dpy_start();
 
-    qigvt_writel(d, A_TRANS_DDI_FUNC_CTL_A, (1u << 31) | (PORT_D << 28));
+    qigvt_writel(d, A_TRANS_DDI_FUNC_CTL_A,
+                 (1u << 31) | (IGVT_PORT_D << R_TRANS_DDI_FUNC_CTL_PORT_SHIFT));
     qigvt_writel(d, A_HTOTAL_A, (1000 - 1) << 16 | (800 - 1));
     qigvt_writel(d, A_VTOTAL_A, (600 - 1) << 16 | (480 - 1));
     qigvt_writel(d, A_PIPE_LINK_M1_A, 5);
@@ -1112,7 +1108,7 @@ static void test_cursor(void)
     plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
     check_cursor(d, false, 0, 0, 0, 0);
 
-    qigvt_writel(d, A_CUR_CTL_A, CUR_MODE_64_ARGB);
+    qigvt_writel(d, A_CUR_CTL_A, IGVT_CUR_CTL_MODE_64_ARGB);
     qigvt_writel(d, A_CUR_POS_A, 5 << 16 | 10);
     qigvt_writel(d, A_CUR_BASE_A, cur_gm);
     g_assert_cmphex(qigvt_readl(d, A_CUR_SURFLIVE_A), ==, cur_gm);
@@ -1127,7 +1123,7 @@ static void test_cursor(void)
     check_cursor(d, true, 64, 20, -9, cur_gm);
     check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
 
-    qigvt_writel(d, A_CUR_CTL_A, CUR_MODE_128_ARGB);
+    qigvt_writel(d, A_CUR_CTL_A, IGVT_CUR_CTL_MODE_128_ARGB);
     check_cursor(d, true, 128, 20, -9, cur_gm);
     qigvt_writel(d, A_CUR_CTL_A, 0);
     check_cursor(d, false, 0, 0, 0, 0);
@@ -1172,11 +1168,12 @@ static void test_invalid(const void *opaque)
         qigvt_writel(d, A_PLANE_SIZE_1_A, (PLANE_H - 1) << 16 | (9000 - 1));
         break;
     case BAD_YUV:
-        qigvt_writel(d, A_PLANE_CTL_1_A, (ctl & ~PLANE_CTL_FORMAT(0xf)) |
-                                         PLANE_CTL_FORMAT(0));
+        qigvt_writel(d, A_PLANE_CTL_1_A, (ctl & ~R_PLANE_CTL_FORMAT_MASK) |
+                         PLANE_CTL_FORMAT(IGVT_PLANE_FORMAT_YUV422));
         break;
     case BAD_YF:
-        qigvt_writel(d, A_PLANE_CTL_1_A, ctl | PLANE_CTL_TILED(5));
+        qigvt_writel(d, A_PLANE_CTL_1_A,
+                     ctl | PLANE_CTL_TILED(IGVT_PLANE_TILED_YF));
         break;
     case BAD_ROTATION:
         qigvt_writel(d, A_PLANE_CTL_1_A, ctl | PLANE_CTL_ROTATE_90);
@@ -1407,14 +1404,14 @@ static uint32_t aux_xfer(QIgvt *d, unsigned port, const uint8_t *req,
 
     g_assert_cmpuint(len, <=, sizeof(buf));
     memcpy(buf, req, len);
-    for (i = 0; i < 5; i++) {
+    for (i = 0; i < IGVT_DP_AUX_CH_DATA_REGS; i++) {
         qigvt_writel(d, data_off + 4 * i, ldl_be_p(buf + 4 * i));
     }
     /* As i915 does: clear the previous status along with sending */
     qigvt_writel(d, ctl_off, AUX_SEND_BUSY | AUX_DONE | AUX_TIME_OUT |
                              AUX_RECEIVE_ERROR | AUX_SIZE(len));
     ctl = qigvt_readl(d, ctl_off);
-    for (i = 0; i < 5; i++) {
+    for (i = 0; i < IGVT_DP_AUX_CH_DATA_REGS; i++) {
         stl_be_p(reply + 4 * i, qigvt_readl(d, data_off + 4 * i));
     }
     return ctl;
@@ -1424,7 +1421,7 @@ static uint32_t aux_xfer(QIgvt *d, unsigned port, const uint8_t *req,
 static void aux_ack(QIgvt *d, const uint8_t *req, unsigned len,
                     uint8_t reply[20], unsigned rlen)
 {
-    uint32_t ctl = aux_xfer(d, PORT_D, req, len, reply);
+    uint32_t ctl = aux_xfer(d, IGVT_PORT_D, req, len, reply);
 
     g_assert_cmphex(ctl & (AUX_SEND_BUSY | AUX_DONE | AUX_TIME_OUT |
                            AUX_RECEIVE_ERROR), ==, AUX_DONE);
@@ -1439,23 +1436,22 @@ static void test_aux_dpcd(void)
     static const uint8_t wr_link_bw[] = { 0x80, 0x01, 0x00, 0, 0x0a };
     static const uint8_t rd_link_bw[] = { 0x90, 0x01, 0x00, 0 };
     QIgvt *d = dpy_start();
+    uint32_t ctl_off = PORT_REG(A_DP_AUX_CH_CTL_A, IGVT_PORT_D);
+    uint32_t data_off = PORT_REG(A_DP_AUX_CH_DATA1_A, IGVT_PORT_D);
     uint8_t reply[20];
     uint32_t ctl;
 
     /* Native read of 16 bytes at DPCD 0x000: 0x90 0x00 0x00 15 */
-    qigvt_writel(d, PORT_REG(A_DP_AUX_CH_DATA1_A, PORT_D), 0x9000000f);
-    qigvt_writel(d, PORT_REG(A_DP_AUX_CH_CTL_A, PORT_D),
-                 AUX_SEND_BUSY | AUX_SIZE(4));
-    ctl = qigvt_readl(d, PORT_REG(A_DP_AUX_CH_CTL_A, PORT_D));
+    qigvt_writel(d, data_off, 0x9000000f);
+    qigvt_writel(d, ctl_off, AUX_SEND_BUSY | AUX_SIZE(4));
+    ctl = qigvt_readl(d, ctl_off);
     g_assert_cmphex(ctl & AUX_SEND_BUSY, ==, 0);
     g_assert_cmphex(ctl & AUX_DONE, ==, AUX_DONE);
     g_assert_cmphex(ctl & AUX_TIME_OUT, ==, 0);
     g_assert_cmpuint(AUX_SIZE_OF(ctl), ==, 17);
     /* ACK, DPCD 1.2, HBR2, 4 lanes */
-    g_assert_cmphex(qigvt_readl(d, PORT_REG(A_DP_AUX_CH_DATA1_A, PORT_D)) >>
-                    8, ==, 0x001214);
-    g_assert_cmphex(qigvt_readl(d, PORT_REG(A_DP_AUX_CH_DATA1_A, PORT_D)) &
-                    0x1f, ==, 4);
+    g_assert_cmphex(qigvt_readl(d, data_off) >> 8, ==, 0x001214);
+    g_assert_cmphex(qigvt_readl(d, data_off) & 0x1f, ==, 4);
 
     /* The same through the helper, which also clears DONE first */
     aux_ack(d, rd_caps, sizeof(rd_caps), reply, 17);
@@ -1534,18 +1530,18 @@ static void test_aux_timeout(void)
     uint8_t reply[20];
     uint32_t ctl;
 
-    ctl = aux_xfer(d, PORT_B, rd_caps, sizeof(rd_caps), reply);
+    ctl = aux_xfer(d, IGVT_PORT_B, rd_caps, sizeof(rd_caps), reply);
     g_assert_cmphex(ctl & (AUX_SEND_BUSY | AUX_DONE | AUX_TIME_OUT), ==,
                     AUX_DONE | AUX_TIME_OUT);
     /* Done and the error are cleared by writing them back */
-    qigvt_writel(d, PORT_REG(A_DP_AUX_CH_CTL_A, PORT_B),
+    qigvt_writel(d, PORT_REG(A_DP_AUX_CH_CTL_A, IGVT_PORT_B),
                  AUX_DONE | AUX_TIME_OUT);
-    g_assert_cmphex(qigvt_readl(d, PORT_REG(A_DP_AUX_CH_CTL_A, PORT_B)) &
+    g_assert_cmphex(qigvt_readl(d, PORT_REG(A_DP_AUX_CH_CTL_A, IGVT_PORT_B)) &
                     (AUX_DONE | AUX_TIME_OUT), ==, 0);
     /* Port D still answers */
     aux_ack(d, rd_caps, sizeof(rd_caps), reply, 17);
     g_assert_cmphex(reply[1], ==, 0x12);
-    ctl = aux_xfer(d, PORT_B, rd_caps, sizeof(rd_caps), reply);
+    ctl = aux_xfer(d, IGVT_PORT_B, rd_caps, sizeof(rd_caps), reply);
     g_assert_cmphex(ctl & (AUX_SEND_BUSY | AUX_DONE | AUX_TIME_OUT), ==,
                     AUX_DONE | AUX_TIME_OUT);
     qigvt_free(d);
@@ -1616,7 +1612,7 @@ static void test_plls(void)
 static void test_ddi_buf(void)
 {
     QIgvt *d = dpy_start();
-    uint32_t off = PORT_REG(A_DDI_BUF_CTL_A, PORT_D);
+    uint32_t off = PORT_REG(A_DDI_BUF_CTL_A, IGVT_PORT_D);
 
     g_assert_cmphex(qigvt_readl(d, off), ==, R_DDI_BUF_CTL_IS_IDLE_MASK);
     qigvt_writel(d, off,
@@ -1630,8 +1626,8 @@ static void test_ddi_buf(void)
 static void test_dp_tp(void)
 {
     QIgvt *d = dpy_start();
-    uint32_t ctl = PORT_REG(A_DP_TP_CTL_A, PORT_D);
-    uint32_t status = PORT_REG(A_DP_TP_STATUS_A, PORT_D);
+    uint32_t ctl = PORT_REG(A_DP_TP_CTL_A, IGVT_PORT_D);
+    uint32_t status = PORT_REG(A_DP_TP_STATUS_A, IGVT_PORT_D);
     uint32_t done = R_DP_TP_STATUS_IDLE_DONE_MASK;
 
     g_assert_cmphex(qigvt_readl(d, status) & done, ==, 0);

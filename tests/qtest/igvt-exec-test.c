@@ -313,7 +313,7 @@ static void test_reset_in_flight(void)
     qigvt_put_context(g, ring, ARRAY_SIZE(ring));
     submit(g);
     /* Full GT reset (GDRST): the engine is idle at once */
-    qigvt_writel(g, A_GDRST, 1);
+    qigvt_writel(g, A_GDRST, R_GDRST_FULL_MASK);
     g_assert_cmphex(qigvt_readl(g, A_GDRST), ==, 0);
     g_assert_false(rcs_stat(g, "active"));
     g_assert_cmpint(rcs_stat(g, "hung"), ==, 0);
@@ -1508,7 +1508,7 @@ static void test_dma_rom_drain(void)
         g_usleep(100);
     }
     g_usleep(5 * 1000);
-    qigvt_writel(g, A_GDRST, 1);                    /* full GT reset */
+    qigvt_writel(g, A_GDRST, R_GDRST_FULL_MASK);    /* full GT reset */
     qtest_qmp_assert_success(g->qts, "{'execute': 'stop'}");
     qtest_qmp_assert_success(g->qts, "{'execute': 'cont'}");
     g_assert_cmpint(qigvt_engine_stat(g, "bcs", "completed"), ==, 0);

@@ -29,7 +29,7 @@ static const struct {
     uint32_t start, len;
 } hot[] = {
     { IGVT_RCS_BASE, 0x400 }, { IGVT_BCS_BASE, 0x400 },
-    { IGVT_VCS0_BASE, 0x400 }, { IGVT_VECS_BASE, 0x400 },
+    { IGVT_VCS0_BASE, 0x400 }, { IGVT_VECS_BASE, 0x400 },       /* engines */
     { A_GEN8_RTCR, 0x20 }, { 0x9400, 0x100 }, { 0xa000, 0x300 },
     { 0x44000, 0x500 }, { 0x45000, 0x1100 },    /* interrupts, DBUF */
     { A_CDCLK_CTL, 0x100 },                     /* PLLs */
@@ -160,7 +160,7 @@ static void write_commands(Ctx *c)
 /* A context image with a random ring in mapped memory, submitted */
 static void submit(Ctx *c)
 {
-    uint32_t e = qigvt_engines[rnd(c, QIGVT_NUM_ENGINES)];
+    uint32_t e = igvt_engine_mmio_base(rnd(c, IGVT_NUM_ENGINES));
     uint64_t lrca = rnd(c, GM_MAPPED / PAGE - 2) * PAGE;
     uint32_t state[IGVT_CTX_STATE_DWORDS];
     unsigned i;
@@ -224,8 +224,9 @@ static void show_plane(Ctx *c)
     qigvt_writel(c->g, A_TRANSCONF_A, R_TRANSCONF_ENABLE_MASK);
     qigvt_writel(c->g, A_PIPESRC_A, rnd(c, 4096) << 16 | rnd(c, 4096));
     /* Enabled, any format, order and tiling */
-    qigvt_writel(c->g, A_PLANE_CTL_1_A,
-                 1u << 31 | (g_rand_int(c->rand) & 0x0f001c00));
+    qigvt_writel(c->g, A_PLANE_CTL_1_A, R_PLANE_CTL_ENABLE_MASK |
+                 (g_rand_int(c->rand) & (R_PLANE_CTL_FORMAT_MASK |
+                                         R_PLANE_CTL_TILED_MASK)));
     qigvt_writel(c->g, A_PLANE_STRIDE_1_A,
                  rnd(c, 8) ? rnd(c, 64) : g_rand_int(c->rand));
     qigvt_writel(c->g, A_PLANE_SIZE_1_A, rnd(c, 4096) << 16 | rnd(c, 4096));

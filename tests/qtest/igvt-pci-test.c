@@ -649,19 +649,16 @@ static void test_mmio_untracked(void)
 static void test_mmio_resets(void)
 {
     QIgvt *g = igvt_start_pv();
-    static const uint32_t engines[] = {
-        IGVT_RCS_BASE, IGVT_BCS_BASE, IGVT_VCS0_BASE, IGVT_VECS_BASE,
-    };
-    unsigned i;
+    IgvtEngine e;
 
     /* GDRST: any reset completes at once */
-    qigvt_writel(g, A_GDRST, 0x1);
+    qigvt_writel(g, A_GDRST, R_GDRST_FULL_MASK);
     g_assert_cmphex(qigvt_readl(g, A_GDRST), ==, 0);
     qigvt_writel(g, A_GDRST, 0xff);
     g_assert_cmphex(qigvt_readl(g, A_GDRST), ==, 0);
 
-    for (i = 0; i < ARRAY_SIZE(engines); i++) {
-        uint32_t ctl = engines[i] + IGVT_RING_RESET_CTL;
+    for (e = 0; e < IGVT_NUM_ENGINES; e++) {
+        uint32_t ctl = igvt_engine_mmio_base(e) + IGVT_RING_RESET_CTL;
 
         g_assert_cmphex(qigvt_readl(g, ctl), ==, 0);
         /* READY_TO_RESET is the device's to set, not the guest's */
@@ -1467,7 +1464,7 @@ static void test_hostile_mmio(void)
     g_assert_cmphex(qigvt_readl(g, A_GEN8_FUSE2), ==,
                     (1u << R_GEN8_FUSE2_S_ENA_SHIFT) |
                     (0x8u << R_GEN8_FUSE2_SS_DIS_SHIFT));
-    qigvt_writel(g, A_GDRST, 1);
+    qigvt_writel(g, A_GDRST, R_GDRST_FULL_MASK);
     g_assert_cmphex(qigvt_readl(g, A_GDRST), ==, 0);
     qigvt_free(g);
 }

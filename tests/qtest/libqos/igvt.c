@@ -13,10 +13,6 @@
 #include "qobject/qstring.h"
 #include "hw/pci/pci_regs.h"
 
-const uint32_t qigvt_engines[QIGVT_NUM_ENGINES] = {
-    IGVT_RCS_BASE, IGVT_BCS_BASE, IGVT_VCS0_BASE, IGVT_VECS_BASE,
-};
-
 /*
  * The fixture
  */

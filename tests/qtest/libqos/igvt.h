@@ -6,7 +6,8 @@
  * queries, and the execlist path: engine set-up, context images, ELSP
  * submission and waiting for the CSB.
  *
- * Register offsets come from hw/display/igvt/regs.h, command opcodes from
+ * Register offsets come from hw/display/igvt/regs.h, the engines and
+ * ports from hwinfo.h (its tables are linked in), command opcodes from
  * cmd-parser.h and soft-alu.h, the context image and status page layout
  * from context.h: the tests share the device's facts, and state their own
  * expectations.
@@ -43,10 +44,6 @@
 
 /* Nothing in guest RAM or in any BAR: a 39-bit address near the top */
 #define QIGVT_PTE_NOT_RAM   0x7ffffff000ull
-
-/* The engines' MMIO bases, render first */
-#define QIGVT_NUM_ENGINES   4
-extern const uint32_t qigvt_engines[QIGVT_NUM_ENGINES];
 
 typedef struct QIgvt {
     QTestState *qts;
