@@ -203,16 +203,8 @@ static bool igvt_soft_ggtt_lookup(void *opaque, uint64_t index, uint64_t *dma)
 /* Look at the clock after this many units (a system call each time) */
 #define IGVT_SOFT_CLOCK_UNITS   64
 
-/* Registers of the workload's register state (offsets from the engine) */
-#define IGVT_SOFT_GPR           0x600   /* CS_GPR0-15, 64 bits each */
-#define IGVT_SOFT_GPR_END       (IGVT_SOFT_GPR + IGVT_ALU_GPRS * 8)
-#define IGVT_SOFT_TIMESTAMP     0x358   /* RING_TIMESTAMP, _UDW at + 4 */
-#define IGVT_SOFT_CTX_TIMESTAMP 0x3a8   /* RING_CTX_TIMESTAMP */
-/* ... and absolute ones: the render engine's predicate */
-#define IGVT_PRED_SRC0          0x2400  /* MI_PREDICATE_SRC0, 64 bits */
-#define IGVT_PRED_SRC1          0x2408  /* MI_PREDICATE_SRC1, 64 bits */
-#define IGVT_PRED_RESULT        0x2418  /* MI_PREDICATE_RESULT */
-#define IGVT_PRED_RESULT_1      0x241c  /* MI_PREDICATE_RESULT_1 */
+/* The GPRs of the workload's register state (offsets from the engine) */
+#define IGVT_SOFT_GPR_END       IGVT_RING_GPR(IGVT_ALU_GPRS)
 /* Register offsets in register commands: bits 22:2 */
 #define IGVT_SOFT_REG_MASK      0x007ffffcu
 /* The timestamp's rate, 12 MHz: ticks of @ns nanoseconds */
@@ -336,15 +328,15 @@ uint32_t igvt_soft_reg_read(IgvtSoftExec *x, uint32_t reg)
     uint32_t rel = reg - x->mmio_base;
     uint64_t ticks;
 
-    if (rel >= IGVT_SOFT_GPR && rel < IGVT_SOFT_GPR_END) {
-        rel -= IGVT_SOFT_GPR;
+    if (rel >= IGVT_RING_GPR_BASE && rel < IGVT_SOFT_GPR_END) {
+        rel -= IGVT_RING_GPR_BASE;
         return x->gpr[rel / 8] >> (rel % 8 ? 32 : 0);
     }
-    if (rel == IGVT_SOFT_TIMESTAMP || rel == IGVT_SOFT_TIMESTAMP + 4) {
+    if (rel == IGVT_RING_TIMESTAMP || rel == IGVT_RING_TIMESTAMP + 4) {
         ticks = igvt_soft_ticks(get_clock());
-        return ticks >> (rel == IGVT_SOFT_TIMESTAMP ? 0 : 32);
+        return ticks >> (rel == IGVT_RING_TIMESTAMP ? 0 : 32);
     }
-    if (rel == IGVT_SOFT_CTX_TIMESTAMP) {
+    if (rel == IGVT_RING_CTX_TIMESTAMP) {
         return igvt_soft_ticks(get_clock() - x->start_ns);
     }
     if (!x->regs) {
@@ -366,8 +358,8 @@ static void igvt_soft_reg_write(IgvtSoftExec *x, uint32_t reg, uint32_t v)
     uint32_t mask, old;
 
     trace_igvt_soft_reg_write(reg, v);
-    if (rel >= IGVT_SOFT_GPR && rel < IGVT_SOFT_GPR_END) {
-        rel -= IGVT_SOFT_GPR;
+    if (rel >= IGVT_RING_GPR_BASE && rel < IGVT_SOFT_GPR_END) {
+        rel -= IGVT_RING_GPR_BASE;
         x->gpr[rel / 8] = deposit64(x->gpr[rel / 8], rel % 8 ? 32 : 0, 32, v);
         return;
     }
@@ -454,9 +446,9 @@ static bool igvt_soft_predicate(IgvtSoftExec *x, const IgvtCmdInfo *ci,
     bool result;
 
     if (!igvt_predicate_eval(ci->dw[0],
-                             igvt_soft_reg_read64(x, IGVT_PRED_SRC0),
-                             igvt_soft_reg_read64(x, IGVT_PRED_SRC1),
-                             igvt_soft_reg_read(x, IGVT_PRED_RESULT) & 1,
+                             igvt_soft_reg_read64(x, IGVT_MI_PREDICATE_SRC0),
+                             igvt_soft_reg_read64(x, IGVT_MI_PREDICATE_SRC1),
+                             igvt_soft_reg_read(x, IGVT_MI_PREDICATE_RESULT) & 1,
                              &result)) {
         qemu_log_mask(LOG_UNIMP, "igvt: %s: MI_PREDICATE 0x%08x: only the "
                       "TRUE, FALSE and SRCS_EQUAL compares with KEEP, LOAD "
@@ -465,7 +457,7 @@ static bool igvt_soft_predicate(IgvtSoftExec *x, const IgvtCmdInfo *ci,
         return igvt_soft_fail(x, "MI_PREDICATE operation not executed",
                               addr);
     }
-    igvt_soft_reg_write(x, IGVT_PRED_RESULT, result);
+    igvt_soft_reg_write(x, IGVT_MI_PREDICATE_RESULT, result);
     return true;
 }
 
@@ -553,7 +545,7 @@ static bool igvt_soft_run(IgvtSoftExec *x, const IgvtCmdBuf *b)
             const IgvtCmdBuf *next;
 
             if ((ci.flags & IGVT_CMDF_BB_PREDICATED) &&
-                !(igvt_soft_reg_read(x, IGVT_PRED_RESULT_1) & 1)) {
+                !(igvt_soft_reg_read(x, IGVT_MI_PREDICATE_RESULT_1) & 1)) {
                 /* Predicated off: the command is ignored */
                 continue;
             }

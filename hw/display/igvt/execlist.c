@@ -28,27 +28,9 @@
 #include "igvt.h"
 #include "backend.h"
 #include "workload.h"
+#include "context.h"
 #include "regs.h"
 #include "trace.h"
-
-/* CSB event bits (Gen8/9) */
-#define IGVT_CSB_IDLE_TO_ACTIVE     (1u << 0)
-#define IGVT_CSB_PREEMPTED          (1u << 1)
-#define IGVT_CSB_ELEMENT_SWITCH     (1u << 2)
-#define IGVT_CSB_ACTIVE_TO_IDLE     (1u << 3)
-#define IGVT_CSB_COMPLETE           (1u << 4)
-#define IGVT_CSB_LITE_RESTORE       (1u << 15)
-#define IGVT_CSB_ENTRIES            6
-/* Where the CSB lives in the HWSP, in dwords */
-#define IGVT_HWSP_CSB               0x10
-#define IGVT_HWSP_CSB_WRITE         0x1f
-
-/* GT interrupt bits, relative to the engine's shift */
-#define IGVT_GT_USER_INTERRUPT      (1u << 0)
-#define IGVT_GT_CONTEXT_SWITCH      (1u << 8)
-
-#define IGVT_CTX_VALID              (1ull << 0)
-#define IGVT_CTX_LRCA_MASK          0xfffff000ull
 
 /* The engine of ELSP register @offset, or -1 */
 static int igvt_engine_of(uint32_t offset)

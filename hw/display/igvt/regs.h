@@ -42,6 +42,22 @@
 #define IGVT_RING_CSB_PTR       0x3a0
 #define IGVT_RING_MODE          0x29c
 #define IGVT_RING_MODE_RUN_LIST_ENABLE  (1u << 15)
+#define IGVT_RING_TIMESTAMP     0x358   /* 64 bits: upper dword at + 4 */
+#define IGVT_RING_CTX_TIMESTAMP 0x3a8
+#define IGVT_RING_GPR_BASE      0x600   /* CS_GPR0-15, 64 bits each */
+#define IGVT_RING_GPR(n)        (IGVT_RING_GPR_BASE + 8 * (n))
+
+/* The render engine's predicate registers, at absolute offsets */
+#define IGVT_MI_PREDICATE_SRC0      0x2400  /* 64 bits */
+#define IGVT_MI_PREDICATE_SRC1      0x2408  /* 64 bits */
+#define IGVT_MI_PREDICATE_RESULT    0x2418
+#define IGVT_MI_PREDICATE_RESULT_1  0x241c
+
+/* The blitter's tiling of XY_* blits' tiled surfaces: Y (not X) */
+#define IGVT_BCS_SWCTRL         0x22200
+#define IGVT_BCS_SWCTRL_SRC_Y   (1u << 0)
+#define IGVT_BCS_SWCTRL_DST_Y   (1u << 1)
+#define IGVT_BCS_SWCTRL_BITS    (IGVT_BCS_SWCTRL_SRC_Y | IGVT_BCS_SWCTRL_DST_Y)
 
 /* GT reset (domains self-clear) and flush */
 REG32(GDRST, 0x941c)

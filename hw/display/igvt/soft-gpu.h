@@ -11,12 +11,8 @@
 #include "cmd-parser.h"
 #include "soft-alu.h"
 #include "workload.h"
+#include "regs.h"
 
-/* BCS_SWCTRL: Y (not X) tiling of the XY_* blits' tiled surfaces */
-#define IGVT_BCS_SWCTRL         0x22200
-#define IGVT_BCS_SWCTRL_SRC_Y   (1u << 0)
-#define IGVT_BCS_SWCTRL_DST_Y   (1u << 1)
-#define IGVT_BCS_SWCTRL_BITS    (IGVT_BCS_SWCTRL_SRC_Y | IGVT_BCS_SWCTRL_DST_Y)
 
 typedef struct IgvtSoftExec {
     IgvtWorkload *w;

@@ -230,21 +230,20 @@ uint32_t qigvt_target(QIgvt *g, unsigned i);
 #define QIGVT_FAST_DST_TILE(t)  ((uint32_t)(t) << 13)
 
 /*
- * Registers of the command streamers that regs.h does not list (the
- * software GPU, backend-soft.c, keeps them): the general purpose
+ * Registers of the command streamers (regs.h): the general purpose
  * registers (64 bits each), the timestamps, the predicate registers, and
  * the blitter's tiling control (masked: Y tiling of source, destination)
  */
-#define QIGVT_GPR(engine, n)    ((engine) + 0x600 + 8 * (n))
-#define QIGVT_TIMESTAMP(engine) ((engine) + 0x358)
-#define QIGVT_CTX_TIMESTAMP(engine) ((engine) + 0x3a8)
-#define QIGVT_PRED_SRC0         0x2400
-#define QIGVT_PRED_SRC1         0x2408
-#define QIGVT_PRED_RESULT       0x2418
-#define QIGVT_PRED_RESULT_1     0x241c
-#define QIGVT_BCS_SWCTRL        0x22200
-#define QIGVT_SWCTRL_SRC_Y      (1u << 0)
-#define QIGVT_SWCTRL_DST_Y      (1u << 1)
+#define QIGVT_GPR(engine, n)    ((engine) + IGVT_RING_GPR(n))
+#define QIGVT_TIMESTAMP(engine) ((engine) + IGVT_RING_TIMESTAMP)
+#define QIGVT_CTX_TIMESTAMP(engine) ((engine) + IGVT_RING_CTX_TIMESTAMP)
+#define QIGVT_PRED_SRC0         IGVT_MI_PREDICATE_SRC0
+#define QIGVT_PRED_SRC1         IGVT_MI_PREDICATE_SRC1
+#define QIGVT_PRED_RESULT       IGVT_MI_PREDICATE_RESULT
+#define QIGVT_PRED_RESULT_1     IGVT_MI_PREDICATE_RESULT_1
+#define QIGVT_BCS_SWCTRL        IGVT_BCS_SWCTRL
+#define QIGVT_SWCTRL_SRC_Y      IGVT_BCS_SWCTRL_SRC_Y
+#define QIGVT_SWCTRL_DST_Y      IGVT_BCS_SWCTRL_DST_Y
 
 /*
  * Surface layouts (the PRM): linear, or tiles of 4 KiB, row-major; an X
