@@ -981,6 +981,120 @@ static void test_aperture_access(void)
     qigvt_free(g);
 }
 
+/*
+ * Fences: the CPU sees a fenced range of the aperture as a linear surface
+ * over tiled memory.  Eight pages of guest RAM hold the tiles, with every
+ * byte known; reads and writes of every size, aligned or not, through the
+ * fence must land where the tiling puts them, and nowhere else.  A fence
+ * turned off shows the raw tiles again; a GGTT remap moves a tile.
+ */
+typedef struct FenceCase {
+    const char *name;
+    QIgvtTiling tiling;
+    uint32_t pitch;             /* bytes */
+} FenceCase;
+
+static const FenceCase fence_cases[] = {
+    { "x", QIGVT_TILE_X, 1024 },        /* 2 X tiles a row, 4 rows */
+    { "y", QIGVT_TILE_Y, 512 },         /* 4 Y tiles a row, 2 rows */
+};
+
+#define FENCE_PAGES         8
+#define FENCE_RAM           0x200000
+
+static uint8_t fence_byte(uint64_t tiled)
+{
+    return tiled * 7 + (tiled >> 8) * 13 + 1;
+}
+
+static void fence_program(QIgvt *g, unsigned n, uint64_t start, uint64_t size,
+                          const FenceCase *c, bool valid)
+{
+    uint32_t lo = start | (c->tiling == QIGVT_TILE_Y ?
+                           R_FENCE_LO_TILING_Y_MASK : 0) |
+                  (valid ? R_FENCE_LO_VALID_MASK : 0);
+    uint32_t hi = (start + size - PAGE) |
+                  (c->pitch / IGVT_FENCE_PITCH_UNIT - 1);
+
+    qigvt_writel(g, IGVT_FENCE_HI(n), hi);
+    qigvt_writel(g, IGVT_FENCE_LO(n), lo);
+}
+
+static void test_aperture_fence(const void *opaque)
+{
+    const FenceCase *c = opaque;
+    QIgvt *g = igvt_start_pv();
+    uint64_t gm = slice(g, "aperture-base") + 16 * PAGE;
+    uint64_t size = FENCE_PAGES * PAGE, rows = size / c->pitch;
+    static const unsigned sizes[] = { 1, 2, 4, 8 };
+    g_autofree uint8_t *ram = g_malloc(size);
+    unsigned i, k;
+    uint64_t off;
+
+    for (off = 0; off < size; off++) {
+        ram[off] = fence_byte(off);
+    }
+    qtest_memwrite(g->qts, FENCE_RAM, ram, size);
+    qigvt_ggtt_map(g, gm, FENCE_RAM, size);
+    fence_program(g, 1, gm, size, c, true);
+
+    /* Reads: aligned and not, of every size, all over the surface */
+    for (i = 0; i < 400; i++) {
+        unsigned sz = sizes[i % ARRAY_SIZE(sizes)];
+        uint64_t y = g_test_rand_int_range(0, rows);
+        uint64_t xb = g_test_rand_int_range(0, c->pitch - sz + 1);
+        uint64_t v = qigvt_ap_read(g, gm + y * c->pitch + xb, sz);
+
+        if (i % 2) {
+            xb &= ~(uint64_t)(sz - 1);
+            v = qigvt_ap_read(g, gm + y * c->pitch + xb, sz);
+        }
+        for (k = 0; k < sz; k++) {
+            uint64_t t = qigvt_tiled_offset(c->tiling, c->pitch, xb + k, y);
+
+            g_assert_cmphex((v >> (8 * k)) & 0xff, ==, ram[t]);
+        }
+    }
+
+    /* Writes land in the tiles, and only there */
+    for (i = 0; i < 200; i++) {
+        unsigned sz = sizes[i % ARRAY_SIZE(sizes)];
+        uint64_t y = g_test_rand_int_range(0, rows);
+        uint64_t xb = g_test_rand_int_range(0, c->pitch - sz + 1);
+        uint64_t v = (uint64_t)g_test_rand_int() << 32 | g_test_rand_int();
+
+        qigvt_ap_write(g, gm + y * c->pitch + xb, sz, v);
+        for (k = 0; k < sz; k++) {
+            ram[qigvt_tiled_offset(c->tiling, c->pitch, xb + k, y)] =
+                v >> (8 * k);
+        }
+    }
+    {
+        g_autofree uint8_t *now = g_malloc(size);
+
+        qtest_memread(g->qts, FENCE_RAM, now, size);
+        g_assert_cmpmem(now, size, ram, size);
+    }
+
+    /* The fence off: the raw tiles */
+    fence_program(g, 1, gm, size, c, false);
+    g_assert_cmphex(qigvt_ap_read(g, gm + 0x1234, 4), ==,
+                    ldl_le_p(ram + 0x1234));
+    /* On again, and a tile's page remapped: its bytes come from there */
+    fence_program(g, 1, gm, size, c, true);
+    fill_page(g->qts, RAM_PAGE1, 0x40);
+    qigvt_ggtt_write(g, (gm + 3 * PAGE) / PAGE, RAM_PAGE1 | IGVT_PTE_PRESENT);
+    for (off = 0; off < size; off += 4) {
+        uint64_t y = off / c->pitch, xb = off % c->pitch;
+        uint64_t t = qigvt_tiled_offset(c->tiling, c->pitch, xb, y);
+        uint32_t want = t / PAGE == 3 ?
+                        page_pattern(0x40, t % PAGE, 4) : ldl_le_p(ram + t);
+
+        g_assert_cmphex(qigvt_ap_read(g, gm + off, 4), ==, want);
+    }
+    qigvt_free(g);
+}
+
 /* A page of guest RAM is unchanged from fill_page(@seed) */
 static void assert_page_intact(QTestState *qts, uint64_t addr, uint8_t seed)
 {
@@ -1837,6 +1951,8 @@ static void test_migration(void)
 
 int main(int argc, char **argv)
 {
+    size_t i;
+
     g_test_init(&argc, &argv, NULL);
 
     qtest_add_func("/igvt/pci/identity", test_pci_identity);
@@ -1859,6 +1975,12 @@ int main(int argc, char **argv)
     qtest_add_func("/igvt/aperture/access", test_aperture_access);
     qtest_add_func("/igvt/aperture/faults", test_aperture_faults);
     qtest_add_func("/igvt/aperture/end-of-bar", test_aperture_end);
+    for (i = 0; i < ARRAY_SIZE(fence_cases); i++) {
+        g_autofree char *path = g_strdup_printf("/igvt/aperture/fence/%s",
+                                                fence_cases[i].name);
+
+        qtest_add_data_func(path, &fence_cases[i], test_aperture_fence);
+    }
     qtest_add_func("/igvt/qmp/query", test_query);
     qtest_add_func("/igvt/qmp/no-device", test_query_no_device);
     qtest_add_func("/igvt/qmp/hmp", test_query_hmp);

@@ -143,6 +143,37 @@ static bool igvt_fence_ok(IgvtState *s, uint32_t offset, bool is_write)
     return false;
 }
 
+bool igvt_fence_find(IgvtState *s, uint64_t gm, IgvtFence *f)
+{
+    uint32_t i, lo, hi;
+
+    for (i = 0; i < s->slice.fence_count; i++) {
+        lo = igvt_reg(s, IGVT_FENCE_LO(i));
+        hi = igvt_reg(s, IGVT_FENCE_HI(i));
+        f->start = lo & R_FENCE_LO_START_MASK;
+        f->end = (uint64_t)(hi & R_FENCE_HI_END_MASK) + IGVT_GTT_PAGE_SIZE;
+        if (FIELD_EX32(lo, FENCE_LO, VALID) && gm >= f->start &&
+            gm < f->end) {
+            f->pitch = (FIELD_EX32(hi, FENCE_HI, PITCH) + 1) *
+                       IGVT_FENCE_PITCH_UNIT;
+            f->tiling = FIELD_EX32(lo, FENCE_LO, TILING_Y) ? IGVT_TILING_Y :
+                        IGVT_TILING_X;
+            return true;
+        }
+    }
+    return false;
+}
+
+uint64_t igvt_fence_detile(const IgvtFence *f, uint64_t gm, uint64_t *len)
+{
+    uint64_t off = gm - f->start;
+    uint64_t xb = off % f->pitch, y = off / f->pitch;
+
+    /* Bytes contiguous in the tile, and not past the row's end */
+    *len = MIN(*len, MIN(igvt_tile_run(f->tiling, xb), f->pitch - xb));
+    return f->start + igvt_tile_offset(f->tiling, f->pitch, xb, y);
+}
+
 uint32_t igvt_fence_read(IgvtState *s, uint32_t offset)
 {
     return igvt_fence_ok(s, offset, false) ? igvt_reg(s, offset) : 0;

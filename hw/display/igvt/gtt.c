@@ -171,52 +171,47 @@ const MemoryRegionOps igvt_gtt_ops = {
 };
 
 /*
- * Translate aperture offset @addr (a graphics memory address) of an access
- * of @size bytes that stays within one page.  False if it cannot be served.
- */
-static bool igvt_aperture_translate(IgvtState *s, hwaddr addr, unsigned size,
-                                    bool is_write, dma_addr_t *dma)
-{
-    const IgvtSlice *sl = &s->slice;
-    uint64_t page;
-
-    /* Only the aperture slice is CPU-visible, even past the BAR's end */
-    if (addr < sl->low_base || addr + size > sl->low_base + sl->low_size ||
-        !igvt_ggtt_lookup(s, addr / IGVT_GTT_PAGE_SIZE, &page)) {
-        s->counters.aperture_faults++;
-        IGVT_GUEST_ERR(igvt_err_aperture, "%u-byte %s at aperture offset 0x%"
-                       HWADDR_PRIx " outside the vGPU's slice or unmapped",
-                       size, is_write ? "write" : "read", addr);
-        return false;
-    }
-    *dma = page | (addr & (IGVT_GTT_PAGE_SIZE - 1));
-    return true;
-}
-
-/*
- * Serve an aperture access of @size bytes at @addr through the host GGTT:
- * a page at a time (a misaligned access may straddle two), each from
- * guest RAM or nowhere.
+ * Serve @size bytes of an aperture access at @addr (a graphics memory
+ * address) through the fences and the host GGTT, as the CPU sees it: a
+ * fenced range is a linear view of tiled memory; only the aperture slice
+ * is CPU-visible, even past the BAR's end; each piece reaches guest RAM
+ * or nowhere (reads zero, writes dropped).
  */
 static void igvt_aperture_access(IgvtState *s, hwaddr addr, uint8_t *buf,
                                  unsigned size, bool is_write)
 {
     AddressSpace *as = pci_get_address_space(PCI_DEVICE(s));
-    unsigned done, chunk;
-    dma_addr_t dma;
+    const IgvtSlice *sl = &s->slice;
+    uint64_t gm, chunk, page;
+    unsigned done;
+    IgvtFence f;
 
     for (done = 0; done < size; done += chunk) {
-        chunk = MIN(size - done, IGVT_GTT_PAGE_SIZE -
-                                 (addr + done) % IGVT_GTT_PAGE_SIZE);
-        if (igvt_aperture_translate(s, addr + done, chunk, is_write, &dma) &&
-            igvt_dma_rw(as, dma, buf + done, chunk, is_write, NULL) !=
+        chunk = size - done;
+        gm = addr + done;
+        if (igvt_fence_find(s, gm, &f)) {
+            gm = igvt_fence_detile(&f, gm, &chunk);
+        }
+        chunk = MIN(chunk, IGVT_GTT_PAGE_SIZE - gm % IGVT_GTT_PAGE_SIZE);
+        if (addr + done < sl->low_base ||
+            addr + done + chunk > sl->low_base + sl->low_size ||
+            gm < sl->low_base || gm + chunk > sl->low_base + sl->low_size ||
+            !igvt_ggtt_lookup(s, gm / IGVT_GTT_PAGE_SIZE, &page)) {
+            s->counters.aperture_faults++;
+            IGVT_GUEST_ERR(igvt_err_aperture, "%u-byte %s at aperture offset "
+                           "0x%" HWADDR_PRIx " outside the vGPU's slice or "
+                           "unmapped", size, is_write ? "write" : "read",
+                           addr);
+            continue;
+        }
+        page |= gm % IGVT_GTT_PAGE_SIZE;
+        if (igvt_dma_rw(as, page, buf + done, chunk, is_write, NULL) !=
             IGVT_MEM_OK) {
             s->counters.aperture_faults++;
             IGVT_GUEST_ERR(igvt_err_aperture_target, "%u-byte %s at aperture "
                            "offset 0x%" HWADDR_PRIx " reaches 0x%" PRIx64
-                           ", which is not guest RAM", chunk,
-                           is_write ? "write" : "read", addr + done,
-                           (uint64_t)dma);
+                           ", which is not guest RAM", (unsigned)chunk,
+                           is_write ? "write" : "read", addr + done, page);
         }
     }
 }

@@ -338,6 +338,20 @@ extern const VMStateDescription vmstate_igvt_engine_stats;
 IgvtRegWriteFn igvt_elsp_write;
 
 /* gt.c */
+/* A fence register's view of graphics memory (regs.h) */
+typedef struct IgvtFence {
+    uint64_t start, end;        /* [start, end) */
+    uint64_t pitch;             /* bytes */
+    IgvtTiling tiling;
+} IgvtFence;
+
+/* The enabled fence covering graphics memory @gm, if any */
+bool igvt_fence_find(IgvtState *s, uint64_t gm, IgvtFence *f);
+/*
+ * Where linear byte @gm of fence @f lies in the tiled memory behind it;
+ * *len is cut to the bytes from there on that are contiguous.
+ */
+uint64_t igvt_fence_detile(const IgvtFence *f, uint64_t gm, uint64_t *len);
 IgvtRegWriteFn igvt_gdrst_write;
 IgvtRegPreWriteFn igvt_reset_ctl_pre_write;
 IgvtRegPreWriteFn igvt_mi_mode_pre_write;

@@ -59,6 +59,21 @@
 #define IGVT_BCS_SWCTRL_DST_Y   (1u << 1)
 #define IGVT_BCS_SWCTRL_BITS    (IGVT_BCS_SWCTRL_SRC_Y | IGVT_BCS_SWCTRL_DST_Y)
 
+/*
+ * Fence registers (FENCE_REG_GEN6_LO/HI, at IGVT_FENCE_BASE + 8 n): the
+ * CPU sees graphics memory [START, END + 4 KiB) through the aperture as
+ * a linear surface of PITCH rows over X (or Y) tiles.  Gen9 does not
+ * swizzle address bit 6.
+ */
+#define IGVT_FENCE_LO(n)        (IGVT_FENCE_BASE + (n) * 8)
+#define IGVT_FENCE_HI(n)        (IGVT_FENCE_LO(n) + 4)
+    FIELD(FENCE_LO, VALID, 0, 1)
+    FIELD(FENCE_LO, TILING_Y, 1, 1)
+    FIELD(FENCE_LO, START, 12, 20)
+    FIELD(FENCE_HI, PITCH, 0, 12)       /* 128-byte units, minus 1 */
+    FIELD(FENCE_HI, END, 12, 20)        /* the last page */
+#define IGVT_FENCE_PITCH_UNIT   128
+
 /* GT reset (domains self-clear) and flush */
 REG32(GDRST, 0x941c)
     FIELD(GDRST, FULL, 0, 1)
