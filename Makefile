@@ -20,7 +20,7 @@ export CCACHE_NOHASHDIR := 1
 # The igvt qtests, QEMU's generic tests that exercise every device and
 # command (so they see igvt-vga and query-igvt), and igvt's unit tests.
 IGVT_QTESTS := igvt-pci-test igvt-display-test igvt-exec-test igvt-sched-test \
-               igvt-hostile-test
+               igvt-hostile-test igvt-arb-test
 GENERIC_QTESTS := qmp-cmd-test test-hmp device-introspect-test qom-test
 UNIT_TESTS := $(notdir $(basename $(wildcard tests/unit/test-igvt-*.c)))
 
