@@ -43,13 +43,14 @@ static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 static LIST_HEAD(ih_slices);
 static DEFINE_MUTEX(ih_slices_lock);
 
+/* An entry for @handle; handle 0 is the descriptor's own scratch page */
 static u64 ih_ggtt_pte(struct igvt_host_file *f, u64 handle)
 {
 	struct ih_pin *pin;
 	unsigned long index;
 
 	if (!handle)
-		return f->ggtt->vm.scratch[0]->encode;
+		return f->scratch[0]->dma | GEN8_PAGE_PRESENT;
 	pin = igvt_host_lookup(f, handle, &index);
 	return pin->dma[index] | GEN8_PAGE_PRESENT;
 }
@@ -82,14 +83,17 @@ bool igvt_host_in_slice(struct igvt_host_file *f, u64 gm, u64 len)
 	return false;
 }
 
-static void ih_write_pte(struct igvt_host_file *f, u64 gm, u64 handle)
+static void ih_write_pte(struct igvt_host_file *f, u64 gm, u64 pte)
 {
 	u64 __iomem *gsm = f->ggtt->gsm;
 
-	writeq(ih_ggtt_pte(f, handle), &gsm[gm >> PAGE_SHIFT]);
+	writeq(pte, &gsm[gm >> PAGE_SHIFT]);
 }
 
-/* Write every entry of node @n again; ih_slices_lock held */
+/*
+ * Write every entry of node @n again (ih_slices_lock held): as the
+ * handles say, or, without @handles, as i915 keeps what it does not use
+ */
 static void ih_rewrite_node(struct igvt_host_file *f,
 			    const struct drm_mm_node *n, const u64 *handles)
 {
@@ -98,7 +102,9 @@ static void ih_rewrite_node(struct igvt_host_file *f,
 	if (!drm_mm_node_allocated(n))
 		return;
 	for (i = 0; i < n->size >> PAGE_SHIFT; i++)
-		ih_write_pte(f, n->start + (i << PAGE_SHIFT), handles[i]);
+		ih_write_pte(f, n->start + (i << PAGE_SHIFT),
+			     handles ? ih_ggtt_pte(f, handles[i]) :
+				       f->ggtt->vm.scratch[0]->encode);
 }
 
 static int ih_insert(struct igvt_host_file *f, struct drm_mm_node *n,
@@ -210,6 +216,9 @@ int igvt_host_alloc_slice(struct igvt_host_file *f, struct igvt_host_slice *a)
 					"slice 0x%llx/0x%llx with %u fences is more than the GPU has",
 					a->low_size, a->high_size, a->fences);
 
+	err = igvt_host_scratch_init(f);
+	if (err)
+		return err;
 	f->low_handles = kvcalloc(a->low_size >> PAGE_SHIFT, sizeof(u64),
 				  GFP_KERNEL);
 	f->high_handles = kvcalloc(a->high_size >> PAGE_SHIFT, sizeof(u64),
@@ -255,7 +264,7 @@ err:
 	return err;
 }
 
-/* Teardown: entries to scratch, nodes and fences back to i915 */
+/* Teardown: entries to i915's scratch, nodes and fences back to i915 */
 void igvt_host_free_slice(struct igvt_host_file *f)
 {
 	bool hw;
@@ -267,11 +276,9 @@ void igvt_host_free_slice(struct igvt_host_file *f)
 	mutex_lock(&ih_slices_lock);
 	list_del(&f->link);
 	f->has_slice = false;
-	memset(f->low_handles, 0, (f->low.size >> PAGE_SHIFT) * sizeof(u64));
-	memset(f->high_handles, 0, (f->high.size >> PAGE_SHIFT) * sizeof(u64));
 	if (hw) {
-		ih_rewrite_node(f, &f->low, f->low_handles);
-		ih_rewrite_node(f, &f->high, f->high_handles);
+		ih_rewrite_node(f, &f->low, NULL);
+		ih_rewrite_node(f, &f->high, NULL);
 		f->ggtt->invalidate(f->ggtt);
 	}
 	mutex_unlock(&ih_slices_lock);
@@ -345,7 +352,7 @@ int igvt_host_set_ggtt(struct igvt_host_file *f,
 			atomic_long_dec(&pin->users);
 		}
 		*slot = e[i].handle;
-		ih_write_pte(f, e[i].gm, e[i].handle);
+		ih_write_pte(f, e[i].gm, ih_ggtt_pte(f, e[i].handle));
 	}
 	f->ggtt->invalidate(f->ggtt);
 	mutex_unlock(&ih_slices_lock);
@@ -400,7 +407,9 @@ int igvt_host_mmap(struct igvt_host_file *f, struct vm_area_struct *vma)
 		return igvt_host_refuse(f, -EINVAL,
 					"aperture mapping 0x%llx+0x%lx is outside the low slice",
 					off, size);
-	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	/* Not inherited by a child: the slice is this process's */
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP |
+		     VM_DONTCOPY);
 	vma->vm_page_prot = pgprot_writecombine(vm_get_page_prot(vma->vm_flags));
 	return io_remap_pfn_range(vma, vma->vm_start,
 				  (f->ggtt->gmadr.start + f->low.start + off) >> PAGE_SHIFT,

@@ -121,7 +121,6 @@ struct ih_workload {
 	/* The ring copy, as it goes into the ring */
 	u32 *ring;
 	u32 ring_dwords;
-	u32 ring_offset;                /* of the copy in the i915 ring */
 	/* The batches and the shadow PPGTT (ppgtt.c) */
 	struct ih_batch *batches;
 	u32 nr_batches;

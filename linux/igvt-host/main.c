@@ -57,6 +57,7 @@ static void ih_teardown(struct work_struct *work)
 
 	igvt_host_release_engines(f);
 	igvt_host_free_slice(f);
+	igvt_host_scratch_fini(f);
 	igvt_host_unpin_all(f);
 	igvt_host_gpu_close(f);
 	mmdrop(f->mm);

@@ -57,6 +57,9 @@ static int ih_engine_ready(struct igvt_host_file *f, struct ih_engine *en)
 			return PTR_ERR(ppgtt);
 		f->ppgtt = ppgtt;
 	}
+	/* The shadow tables are 4-level: so must the contexts' VM be */
+	if (!i915_vm_is_4lvl(&f->ppgtt->vm))
+		return igvt_host_refuse(f, -ENODEV, "i915's PPGTT is not 4-level");
 	err = igvt_host_scratch_init(f);
 	if (err)
 		return err;
@@ -336,7 +339,6 @@ static int ih_request(struct ih_engine *en, struct ih_workload *wl)
 			err = PTR_ERR(cs);
 		} else {
 			memcpy(cs, wl->ring, wl->ring_dwords * sizeof(u32));
-			wl->ring_offset = (void *)cs - rq->ring->vaddr;
 			intel_ring_advance(rq, cs + wl->ring_dwords);
 		}
 	}
@@ -456,7 +458,6 @@ void igvt_host_release_engines(struct igvt_host_file *f)
 	}
 	if (f->ppgtt)
 		i915_vm_put(&f->ppgtt->vm);
-	igvt_host_scratch_fini(f);
 }
 
 ssize_t igvt_host_read_event(struct igvt_host_file *f, char __user *buf,

@@ -71,8 +71,9 @@ struct igvt_host_info {
  * aperture and is what mmap() maps (offset 0 is its first byte); the high
  * slice lies above the aperture.  Sizes are multiples of 4 KiB, either
  * may be 0.  Until IGVT_HOST_SET_GGTT says otherwise every entry of both
- * points at the scratch page.  The bases are host graphics addresses,
- * which a vGPU uses as they are (GVT-g's PVINFO ballooning).
+ * points at a scratch page of the descriptor's own.  The bases are host
+ * graphics addresses, which a vGPU uses as they are (GVT-g's PVINFO
+ * ballooning).
  */
 struct igvt_host_slice {
     __u64 low_size;             /* in */
@@ -108,7 +109,7 @@ struct igvt_host_unpin {
 
 /*
  * IGVT_HOST_SET_GGTT: point GGTT entries of the descriptor's slices at
- * its pinned pages, or (handle 0) at the scratch page.  All or nothing:
+ * its pinned pages, or (handle 0) at its scratch page.  All or nothing:
  * an entry outside the slices, an unaligned address or an unknown handle
  * fails the whole call (EINVAL, ENOENT) and changes nothing.
  */
@@ -252,9 +253,11 @@ struct igvt_host_event {
 /*
  * IGVT_HOST_RESET_ENGINE: stop the descriptor's workload on an engine.
  * The module makes every batch of the workload end at the GPU's next
- * fetch from it and returns at once; the workload's event (RESET) comes
- * when i915 retires it.  Work that never fetches again (a wait on memory,
- * a long draw) is ended by i915's hang detection.  Nothing in flight: 0.
+ * fetch from it (the ring copy's commands after the batch still run:
+ * they were checked) and returns at once; the workload's event (RESET)
+ * comes when i915 retires it.  Work that never fetches again (a wait on
+ * memory, a long draw) is ended by i915's hang detection.  Nothing in
+ * flight: 0.
  */
 struct igvt_host_reset {
     __u32 engine;
