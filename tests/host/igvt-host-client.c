@@ -501,7 +501,7 @@ static void exec_engine(Dev *d, unsigned e)
 
 /* ---------------------------------------------------- functional checks -- */
 
-static void check_info(const char *name)
+static void check_info(const char *name, unsigned arg)
 {
     Dev d;
 
@@ -541,7 +541,7 @@ static void check_info(const char *name)
 }
 
 /* Write through the aperture, read mem; write mem, read the aperture */
-static void check_aperture(const char *name)
+static void check_aperture(const char *name, unsigned arg)
 {
     struct igvt_host_fence fence = {
         .flags = IGVT_HOST_FENCE_VALID, .stride = 512, .size = 16 * PAGE,
@@ -582,6 +582,7 @@ static void check_aperture(const char *name)
              "and the other way round");
 }
 
+/* @e: the engine */
 static void check_exec(const char *name, unsigned e)
 {
     Dev d;
@@ -598,28 +599,8 @@ static void check_exec(const char *name, unsigned e)
              "through a GPR, a chained batch: every byte as expected");
 }
 
-static void check_exec_rcs(const char *name)
-{
-    check_exec(name, IGVT_HOST_ENGINE_RCS);
-}
-
-static void check_exec_bcs(const char *name)
-{
-    check_exec(name, IGVT_HOST_ENGINE_BCS);
-}
-
-static void check_exec_vcs(const char *name)
-{
-    check_exec(name, IGVT_HOST_ENGINE_VCS);
-}
-
-static void check_exec_vecs(const char *name)
-{
-    check_exec(name, IGVT_HOST_ENGINE_VECS);
-}
-
 /* Every engine at once: four workloads in flight on one descriptor */
-static void check_exec_all(const char *name)
+static void check_exec_all(const char *name, unsigned arg)
 {
     struct igvt_host_event ev;
     unsigned e, seen = 0;
@@ -650,7 +631,7 @@ static void check_exec_all(const char *name)
 }
 
 /* The GGTT batch on the blitter: placed in the PPGTT, its start rewritten */
-static void check_ggtt_batch(const char *name)
+static void check_ggtt_batch(const char *name, unsigned arg)
 {
     Dev d;
     Work w;
@@ -673,7 +654,7 @@ static void check_ggtt_batch(const char *name)
 }
 
 /* Registers carried over: a GPR loaded before the ring, stored by it */
-static void check_regs(const char *name)
+static void check_regs(const char *name, unsigned arg)
 {
     Dev d;
     Work w;
@@ -694,7 +675,7 @@ static void check_regs(const char *name)
 }
 
 /* One workload per engine until its event is read */
-static void check_busy(const char *name)
+static void check_busy(const char *name, unsigned arg)
 {
     struct igvt_host_event ev;
     Dev d;
@@ -727,7 +708,7 @@ static void check_busy(const char *name)
  * A batch that starts itself forever, stopped by IGVT_HOST_RESET_ENGINE;
  * the engine then runs the next workload
  */
-static void reset_engine(const char *name, unsigned e)
+static void check_reset(const char *name, unsigned e)
 {
     struct igvt_host_reset r = { .engine = e };
     struct igvt_host_event ev;
@@ -761,20 +742,10 @@ static void reset_engine(const char *name, unsigned e)
              "then ran a full workload");
 }
 
-static void check_reset_rcs(const char *name)
-{
-    reset_engine(name, IGVT_HOST_ENGINE_RCS);
-}
-
-static void check_reset_bcs(const char *name)
-{
-    reset_engine(name, IGVT_HOST_ENGINE_BCS);
-}
-
 /* -------------------------------------------------------------- attacks -- */
 
 /* GGTT, fences, mmap and commands outside the descriptor's slices */
-static void attack_out_of_slice(const char *name)
+static void attack_out_of_slice(const char *name, unsigned arg)
 {
     struct igvt_host_fence fence = {
         .flags = IGVT_HOST_FENCE_VALID, .stride = 512, .size = PAGE,
@@ -832,7 +803,7 @@ static void attack_out_of_slice(const char *name)
 }
 
 /* Handles of another descriptor do not exist in this one */
-static void attack_foreign_handle(const char *name)
+static void attack_foreign_handle(const char *name, unsigned arg)
 {
     Dev a, b;
     Work w;
@@ -857,7 +828,7 @@ static void attack_foreign_handle(const char *name)
 }
 
 /* Handles of a released pin, and past a pin's end */
-static void attack_stale_handle(const char *name)
+static void attack_stale_handle(const char *name, unsigned arg)
 {
     struct igvt_host_unpin u;
     uint64_t h = 0;
@@ -890,7 +861,7 @@ static void attack_stale_handle(const char *name)
     conclude(name, "stale handles and handles past a pin refused");
 }
 
-static void attack_double_unpin(const char *name)
+static void attack_double_unpin(const char *name, unsigned arg)
 {
     struct igvt_host_unpin u;
     Dev d;
@@ -915,7 +886,7 @@ static void attack_double_unpin(const char *name)
     conclude(name, "busy, double and bogus unpins refused");
 }
 
-static void attack_huge_counts(const char *name)
+static void attack_huge_counts(const char *name, unsigned arg)
 {
     struct igvt_host_slice s = { .low_size = 1ull << 40 };
     struct igvt_host_set_ggtt g = { .count = 1u << 31 };
@@ -969,7 +940,7 @@ static void attack_huge_counts(const char *name)
     conclude(name, "sizes and counts beyond the limits refused");
 }
 
-static void attack_unaligned(const char *name)
+static void attack_unaligned(const char *name, unsigned arg)
 {
     struct igvt_host_slice s = { .low_size = PAGE + 1 };
     struct igvt_host_fence fence = {
@@ -1012,7 +983,7 @@ static void attack_unaligned(const char *name)
 }
 
 /* Flags and padding must be zero; unknown calls are not calls */
-static void attack_flags(const char *name)
+static void attack_flags(const char *name, unsigned arg)
 {
     struct igvt_host_pin p = { .npages = 1, .flags = 1 };
     struct igvt_host_reset r = { .engine = IGVT_HOST_ENGINE_RCS, .flags = 1 };
@@ -1087,7 +1058,7 @@ static void bad_blt_batch(Dev *d, const char *what, const uint32_t *cmds,
 }
 
 /* Commands the module must not let run with privilege */
-static void attack_commands(const char *name)
+static void attack_commands(const char *name, unsigned arg)
 {
     const uint32_t update_gtt[] = { MI_UPDATE_GTT, 0, 0 };
     const uint32_t lri_ring_mode[] = { MI_LOAD_REGISTER_IMM(1), 0x229c, 0 };
@@ -1143,7 +1114,7 @@ static void attack_commands(const char *name)
 }
 
 /* A closed descriptor is gone; its aperture mapping lives until unmapped */
-static void attack_use_after_close(const char *name)
+static void attack_use_after_close(const char *name, unsigned arg)
 {
     struct igvt_host_info info;
     uint8_t *ap = MAP_FAILED;
@@ -1202,7 +1173,7 @@ static void child_collect(int rfd, pid_t pid, const char *what)
  * Another process: on the inherited descriptor every call is EPERM; on
  * its own descriptor the first one's handles are unknown
  */
-static void attack_second_process(const char *name)
+static void attack_second_process(const char *name, unsigned arg)
 {
     struct igvt_host_info info;
     struct igvt_host_event ev;
@@ -1248,7 +1219,7 @@ static void attack_second_process(const char *name)
  * both get SIGKILL.  The module must release everything (the test bed
  * then looks at its counters).
  */
-static void attack_killed(const char *name)
+static void attack_killed(const char *name, unsigned arg)
 {
     int pfd[2];
     pid_t pid;
@@ -1304,36 +1275,38 @@ static void attack_killed(const char *name)
              "PIN/UNPIN calls");
 }
 
-typedef void CheckFn(const char *name);
+/* A check or attack: its name, and an argument (an engine, or unused) */
+typedef void CheckFn(const char *name, unsigned arg);
 
 static const struct {
     const char *name;
     CheckFn *run;
+    unsigned arg;
 } checks[] = {
-    { "info", check_info },
-    { "aperture", check_aperture },
-    { "exec-rcs", check_exec_rcs },
-    { "exec-bcs", check_exec_bcs },
-    { "exec-vcs", check_exec_vcs },
-    { "exec-vecs", check_exec_vecs },
-    { "exec-all-engines", check_exec_all },
-    { "ggtt-batch-bcs", check_ggtt_batch },
-    { "register-state", check_regs },
-    { "busy", check_busy },
-    { "reset-rcs", check_reset_rcs },
-    { "reset-bcs", check_reset_bcs },
+    { .name = "info", .run = check_info },
+    { .name = "aperture", .run = check_aperture },
+    { .name = "exec-rcs", .run = check_exec, .arg = IGVT_HOST_ENGINE_RCS },
+    { .name = "exec-bcs", .run = check_exec, .arg = IGVT_HOST_ENGINE_BCS },
+    { .name = "exec-vcs", .run = check_exec, .arg = IGVT_HOST_ENGINE_VCS },
+    { .name = "exec-vecs", .run = check_exec, .arg = IGVT_HOST_ENGINE_VECS },
+    { .name = "exec-all-engines", .run = check_exec_all },
+    { .name = "ggtt-batch-bcs", .run = check_ggtt_batch },
+    { .name = "register-state", .run = check_regs },
+    { .name = "busy", .run = check_busy },
+    { .name = "reset-rcs", .run = check_reset, .arg = IGVT_HOST_ENGINE_RCS },
+    { .name = "reset-bcs", .run = check_reset, .arg = IGVT_HOST_ENGINE_BCS },
 }, attacks[] = {
-    { "out-of-slice", attack_out_of_slice },
-    { "foreign-handle", attack_foreign_handle },
-    { "stale-handle", attack_stale_handle },
-    { "double-unpin", attack_double_unpin },
-    { "huge-counts", attack_huge_counts },
-    { "unaligned", attack_unaligned },
-    { "flags", attack_flags },
-    { "commands", attack_commands },
-    { "use-after-close", attack_use_after_close },
-    { "second-process", attack_second_process },
-    { "killed", attack_killed },
+    { .name = "out-of-slice", .run = attack_out_of_slice },
+    { .name = "foreign-handle", .run = attack_foreign_handle },
+    { .name = "stale-handle", .run = attack_stale_handle },
+    { .name = "double-unpin", .run = attack_double_unpin },
+    { .name = "huge-counts", .run = attack_huge_counts },
+    { .name = "unaligned", .run = attack_unaligned },
+    { .name = "flags", .run = attack_flags },
+    { .name = "commands", .run = attack_commands },
+    { .name = "use-after-close", .run = attack_use_after_close },
+    { .name = "second-process", .run = attack_second_process },
+    { .name = "killed", .run = attack_killed },
 };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -1357,7 +1330,7 @@ int main(int argc, char **argv)
     if (argc == 3 && !strcmp(argv[1], "attack")) {
         for (i = 0; i < ARRAY_LEN(attacks); i++) {
             if (!strcmp(argv[2], attacks[i].name)) {
-                attacks[i].run(attacks[i].name);
+                attacks[i].run(attacks[i].name, attacks[i].arg);
                 return failed ? 1 : 0;
             }
         }
@@ -1370,7 +1343,7 @@ int main(int argc, char **argv)
         return 2;
     }
     for (i = 0; i < ARRAY_LEN(checks); i++) {
-        checks[i].run(checks[i].name);
+        checks[i].run(checks[i].name, checks[i].arg);
     }
     printf("SUMMARY %u passed, %u failed\n", passed, failed);
     return failed ? 1 : 0;

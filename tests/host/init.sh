@@ -29,14 +29,24 @@ boot /run /root
 IDLE_WAIT=${IDLE_WAIT:-30}      # seconds the module may take to release
 COUNTERS=/sys/kernel/debug/igvt-host/counters
 
+# within SECS COMMAND...: poll every 0.2 s until COMMAND succeeds, at
+# most SECS seconds; $waited: the seconds it took
+within() {
+	t=$(($1 * 5))
+	shift
+	waited=0
+	while ! "$@"; do
+		[ "$t" -gt 0 ] || return 1
+		t=$((t - 1))
+		waited=$((waited + 1))
+		usleep 200000
+	done
+	waited=$((waited / 5))
+}
+
 say "BEGIN kernel=$(uname -r) uptime=$(now)"
 load_modules /etc/modules.load
-n=0
-while [ ! -c /dev/dri/card0 ]; do
-	n=$((n + 1))
-	[ "$n" -lt 150 ] || fail "no /dev/dri/card0 30 s after loading i915"
-	usleep 200000
-done
+within 30 test -c /dev/dri/card0 || fail "no /dev/dri/card0 30 s after loading i915"
 dmesg -n 1
 
 mark() { echo "igvt-host-test: $*" >/dev/kmsg; }
@@ -65,16 +75,14 @@ busy_counters() {
 		$2 != 0 { printf "%s=%s ", $1, $2 }' "$COUNTERS"
 }
 
+no_counters() { [ -z "$(busy_counters)" ]; }
+
 # idle NAME: wait for the counters, say how it ended
 idle() {
-	t=0
-	while [ -n "$(busy_counters)" ] && [ "$t" -lt $((IDLE_WAIT * 5)) ]; do
-		usleep 200000
-		t=$((t + 1))
-	done
+	within "$IDLE_WAIT" no_counters
 	busy=$(busy_counters)
 	say "RESULT idle-$1=${busy:-yes}"
-	say "RESULT idle-secs-$1=$((t / 5))"
+	say "RESULT idle-secs-$1=$waited"
 }
 
 # nop NAME ENGINE: i915 still runs work on ENGINE

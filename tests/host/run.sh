@@ -12,8 +12,7 @@
 #   run.sh --work DIR --guest-work DIR build    build module and client only
 #
 # --guest-work is tests/guest/run.sh's work dir: the guest kernel kit and
-# intel-gpu-tools userland come from there (fetched with it when missing
-# or out of date).  The kernel's headers, kbuild and i915 sources are
+# intel-gpu-tools userland come from there (fetched with it when missing).  The kernel's headers, kbuild and i915 sources are
 # fetched from Debian's archive into --work through a private apt root,
 # like everything else this builds.
 set -euo pipefail
@@ -167,7 +166,7 @@ build_client() {
 		"$SRC/tests/guest/gpu-cmds.h" "$SRC/tests/guest/verdict.h" \
 		"$SRC/include/standard-headers/drm/igvt_host.h" -newer "$CLIENT")" ]; then
 		say "building igvt-host-client"
-		"${CC:-cc}" -O2 -g -Wall -Wextra -Werror -std=gnu11 -static \
+		"${CC:-cc}" -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -std=gnu11 -static \
 			-I"$SRC/include/standard-headers" -I"$SRC/tests/guest" \
 			-o "$CLIENT" "$HERE/igvt-host-client.c" >"$WORK/client.log" 2>&1 ||
 			{ rm -f "$CLIENT"; return 1; }
@@ -180,8 +179,12 @@ kit_ready() {
 		[ -s "$USERLAND/SOURCE" ] && [ -x "$USERLAND/root/usr/libexec/igt-gpu-tools/benchmarks/gem_exec_nop" ]
 }
 
-# The guest harness keeps its kit current (and says why not)
+# The guest harness's kit, fetched with it when there is none.  It keeps
+# the kit current itself (make check runs the guest ring first); the
+# module is built for whatever kernel the kit holds.
 fetch_kit() {
+	kit_ready && return 0
+	say "no $KERNEL kit with intel-gpu-tools in $GWORK: fetching it with tests/guest/run.sh"
 	env KERNELS="$KERNEL" IGT_TESTS=1 DISPLAY_TESTS=0 OFFLINE="$OFFLINE" \
 		"$SRC/tests/guest/run.sh" --work "$GWORK" fetch >&2 || true
 	kit_ready
@@ -286,7 +289,7 @@ report() {
 	attacks=$("$CLIENT" --attacks 2>/dev/null || true)
 	[ -n "$checks" ] || checks=client
 	[ -n "$attacks" ] || attacks=client
-	n=$((5 + $(wc -w <<<"$EXTRA_KERNELS") + $(wc -w <<<"$checks") + 2 + 4 * $(wc -w <<<"$attacks") + 3))
+	n=$((3 + $(wc -w <<<"$EXTRA_KERNELS") + $(wc -w <<<"$checks") + 2 + 4 * $(wc -w <<<"$attacks") + 3))
 	echo "1..$n"
 
 	if [ -f "$WORK/module/$kver/igvt-host.ko" ]; then
