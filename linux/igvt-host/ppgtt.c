@@ -152,18 +152,17 @@ static struct ih_pt *ih_leaf(struct igvt_host_file *f, struct ih_workload *wl,
 	return pt;
 }
 
-static void ih_tree_free(struct igvt_host_file *f, struct ih_pt *pt,
-			 unsigned int level, bool flush)
+/* @fn on every table of the tree under @pt (a table of @level), leaves first */
+static void ih_tree_walk(struct igvt_host_file *f, struct ih_pt *pt,
+			 unsigned int level,
+			 void (*fn)(struct igvt_host_file *f, struct ih_pt *pt))
 {
 	unsigned int i;
 
 	for (i = 0; level && i < IH_PT_ENTRIES; i++)
 		if (pt->child[i])
-			ih_tree_free(f, pt->child[i], level - 1, flush);
-	if (flush)
-		ih_pt_flush(f, pt);
-	else
-		ih_pt_free(f, pt);
+			ih_tree_walk(f, pt->child[i], level - 1, fn);
+	fn(f, pt);
 }
 
 /* One user of @pin for the workload (once per pin) */
@@ -364,7 +363,7 @@ int igvt_host_build_ppgtt(struct igvt_host_file *f, struct ih_workload *wl,
 			return igvt_host_refuse(f, -EINVAL,
 						"batch at 0x%llx overlaps another with other contents",
 						wl->batches[i].gm);
-	ih_tree_free(f, wl->root, 3, true);
+	ih_tree_walk(f, wl->root, 3, ih_pt_flush);
 	xa_for_each(&wl->bpages, va, bp)
 		ih_pt_flush(f, bp);
 	return 0;
@@ -394,7 +393,7 @@ void igvt_host_free_ppgtt(struct ih_workload *wl)
 		ih_pt_free(f, bp);
 	xa_destroy(&wl->bpages);
 	if (wl->root)
-		ih_tree_free(f, wl->root, 3, false);
+		ih_tree_walk(f, wl->root, 3, ih_pt_free);
 	wl->root = NULL;
 	for (i = 0; i < wl->nr_pins; i++)
 		atomic_long_dec(&wl->pins[i]->users);

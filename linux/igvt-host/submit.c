@@ -171,9 +171,13 @@ static int ih_engine_idle(struct igvt_host_file *f, struct ih_engine *en)
 	spin_lock_irq(&f->ev_lock);
 	pending = en->event_pending;
 	spin_unlock_irq(&f->ev_lock);
-	if (pending || (en->wl && !en->wl->signalled) ||
-	    (en->kick && !i915_request_completed(en->kick)))
-		return igvt_host_refuse(f, -EBUSY, "%s is busy", en->engine->name);
+	if (pending || (en->wl && !READ_ONCE(en->wl->signalled)))
+		return igvt_host_refuse(f, -EBUSY,
+					"%s: the last workload's event was not read",
+					en->engine->name);
+	/* Transient, not the caller's fault: no line in the log */
+	if (en->kick && !i915_request_completed(en->kick))
+		return -EBUSY;
 	if (en->wl) {
 		if (!wait_for_completion_timeout(&en->wl->retired,
 						 msecs_to_jiffies(IH_RETIRE_WAIT_MS)))
@@ -184,8 +188,7 @@ static int ih_engine_idle(struct igvt_host_file *f, struct ih_engine *en)
 	end = jiffies + msecs_to_jiffies(IH_IDLE_WAIT_MS);
 	while (intel_context_inflight(en->ce)) {
 		if (time_after(jiffies, end))
-			return igvt_host_refuse(f, -EBUSY, "%s has not switched out",
-						en->engine->name);
+			return -EBUSY;
 		usleep_range(50, 200);
 	}
 	return 0;

@@ -342,6 +342,21 @@ static int work_submit(Dev *d, Work *w, unsigned engine, uint64_t cookie,
     return err;
 }
 
+/* SUBMIT, retried while EBUSY for at most 2 s (the UAPI allows a moment) */
+static int submit_retry(Dev *d, Work *w, unsigned engine, uint64_t cookie,
+                        uint64_t *seqno)
+{
+    int err = -EBUSY;
+
+    for (int tries = 0; tries < 100 && err == -EBUSY; tries++) {
+        if (tries) {
+            usleep(20 * 1000);
+        }
+        err = work_submit(d, w, engine, cookie, seqno);
+    }
+    return err;
+}
+
 /* Wait for the next event (poll, then read); false and a problem if none */
 static bool wait_event(Dev *d, struct igvt_host_event *ev)
 {
@@ -367,7 +382,7 @@ static void run_work(Dev *d, Work *w, unsigned engine, uint32_t status)
     uint64_t seqno, cookie = 0xc0de0000u + engine;
     int err;
 
-    err = work_submit(d, w, engine, cookie, &seqno);
+    err = submit_retry(d, w, engine, cookie, &seqno);
     if (err) {
         problem("SUBMIT on %s: %s", engines[engine].name, strerror(-err));
         return;
@@ -691,8 +706,8 @@ static void check_busy(const char *name, unsigned arg)
         if (wait_event(&d, &ev) && ev.cookie != 1) {
             problem("event of cookie %" PRIu64, (uint64_t)ev.cookie);
         }
-        ok("SUBMIT after the event", work_submit(&d, &w, IGVT_HOST_ENGINE_RCS,
-                                                  3, NULL));
+        ok("SUBMIT after the event", submit_retry(&d, &w, IGVT_HOST_ENGINE_RCS,
+                                                   3, NULL));
         wait_event(&d, &ev);
         fcntl(d.fd, F_SETFL, O_NONBLOCK);
         if (read(d.fd, &ev, sizeof(ev)) >= 0 || errno != EAGAIN) {
@@ -1214,23 +1229,68 @@ static void attack_second_process(const char *name, unsigned arg)
 }
 
 /*
+ * The child of attack_killed round @round: open and set up, say ready
+ * (or not) on @wfd, then do what it is killed in, forever
+ */
+static void killed_child(int round, int wfd)
+{
+    struct igvt_host_unpin u;
+    struct igvt_host_event ev;
+    uint64_t h;
+    unsigned b, e;
+    char c;
+    Dev d;
+    Work w;
+
+    if (dev_open(&d, 200 + round) && round == 0) {
+        /* a batch that starts itself, on rcs and on bcs */
+        for (e = 0; e < 2; e++) {
+            work_init(&w, &d);
+            emit_bbs(w.ring, &w.nring, va_of(PG_LOOP + e), true);
+            b = add_batch(&w, va_of(PG_LOOP + e), true);
+            emit_bbs(w.bb[b], &w.nbb[b], va_of(PG_LOOP + e), true);
+            ok("SUBMIT of a loop", work_submit(&d, &w, e, 0, NULL));
+        }
+    }
+    c = why[0] ? 'x' : 'r';
+    if (write(wfd, &c, 1) != 1 || c == 'x') {
+        _exit(1);
+    }
+    for (;;) {
+        switch (round) {
+        case 0:
+            pause();
+            break;
+        case 1:
+            if (dev_pin(&d, d.mem, MEM_PAGES, &h) == 0) {
+                u.handle = h;
+                call(d.fd, IGVT_HOST_UNPIN, &u);
+            }
+            break;
+        default:
+            /* workloads back to back: mostly inside SUBMIT or on the GPU */
+            work_init(&w, &d);
+            emit_sdi(w.ring, &w.nring, va_of(PG_STORES), false, 1);
+            if (submit_retry(&d, &w, IGVT_HOST_ENGINE_BCS, 0, NULL) == 0) {
+                wait_event(&d, &ev);
+            }
+        }
+    }
+}
+
+/*
  * Processes killed with work on the GPU, and in the middle of calls: a
- * child puts a loop on two engines, another pins and unpins without end;
- * both get SIGKILL.  The module must release everything (the test bed
- * then looks at its counters).
+ * child puts a loop on two engines, another pins and unpins without end,
+ * a third submits without end; each gets SIGKILL.  The module must
+ * release everything (the test bed then looks at its counters).
  */
 static void attack_killed(const char *name, unsigned arg)
 {
     int pfd[2];
     pid_t pid;
     char c;
-    Dev d;
-    Work w;
-    unsigned b, e;
-    uint64_t h;
-    struct igvt_host_unpin u;
 
-    for (int round = 0; round < 2 && !why[0]; round++) {
+    for (int round = 0; round < 3 && !why[0]; round++) {
         if (pipe(pfd)) {
             problem("pipe: %s", strerror(errno));
             break;
@@ -1239,28 +1299,7 @@ static void attack_killed(const char *name, unsigned arg)
         pid = fork();
         if (pid == 0) {
             close(pfd[0]);
-            if (dev_open(&d, 200 + round) && round == 0) {
-                for (e = 0; e < 2; e++) {
-                    work_init(&w, &d);
-                    emit_bbs(w.ring, &w.nring, va_of(PG_LOOP + e), true);
-                    b = add_batch(&w, va_of(PG_LOOP + e), true);
-                    emit_bbs(w.bb[b], &w.nbb[b], va_of(PG_LOOP + e), true);
-                    ok("SUBMIT of a loop", work_submit(&d, &w, e, 0, NULL));
-                }
-            }
-            c = why[0] ? 'x' : 'r';
-            if (write(pfd[1], &c, 1) != 1 || c == 'x') {
-                _exit(1);
-            }
-            for (;;) {
-                if (round == 1 && dev_pin(&d, d.mem, MEM_PAGES, &h) == 0) {
-                    u.handle = h;
-                    call(d.fd, IGVT_HOST_UNPIN, &u);
-                }
-                if (round == 0) {
-                    pause();
-                }
-            }
+            killed_child(round, pfd[1]);
         }
         close(pfd[1]);
         if (read(pfd[0], &c, 1) != 1 || c != 'r') {
@@ -1271,8 +1310,8 @@ static void attack_killed(const char *name, unsigned arg)
         waitpid(pid, NULL, 0);
         close(pfd[0]);
     }
-    conclude(name, "processes killed with loops on rcs and bcs, and inside "
-             "PIN/UNPIN calls");
+    conclude(name, "processes killed with loops on rcs and bcs, inside "
+             "PIN/UNPIN calls and inside back-to-back SUBMITs");
 }
 
 /* A check or attack: its name, and an argument (an engine, or unused) */

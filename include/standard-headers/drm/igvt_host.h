@@ -173,11 +173,18 @@ struct igvt_host_fence {
  * so @batches must hold every batch their commands start (QEMU's audit
  * copies exactly those).
  *
- * @maps is the PPGTT the workload runs in, as QEMU validated it: runs of
- * @npages pages of one pin from @va on (a GGTT/PPGTT address, 4 KiB
- * aligned, below 2^48).  The module builds the shadow page tables from
+ * @maps is the PPGTT the workload runs in, as QEMU validated it from the
+ * guest's tables (every page they map, not only the batches'): runs of
+ * @npages pages of one pin from @va on (a PPGTT address, 4 KiB aligned,
+ * below @ggtt_batch_va).  The module builds the shadow page tables from
  * them for this workload alone; every address not mapped reaches the
- * scratch page.
+ * descriptor's scratch page.
+ *
+ * From QEMU's workload (hw/display/igvt/workload.h): @ring is w->ring's
+ * dwords, @batches are w->batches (addr, whether PPGTT, dwords; the level
+ * is not needed: batch starts say it themselves), @maps come from the
+ * guest tables under w->pml4, @regs from the guest's context image.  The
+ * guest's context image itself stays with QEMU.
  *
  * @regs is the context register state to carry over from the guest's
  * context: only registers of the module's list (see @ring) are accepted,
@@ -185,7 +192,9 @@ struct igvt_host_fence {
  * module context's own, kept by the hardware between workloads.
  *
  * One workload runs per engine and descriptor: SUBMIT fails with EBUSY
- * until the completion event of the previous one has been read.  On
+ * until the completion event of the previous one has been read, and for
+ * a moment after that while the engine switches the previous context
+ * out, or finishes what IGVT_HOST_RESET_ENGINE left (retry then).  On
  * success @seqno identifies the workload in its event.
  */
 #define IGVT_HOST_BATCH_PPGTT   (1u << 0)   /* @gm is a PPGTT address */
