@@ -102,6 +102,7 @@ fetch_deb() { # SUITE PKG [DIR]
 
 # ------------------------------------------------------------------ boot --
 pick_accel() {
+	# shellcheck disable=SC2153 # a knob the caller sets
 	case $ACCEL in
 	tcg | kvm) echo "$ACCEL" ;;
 	auto)

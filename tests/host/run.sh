@@ -74,7 +74,10 @@ while [ $# -gt 0 ]; do
 	*) say "unknown argument: $1"; usage >&2; exit 2 ;;
 	esac
 done
-[ -n "$CMD" ] && [ -n "$WORK" ] && [ -n "$GWORK" ] || { usage >&2; exit 2; }
+if [ -z "$CMD" ] || [ -z "$WORK" ] || [ -z "$GWORK" ]; then
+	usage >&2
+	exit 2
+fi
 [ "$CMD" = build ] || [ -n "$QEMU_BIN" ] || die "--qemu PATH is required for check"
 mkdir -p "$WORK" "$GWORK"
 WORK=$(cd "$WORK" && pwd)
@@ -105,10 +108,12 @@ deb_depends() {
 # kernel_tree KVER VERSION: make $WORK/kernel/KVER, print its path
 kernel_tree() {
 	local kver=$1 ver=$2 dir=$WORK/kernel/$1 common kbuild source debs=() p d want
-	common=$(deb_depends "linux-headers-$kver=$ver" '^linux-headers-.*-common') &&
-		kbuild=$(deb_depends "linux-headers-$kver=$ver" '^linux-kbuild-') &&
-		[ -n "$common" ] && [ -n "$kbuild" ] ||
-		{ say "$kver: no linux-headers-$kver $ver in $SUITE"; return 1; }
+	common=$(deb_depends "linux-headers-$kver=$ver" '^linux-headers-.*-common' || true)
+	kbuild=$(deb_depends "linux-headers-$kver=$ver" '^linux-kbuild-' || true)
+	if [ -z "$common" ] || [ -z "$kbuild" ]; then
+		say "$kver: no linux-headers-$kver $ver in $SUITE"
+		return 1
+	fi
 	source=linux-source-${ver%%-*}
 	source=${source%.*}
 	for p in "linux-headers-$kver" "$common" "$kbuild" "$source"; do
