@@ -13,6 +13,7 @@ BUILDDIR ?= $(SRCDIR)/build
 QEMU := $(QEMU_BUILD)/qemu-system-x86_64
 JOBS ?= $(shell nproc)
 GUEST_WORK ?= $(BUILDDIR)/guest
+HOST_WORK ?= $(BUILDDIR)/host
 
 export CCACHE_BASEDIR := $(BUILDDIR)
 export CCACHE_NOHASHDIR := 1
@@ -25,7 +26,7 @@ GENERIC_QTESTS := qmp-cmd-test test-hmp device-introspect-test qom-test
 UNIT_TESTS := $(notdir $(basename $(wildcard tests/unit/test-igvt-*.c)))
 
 .PHONY: all build deps overlay test-binaries check check-unit check-qtest \
-        check-guest \
+        check-guest check-host \
         demo bench bench-display bench-exec clean distclean help
 
 all: build
@@ -33,8 +34,8 @@ all: build
 help:
 	@echo "make            build qemu-system-x86_64 with igvt-vga"
 	@echo "make demo       boot the demo guest on igvt-vga, shown on VNC :0"
-	@echo "make check      build and run every test (unit, qtest, real guest)"
-	@echo "make check-unit | check-qtest | check-guest"
+	@echo "make check      build and run every test (unit, qtest, real guest, nested host)"
+	@echo "make check-unit | check-qtest | check-guest | check-host"
 	@echo "make bench      both benchmarks below (tests/bench/README.md)"
 	@echo "make bench-display  display cost: igvt-vga against VGA and virtio-gpu"
 	@echo "make bench-exec     command audit MB/s, guest gem_exec_nop rate, ELSP latency"
@@ -61,6 +62,9 @@ build: overlay
 	done
 
 GUEST_CMD := $(SRCDIR)/tests/guest/run.sh --qemu $(QEMU) --work $(GUEST_WORK)
+# The igvt-host module, built and attacked inside a guest on igvt-vga
+HOST_CMD := $(SRCDIR)/tests/host/run.sh --qemu $(QEMU) --work $(HOST_WORK) \
+            --guest-work $(GUEST_WORK) check
 RUN_TESTS := $(SRCDIR)/scripts/run-tests.py --build $(QEMU_BUILD)
 
 test-binaries: build
@@ -71,7 +75,8 @@ test-binaries: build
 # Every ring in one run, with one closing tally
 check: test-binaries
 	$(RUN_TESTS) --unit $(UNIT_TESTS) \
-	    --qtest $(IGVT_QTESTS) $(GENERIC_QTESTS) --guest $(GUEST_CMD) check
+	    --qtest $(IGVT_QTESTS) $(GENERIC_QTESTS) --host "$(HOST_CMD)" \
+	    --guest $(GUEST_CMD) check
 
 check-unit: test-binaries
 	$(RUN_TESTS) --unit $(UNIT_TESTS)
@@ -81,6 +86,9 @@ check-qtest: test-binaries
 
 check-guest: build
 	$(RUN_TESTS) --guest $(GUEST_CMD) check
+
+check-host: build
+	$(RUN_TESTS) --host "$(HOST_CMD)"
 
 demo: build
 	$(GUEST_CMD) demo

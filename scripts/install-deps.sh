@@ -22,6 +22,9 @@ FIRMWARE_PKGS="seabios qemu-system-data ipxe-qemu"
 # build its guest program igvt-gem-verify against libdrm.
 GUEST_PKGS="debian-archive-keyring kmod cpio xz-utils zstd gzip
     python3-pil libdrm-dev"
+# The igvt-host module's nested test bed: modules built against Debian's
+# 6.12 headers run pahole (BTF), the client is linked statically.
+HOST_PKGS="pahole libc6-dev"
 # meson >= 1.5 and pycotap are only in bookworm-backports.
 BPO_PKGS="meson python3-pycotap"
 
@@ -41,7 +44,7 @@ meson_ok() {
 }
 
 # shellcheck disable=SC2086 # word lists
-need=$(missing $BUILD_PKGS $FIRMWARE_PKGS $GUEST_PKGS)
+need=$(missing $BUILD_PKGS $FIRMWARE_PKGS $GUEST_PKGS $HOST_PKGS)
 bpo_need=$(missing python3-pycotap)
 meson_ok || bpo_need="$bpo_need meson"
 

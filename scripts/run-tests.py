@@ -12,6 +12,7 @@ A skipped test point counts as a failure: a skip is not a pass here.
 import argparse
 import os
 import re
+import shlex
 import subprocess
 import sys
 import time
@@ -65,6 +66,8 @@ def main():
     ap.add_argument("--build", required=True, help="QEMU build directory")
     ap.add_argument("--unit", nargs="*", default=[])
     ap.add_argument("--qtest", nargs="*", default=[])
+    ap.add_argument("--host", default="",
+                    help="nested test bed command line (one string)")
     ap.add_argument("--guest", nargs=argparse.REMAINDER, default=[],
                     help="guest harness command line (last)")
     args = ap.parse_args()
@@ -82,6 +85,9 @@ def main():
              for t in args.qtest]
     if args.guest:
         jobs.append(("guest", args.guest, 3000))
+    # after the guest ring, which refreshes the guest kit it builds on
+    if args.host:
+        jobs.append(("host", shlex.split(args.host), 3000))
 
     total_p = total_f = total_s = 0
     bad = []
