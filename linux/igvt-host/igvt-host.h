@@ -140,7 +140,6 @@ struct ih_engine {
 	struct intel_engine_cs *engine; /* NULL: the GPU has none */
 	struct intel_context *ce;       /* created at first use, pinned */
 	struct ih_workload *wl;         /* the last one submitted */
-	struct i915_request *kick;      /* the last kick (submit.c) */
 	bool event_pending;             /* wl's event not read yet */
 };
 

@@ -17,12 +17,10 @@
  * engine takes the next workload once that event has been read.
  *
  * Stopping a workload (IGVT_HOST_RESET_ENGINE, or its descriptor closed)
- * makes its batches end at the GPU's next fetch from them and queues a
- * kick: an empty request on the context, behind the workload.  Its
- * breadcrumb completes the context's timeline, so the workload retires
- * even if the GPU left it without running its final breadcrumb (a device
- * model that gives up on a command stream may do that).  A workload that
- * never fetches again is ended by i915's hang detection.
+ * makes its batches end at the GPU's next fetch from them; the ring then
+ * runs i915's final breadcrumb and the workload retires as usual.  A
+ * workload that never fetches again is ended by i915's hang detection,
+ * which signals its request too.
  */
 
 #include <linux/delay.h>
@@ -78,25 +76,6 @@ static int ih_engine_ready(struct igvt_host_file *f, struct ih_engine *en)
 	en->ce = ce;
 	atomic_long_inc(&igvt_host_stats.contexts);
 	return 0;
-}
-
-/* An empty request behind whatever is on the engine's context */
-static int ih_kick(struct ih_engine *en)
-{
-	struct i915_request *rq;
-	int err = 0;
-
-	rq = i915_request_create(en->ce);
-	if (IS_ERR(rq))
-		return PTR_ERR(rq);
-	if (rq->engine->emit_init_breadcrumb)
-		err = rq->engine->emit_init_breadcrumb(rq);
-	i915_request_get(rq);
-	i915_request_add(rq);
-	if (en->kick)
-		i915_request_put(en->kick);
-	en->kick = rq;
-	return err;
 }
 
 static void ih_wl_free(struct ih_workload *wl)
@@ -161,7 +140,7 @@ static void ih_signalled(struct dma_fence *fence, struct dma_fence_cb *cb)
 
 /*
  * The engine may take a workload: the last one's event was read and it
- * is retired, the last kick is done and the context has left the GPU.
+ * is retired and the context has left the GPU.
  */
 static int ih_engine_idle(struct igvt_host_file *f, struct ih_engine *en)
 {
@@ -175,9 +154,6 @@ static int ih_engine_idle(struct igvt_host_file *f, struct ih_engine *en)
 		return igvt_host_refuse(f, -EBUSY,
 					"%s: the last workload's event was not read",
 					en->engine->name);
-	/* Transient, not the caller's fault: no line in the log */
-	if (en->kick && !i915_request_completed(en->kick))
-		return -EBUSY;
 	if (en->wl) {
 		if (!wait_for_completion_timeout(&en->wl->retired,
 						 msecs_to_jiffies(IH_RETIRE_WAIT_MS)))
@@ -403,22 +379,19 @@ int igvt_host_submit(struct igvt_host_file *f, struct igvt_host_submit *a)
 	return 0;
 }
 
-/* End the batches of @en's workload and kick; false: nothing to stop */
-static int ih_stop(struct ih_engine *en)
+/* End the batches of @en's workload, if it still runs */
+static void ih_stop(struct ih_engine *en)
 {
 	struct ih_workload *wl = en->wl;
-	bool running;
 
 	if (!wl)
-		return 0;
+		return;
 	spin_lock_irq(&wl->lock);
-	running = !wl->signalled && !wl->freed;
-	if (running) {
+	if (!wl->signalled && !wl->freed) {
 		wl->reset = true;
 		igvt_host_end_batches(wl);
 	}
 	spin_unlock_irq(&wl->lock);
-	return running ? ih_kick(en) : 0;
 }
 
 int igvt_host_reset_engine(struct igvt_host_file *f,
@@ -429,7 +402,8 @@ int igvt_host_reset_engine(struct igvt_host_file *f,
 		return igvt_host_refuse(f, -EINVAL, "reset of engine %u, flags 0x%x",
 					a->engine, a->flags);
 	atomic_long_inc(&igvt_host_stats.resets);
-	return ih_stop(&f->engines[a->engine]);
+	ih_stop(&f->engines[a->engine]);
+	return 0;
 }
 
 /* The descriptor is closed (from the module's workqueue: no signals) */
@@ -451,8 +425,6 @@ void igvt_host_release_engines(struct igvt_host_file *f)
 		en = &f->engines[e];
 		if (en->wl)
 			ih_wl_free(en->wl);
-		if (en->kick)
-			i915_request_put(en->kick);
 		if (!en->ce)
 			continue;
 		intel_context_unpin(en->ce);
