@@ -46,7 +46,7 @@ deps:
 	scripts/install-deps.sh
 
 overlay: config.mak
-	@scripts/qemu-overlay.sh $(SRCDIR) $(QEMU_TREE)
+	@scripts/qemu-overlay.py $(SRCDIR) $(QEMU_TREE) $(BUILDDIR)/qemu-pristine
 
 # Firmware comes from Debian's seabios, qemu-system-data and ipxe-qemu.  A
 # QEMU run from its build tree looks for it under qemu-bundle/, so point
