@@ -4,7 +4,19 @@
 # Install the Debian 12 packages that building igvt and running its tests
 # need.  Idempotent: packages already installed are left alone, and the
 # bookworm-backports source is added only once.  Needs root (or sudo).
+#
+#   install-deps.sh [--fuzz]
+#
+# --fuzz adds what `make fuzz` needs: clang with libFuzzer and its
+# sanitizer runtimes, and llvm-symbolizer for readable crash reports.
 set -euo pipefail
+
+with_fuzz=no
+case ${1:-} in
+--fuzz) with_fuzz=yes ;;
+"") ;;
+*) echo "usage: install-deps.sh [--fuzz]" >&2; exit 1 ;;
+esac
 
 SUDO=
 if [ "$(id -u)" != 0 ]; then
@@ -22,6 +34,9 @@ FIRMWARE_PKGS="seabios qemu-system-data ipxe-qemu"
 # build its guest program igvt-gem-verify against libdrm.
 GUEST_PKGS="debian-archive-keyring kmod cpio xz-utils zstd gzip
     python3-pil libdrm-dev"
+# make fuzz: clang 14 ships libFuzzer in libclang-rt-14-dev.
+FUZZ_PKGS="clang libclang-rt-dev llvm"
+[ "$with_fuzz" = yes ] || FUZZ_PKGS=
 # meson >= 1.5 and pycotap are only in bookworm-backports.
 BPO_PKGS="meson python3-pycotap"
 
@@ -41,7 +56,7 @@ meson_ok() {
 }
 
 # shellcheck disable=SC2086 # word lists
-need=$(missing $BUILD_PKGS $FIRMWARE_PKGS $GUEST_PKGS)
+need=$(missing $BUILD_PKGS $FIRMWARE_PKGS $GUEST_PKGS $FUZZ_PKGS)
 bpo_need=$(missing python3-pycotap)
 meson_ok || bpo_need="$bpo_need meson"
 
