@@ -56,7 +56,7 @@ help:
 	@echo "make check      build and run every test (unit, qtest, real guest)"
 	@echo "make check-unit | check-qtest | check-guest"
 	@echo "make check-sanitizers  unit and qtest rings on an ASan+UBSan build"
-	@echo "make fuzz [FUZZ_MINUTES=N]  run every fuzz target N minutes (tests/fuzz/README.md)"
+	@echo "make fuzz [FUZZ_MINUTES=N]  run every fuzz target N minutes (docs/igvt/fuzzing.md)"
 	@echo "make bench      both benchmarks below (tests/bench/README.md)"
 	@echo "make bench-display  display cost: igvt-vga against VGA and virtio-gpu"
 	@echo "make bench-exec     command audit MB/s, guest gem_exec_nop rate, ELSP latency"

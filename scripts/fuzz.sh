@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Run igvt's fuzz targets one after the other (make fuzz; tests/fuzz/README.md).
+# Run igvt's fuzz targets one after the other (make fuzz;
+# docs/igvt/fuzzing.md).
 #
 #   fuzz.sh --build DIR --work DIR --corpus DIR --minutes N [--merge] TARGET...
 #
@@ -34,6 +35,9 @@ done
     echo "usage: fuzz.sh --build DIR --work DIR --corpus DIR --minutes N [--merge] TARGET..." >&2
     exit 1
 }
+build=$(realpath "$build")
+work=$(realpath -m "$work")
+corpus=$(realpath -m "$corpus")
 
 # A broken invariant or sanitizer report is a crash libFuzzer saves.
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -45,7 +45,7 @@ INSERTIONS = [
       "ERST",
       ""], True),
     # A named generic-fuzz target, generic-fuzz-igvt-vga, for QEMU's
-    # fuzzing build (configure --enable-fuzzing; tests/fuzz/README.md).
+    # fuzzing build (configure --enable-fuzzing; docs/igvt/fuzzing.md).
     ("tests/qtest/fuzz/generic_fuzz_configs.h",
      "const generic_fuzz_config predefined_configs[] = {",
      ["    {",

@@ -43,12 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t mode = igvt_fuzz_u8(&in);
 
     if (mode & 1) {
-        igvt_fuzz_bytes(&in, sink, sizeof(*sink));
-        /* bools as a migration stream's VMSTATE_BOOL loads them */
-        sink->connected = !!((uint8_t *)&sink->connected)[0];
-        sink->i2c.open = !!((uint8_t *)&sink->i2c.open)[0];
-        sink->i2c.reading = !!((uint8_t *)&sink->i2c.reading)[0];
-        sink->i2c.index_next = !!((uint8_t *)&sink->i2c.index_next)[0];
+        IGVT_FUZZ_LOAD(&in, sink, &sink->connected, &sink->i2c.open,
+                       &sink->i2c.reading, &sink->i2c.index_next);
         if (!igvt_dp_sink_post_load(sink)) {
             return 0;
         }

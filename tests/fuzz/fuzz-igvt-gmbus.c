@@ -43,18 +43,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t mode = igvt_fuzz_u8(&in);
     Monitor mon;
 
-    if (mode & 1) {
-        igvt_fuzz_bytes(&in, g, sizeof(*g));
-        /* bools as a migration stream's VMSTATE_BOOL loads them */
-        g->stop_after = !!((uint8_t *)&g->stop_after)[0];
-        g->ddc.open = !!((uint8_t *)&g->ddc.open)[0];
-        g->ddc.reading = !!((uint8_t *)&g->ddc.reading)[0];
-        g->ddc.index_next = !!((uint8_t *)&g->ddc.index_next)[0];
+    if (!(mode & 1)) {
+        igvt_gmbus_reset(g);
+    } else {
+        IGVT_FUZZ_LOAD(&in, g, &g->stop_after, &g->ddc.open,
+                       &g->ddc.reading, &g->ddc.index_next);
         if (!igvt_gmbus_post_load(g)) {
             return 0;
         }
-    } else {
-        igvt_gmbus_reset(g);
     }
     mon.pin = igvt_fuzz_u8(&in) & 7;
     mon.edid_size = igvt_fuzz_u8(&in) * 4;

@@ -65,6 +65,25 @@ static inline void *igvt_fuzz_rest(IgvtFuzzInput *in, size_t *size)
     return buf;
 }
 
+/*
+ * Fill @state (@size bytes) from the input as a migration stream would
+ * load it: raw bytes, except that each of @bools, as VMSTATE_BOOL loads
+ * it, is true for any nonzero byte.
+ */
+static inline void igvt_fuzz_load(IgvtFuzzInput *in, void *state, size_t size,
+                                  bool *const *bools, size_t n)
+{
+    igvt_fuzz_bytes(in, state, size);
+    for (size_t i = 0; i < n; i++) {
+        *bools[i] = *(uint8_t *)bools[i] != 0;
+    }
+}
+
+#define IGVT_FUZZ_LOAD(in, state, ...)                                  \
+    igvt_fuzz_load(in, state, sizeof(*(state)),                         \
+                   (bool *const[]){ __VA_ARGS__ },                      \
+                   ARRAY_SIZE(((bool *const[]){ __VA_ARGS__ })))
+
 #define igvt_fuzz_check(cond)                                           \
     do {                                                                \
         if (!(cond)) {                                                  \
