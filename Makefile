@@ -54,6 +54,7 @@ help:
 	@echo "make            build qemu-system-x86_64 with igvt-vga"
 	@echo "make demo       boot the demo guest on igvt-vga, shown on VNC :0"
 	@echo "make check      build and run every test (unit, qtest, real guest)"
+	@echo "make check SANITIZERS=1  the same, plus check-sanitizers' rings (as CI)"
 	@echo "make check-unit | check-qtest | check-guest"
 	@echo "make check-sanitizers  unit and qtest rings on an ASan+UBSan build"
 	@echo "make fuzz [FUZZ_MINUTES=N]  run every fuzz target N minutes (docs/igvt/fuzzing.md)"
@@ -91,10 +92,11 @@ RUN_TESTS := $(SRCDIR)/scripts/run-tests.py --build $(QEMU_BUILD)
 test-binaries: build
 	ninja -C $(QEMU_BUILD) -j$(JOBS) $(TEST_TARGETS)
 
-# Every ring in one run, with one closing tally
-check: test-binaries
-	$(RUN_TESTS) --unit $(UNIT_TESTS) --qtest $(QTESTS) \
-	    --guest $(GUEST_CMD) check
+# Every ring in one run, with one closing tally; with SANITIZERS=1 (as CI
+# runs it) the unit and qtest rings also run on the sanitizer build.
+check: test-binaries $(if $(SANITIZERS),sanitizer-binaries)
+	$(RUN_TESTS) $(if $(SANITIZERS),--asan-build $(ASAN_BUILD)) \
+	    --unit $(UNIT_TESTS) --qtest $(QTESTS) --guest $(GUEST_CMD) check
 
 check-unit: test-binaries
 	$(RUN_TESTS) --unit $(UNIT_TESTS)
