@@ -8,7 +8,8 @@
  * CUR_CTL, CUR_BASE and CUR_POS.  A decoded plane has its first, last and
  * chosen visible rows fetched and converted into buffers of exactly one
  * row; every read the fetch makes must lie inside the scanout the decoder
- * sized (IgvtPlane.size) and inside one 4 KiB page.
+ * sized (IgvtPlane.size) and inside one 4 KiB page, and so must the last
+ * visible pixel.
  */
 
 #include "qemu/osdep.h"
@@ -76,6 +77,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         igvt_fuzz_check(p.width >= 1 && p.width <= IGVT_FB_MAX_DIM);
         igvt_fuzz_check(p.height >= 1 && p.height <= IGVT_FB_MAX_DIM);
         igvt_fuzz_check(p.base + p.size <= IGVT_FB_GM_SIZE);
+        /* the last visible pixel lies inside what the scanout touches */
+        igvt_fuzz_check(igvt_plane_pixel_offset(&p, p.x + p.width - 1,
+                                                p.y + p.height - 1) + p.cpp
+                        <= p.size);
+        igvt_fuzz_check(igvt_tile_run(p.tiling, row) >= 1);
+        igvt_fuzz_check(igvt_tile_width(p.tiling) * igvt_tile_height(p.tiling)
+                        <= IGVT_FB_TILE_SIZE);
+        igvt_fb_pixman_format(p.drm_format);
         fuzz_row(&p, &s, 0, row & 1 ? palette : NULL);
         fuzz_row(&p, &s, p.height - 1, palette);
         fuzz_row(&p, &s, row, palette);
