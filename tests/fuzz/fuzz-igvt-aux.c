@@ -11,7 +11,6 @@
  */
 
 #include "qemu/osdep.h"
-#include "qemu/bswap.h"
 #include "hw/display/igvt/aux.h"
 #include "fuzz-input.h"
 

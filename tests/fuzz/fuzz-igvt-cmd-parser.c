@@ -9,7 +9,6 @@
  */
 
 #include "qemu/osdep.h"
-#include "qemu/bswap.h"
 #include "hw/display/igvt/cmd-parser.h"
 #include "fuzz-input.h"
 

@@ -13,7 +13,6 @@
  */
 
 #include "qemu/osdep.h"
-#include "qemu/bswap.h"
 #include "hw/display/igvt/fb-format.h"
 #include "fuzz-input.h"
 

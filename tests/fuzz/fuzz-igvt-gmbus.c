@@ -12,7 +12,6 @@
  */
 
 #include "qemu/osdep.h"
-#include "qemu/bswap.h"
 #include "hw/display/igvt/gmbus.h"
 #include "fuzz-input.h"
 

@@ -10,7 +10,6 @@
  */
 
 #include "qemu/osdep.h"
-#include "qemu/bswap.h"
 #include "qemu/units.h"
 #include "hw/display/igvt/ppgtt.h"
 #include "fuzz-input.h"

@@ -10,7 +10,6 @@
  */
 
 #include "qemu/osdep.h"
-#include "qemu/bswap.h"
 #include "hw/display/igvt/soft-alu.h"
 #include "fuzz-input.h"
 

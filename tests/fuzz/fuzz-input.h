@@ -11,6 +11,8 @@
 #ifndef TESTS_FUZZ_FUZZ_INPUT_H
 #define TESTS_FUZZ_FUZZ_INPUT_H
 
+#include "qemu/bswap.h"
+
 typedef struct IgvtFuzzInput {
     const uint8_t *data;
     size_t size;
@@ -82,7 +84,7 @@ static inline void igvt_fuzz_load(IgvtFuzzInput *in, void *state, size_t size,
 #define IGVT_FUZZ_LOAD(in, state, ...)                                  \
     igvt_fuzz_load(in, state, sizeof(*(state)),                         \
                    (bool *const[]){ __VA_ARGS__ },                      \
-                   ARRAY_SIZE(((bool *const[]){ __VA_ARGS__ })))
+                   sizeof((bool *const[]){ __VA_ARGS__ }) / sizeof(bool *))
 
 #define igvt_fuzz_check(cond)                                           \
     do {                                                                \
