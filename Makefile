@@ -135,9 +135,11 @@ bench-display: build
 	$(SRCDIR)/tests/bench/display.sh --qemu $(QEMU) --work $(BUILDDIR)/bench --guest-work $(GUEST_WORK)
 
 bench-exec: build
-	ninja -C $(QEMU_BUILD) -j$(JOBS) tests/unit/igvt/bench-igvt-audit
+	ninja -C $(QEMU_BUILD) -j$(JOBS) tests/unit/igvt/bench-igvt-audit \
+	    tests/qtest/igvt-sched-test
 	$(SRCDIR)/tests/bench/exec.sh --qemu $(QEMU) \
 	    --audit-bin $(QEMU_BUILD)/tests/unit/igvt/bench-igvt-audit \
+	    --sched-bin $(QEMU_BUILD)/tests/qtest/igvt-sched-test \
 	    --work $(BUILDDIR)/bench --guest-work $(GUEST_WORK)
 
 # clang and libFuzzer come with Debian's clang package

@@ -25,6 +25,15 @@ INSERTIONS = [
      ["{ 'include': 'igvt.json' }"], False),
     ("tests/qtest/meson.build", "qtests_x86_64 = qtests_i386",
      ["subdir('igvt')"], False),
+    # igvt's qtest library joins libqos, which every qtest links (as
+    # libqos/ahci.c does for ahci-test), with the engine and port tables
+    ("tests/qtest/libqos/meson.build",
+     "libqos = static_library('qos', libqos_srcs + genh,",
+     ["if config_all_devices.has_key('CONFIG_IGVT')",
+      "  libqos_srcs += files('igvt.c',",
+      "                       '../../../hw/display/igvt/hwinfo.c')",
+      "endif",
+      ""], True),
     ("tests/unit/meson.build", "foreach test_name, extra: tests",
      ["if have_system and 'CONFIG_IGVT' in config_all_devices",
       "  subdir('igvt')",

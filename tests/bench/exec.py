@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The execution benchmark (called by exec.sh; see README.md).
 
-Three measurements, each with a baseline taken in the same run:
+Four measurements, each with a baseline taken in the same run:
 
   audit     bench-igvt-audit on the host: MB/s of command stream the
             auditor checks on one core, next to memcpy() of the same
             bytes and a decode-only pass over them;
+  share     igvt-sched-test's perf case: the GPU time two busy vGPUs of
+            weights 8 and 2 get in 3 s, next to the share their weights
+            ask for;
   guest     one Debian guest on igvt-vga (TCG) runs intel-gpu-tools:
             gem_create (GEM ioctls that never reach the GPU: the
             baseline), gem_exec_nop on rcs (queued, and synchronous:
@@ -58,6 +61,29 @@ def run_audit(binary, rounds, round_ms):
                                    "--round-ms", str(round_ms)]),
             "status": proc.returncode, "stderr": proc.stderr.strip(),
             "streams": streams, "walk": walk}
+
+
+# ------------------------------------------------------------- share --
+SHARE_RE = re.compile(r"igvt-sched-share: weights (\d+) (\d+) runs (\d+) "
+                      r"(\d+) gpu-time-ns (\d+) (\d+) ")
+
+
+def run_share(binary, qemu):
+    """The qtest's /igvt/sched/share (only with -m perf): two vGPUs on
+    one backend resubmit an endless batch for 3 s of host time"""
+    arch = os.path.basename(qemu).rsplit("-", 1)[-1]
+    argv = [binary, "-m", "perf", "-p", f"/{arch}/igvt/sched/share", "--tap"]
+    env = dict(os.environ, QTEST_QEMU_BINARY=os.path.abspath(qemu))
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env)
+    out = {"cmdline": f"QTEST_QEMU_BINARY={shlex.quote(env['QTEST_QEMU_BINARY'])} "
+                      + shlex.join(argv),
+           "status": proc.returncode, "stderr": proc.stderr.strip()[-2000:]}
+    m = SHARE_RE.search(proc.stdout)
+    if m:
+        wa, wb, ra, rb, ta, tb = (int(x) for x in m.groups())
+        out.update(weights=[wa, wb], workloads=[ra, rb],
+                   gpu_time_ns=[ta, tb], ratio=ta / tb, target=wa / wb)
+    return out
 
 
 # ------------------------------------------------------------- guest --
@@ -239,7 +265,7 @@ def derive(guest):
 
 
 # ------------------------------------------------------------ report --
-def report(args, audit, guest, d):
+def report(args, audit, share, guest, d):
     lines = []
     w = lines.append
     w("")
@@ -273,6 +299,22 @@ def report(args, audit, guest, d):
           f"lookup ({wk['walk_x_flat']:.1f}x)")
     if audit["status"] != 0:
         w(f"  bench-igvt-audit exited with status {audit['status']}: {audit['stderr']}")
+
+    w("")
+    w("GPU time by weight (igvt-sched-test -m perf: two vGPUs on one backend"
+      " each resubmit an endless batch, 3 s):")
+    if "ratio" in share:
+        w(f"  weights {share['weights'][0]}:{share['weights'][1]}, workloads"
+          f" {share['workloads'][0]}:{share['workloads'][1]}, GPU time"
+          f" {share['gpu_time_ns'][0] / 1e6:.0f} ms : "
+          f"{share['gpu_time_ns'][1] / 1e6:.0f} ms, ratio {share['ratio']:.2f}"
+          f" (the weights ask for {share['target']:.2f})")
+        w("  it depends on the host: workloads are charged host time, and a"
+          " vGPU that misses the scheduler's 2 ms anticipation window loses"
+          " its turn; the policy itself is tested without a clock by"
+          " tests/unit/test-igvt-sched.c")
+    else:
+        w(f"  DID NOT RUN: status {share['status']}: {share['stderr']}")
 
     w("")
     w(f"guest (Debian {args.kernel_tag} kernel, i915, TCG -smp {args.smp}; "
@@ -354,6 +396,7 @@ def report(args, audit, guest, d):
     w("")
     w("command lines:")
     w(f"  audit: {audit['cmdline']}")
+    w(f"  share: {share['cmdline']}")
     w(f"  guest: {guest.get('cmdline', '-')}")
     w(f"JSON: {os.path.join(args.work, 'exec.json')}")
     print("\n".join(lines), flush=True)
@@ -385,6 +428,7 @@ def main():
     p.add_argument("--audit-bin", required=True)
     p.add_argument("--audit-rounds", type=int, default=60)
     p.add_argument("--audit-round-ms", type=int, default=5)
+    p.add_argument("--sched-bin", required=True)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--idle", type=int, default=3)
     p.add_argument("--smp", type=int, default=1)
@@ -403,6 +447,12 @@ def main():
         log(f"  {s['stream']}: audit {s['audit_mbs']:.0f} MB/s, decode "
             f"{s['decode_mbs']:.0f} MB/s, memcpy {s['memcpy_mbs']:.0f} MB/s")
 
+    log("GPU time by weight (two vGPUs, 3 s)")
+    share = run_share(args.sched_bin, args.qemu)
+    if "ratio" in share:
+        log(f"  ratio {share['ratio']:.2f} for weights "
+            f"{share['weights'][0]}:{share['weights'][1]}")
+
     r = str(args.rounds)
     b = BENCH_DIR
     # idle first: the threads' CPU rate with nothing submitted
@@ -415,14 +465,16 @@ def main():
     guest = Guest(args).go(workloads)
     guest["problems"] = problems(guest.get("dmesg", []))
     d = derive(guest)
-    report(args, audit, guest, d)
+    report(args, audit, share, guest, d)
 
-    out = {"audit": audit, "guest": guest, "derived": d,
+    out = {"audit": audit, "share": share, "guest": guest, "derived": d,
            "smp": args.smp, "rounds": args.rounds,
            "elapsed_seconds": round(time.monotonic() - t0, 1)}
     bad = []
     if audit["status"] != 0 or len(audit["streams"]) < 3:
         bad.append("audit")
+    if share["status"] != 0 or "ratio" not in share:
+        bad.append("share")
     if not guest.get("ok"):
         bad.append("guest")
     for run in guest.get("runs", []):

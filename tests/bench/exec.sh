@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Execution benchmark: the command audit's throughput on the host, and
-# inside a guest on igvt-vga the gem_exec_nop submission rate and the
-# device's ELSP-to-interrupt latency, each with a baseline measured in
-# the same run.  See tests/bench/README.md.
+# Execution benchmark: the command audit's throughput on the host, the
+# GPU time two busy vGPUs of different weights get, and inside a guest on
+# igvt-vga the gem_exec_nop submission rate and the device's
+# ELSP-to-interrupt latency, each with a baseline measured in the same
+# run.  See tests/bench/README.md.
 #
-#   exec.sh --qemu PATH --audit-bin PATH --work DIR --guest-work DIR
+#   exec.sh --qemu PATH --audit-bin PATH --sched-bin PATH --work DIR \
+#           --guest-work DIR
 #
 # --guest-work is the real-guest harness's work dir: its cached Debian 13
 # (6.12) kernel kit and intel-gpu-tools userland are used, fetched with
@@ -31,7 +33,7 @@ BCS=${BCS:-1}                           # 0: no gem_exec_nop on the blitter
 
 usage() {
 	cat <<-EOF
-	usage: $0 --qemu PATH --audit-bin PATH --work DIR --guest-work DIR
+	usage: $0 --qemu PATH --audit-bin PATH --sched-bin PATH --work DIR --guest-work DIR
 	knobs (environment): ROUNDS AUDIT_ROUNDS SMP MEM BOOT_TIMEOUT KERNEL
 	  APPEND_EXTRA BCS -- see tests/bench/README.md
 	EOF
@@ -40,7 +42,7 @@ usage() {
 BENCH_NAME=bench-exec
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$HERE/lib.sh"
-bench_args "qemu audit-bin work guest-work" "$@"
+bench_args "qemu audit-bin sched-bin work guest-work" "$@"
 bench_setup cpio python3 sha256sum
 
 # ------------------------------------------------- kernel kit, userland --
@@ -78,5 +80,6 @@ EXTRA=()
 exec python3 "$HERE/exec.py" --qemu "$QEMU_BIN" --work "$WORK" \
 	--kernel "$KIT/vmlinuz" --kernel-tag "$KERNEL" --initrd "$INITRD" \
 	--audit-bin "$AUDIT_BIN" --audit-rounds "$AUDIT_ROUNDS" \
+	--sched-bin "$SCHED_BIN" \
 	--rounds "$ROUNDS" --smp "$SMP" --mem "$MEM" \
 	--boot-timeout "$BOOT_TIMEOUT" --append "$APPEND_EXTRA" "${FW[@]}" "${EXTRA[@]}"

@@ -11,13 +11,14 @@ say() { printf '%s: %s\n' "$BENCH_NAME" "$*" >&2; }
 die() { say "error: $*"; exit 2; }
 
 # bench_args "OPTION..." ARG...: the command line.  Every OPTION (qemu,
-# audit-bin, work, guest-work) is required, as --OPTION VALUE or
-# --OPTION=VALUE, and sets QEMU_BIN, AUDIT_BIN, WORK or GWORK; anything
-# else prints usage and exits 2 (-h and --help print it and exit 0).
+# audit-bin, sched-bin, work, guest-work) is required, as --OPTION VALUE
+# or --OPTION=VALUE, and sets QEMU_BIN, AUDIT_BIN, SCHED_BIN, WORK or
+# GWORK; anything else prints usage and exits 2 (-h and --help print it
+# and exit 0).
 bench_args() {
 	local opts=$1 o var
 	shift
-	QEMU_BIN='' AUDIT_BIN='' WORK='' GWORK=''
+	QEMU_BIN='' AUDIT_BIN='' SCHED_BIN='' WORK='' GWORK=''
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help) usage; exit 0 ;;
@@ -46,17 +47,19 @@ bench_arg_var() {
 	case $1 in
 	qemu) echo QEMU_BIN ;;
 	audit-bin) echo AUDIT_BIN ;;
+	sched-bin) echo SCHED_BIN ;;
 	work) echo WORK ;;
 	guest-work) echo GWORK ;;
 	esac
 }
 
-# bench_setup TOOL...: check QEMU_BIN, AUDIT_BIN (if given) and the host
-# tools, make WORK and GWORK and make them absolute
+# bench_setup TOOL...: check QEMU_BIN, AUDIT_BIN and SCHED_BIN (if given)
+# and the host tools, make WORK and GWORK and make them absolute
 bench_setup() {
 	local t
 	[ -x "$QEMU_BIN" ] || die "QEMU binary $QEMU_BIN is not executable"
 	[ -z "$AUDIT_BIN" ] || [ -x "$AUDIT_BIN" ] || die "audit benchmark $AUDIT_BIN is not executable"
+	[ -z "$SCHED_BIN" ] || [ -x "$SCHED_BIN" ] || die "scheduler qtest $SCHED_BIN is not executable"
 	for t in "$@"; do
 		command -v "$t" >/dev/null 2>&1 || die "missing host tool: $t (\`make deps\`)"
 	done

@@ -785,9 +785,11 @@ def report(args):
             shot_ok, shot_note = False, str(e)
     fsum, _ = pipe_summary(load_json(os.path.join(shots, "flip.json")))
     # the loop flips once a frame at most: a rate well above the refresh
-    # rate means flips complete without waiting for vblank
+    # rate means flips complete without waiting for vblank.  How far below
+    # it the rate falls depends on how much CPU the TCG guest gets, not on
+    # the device: only a rate of zero (flips never complete) fails.
     rate_ok = bool(freqs) and refresh > 0 and \
-        all(refresh * 0.25 <= f <= refresh * 1.1 for f in freqs)
+        all(0 < f <= refresh * 1.1 for f in freqs)
     ok = rate_ok and not timeouts and rc == "0" and shot_ok is True
     d = [f"{len(freqs)} rate reports: " + " ".join(f"{f:.1f}" for f in freqs) +
          f" Hz (mode refresh {refresh:.2f} Hz); exit {rc}; screendump {shot_note}",

@@ -13,20 +13,16 @@
 #include "qemu/bswap.h"
 #include "qemu/cutils.h"
 #include "libqtest.h"
-#include "libqos/pci.h"
-#include "libqos/pci-pc.h"
-#include "qobject/qdict.h"
+#include "libqos/igvt.h"
 #include "qobject/qlist.h"
 #include "hw/pci/pci_regs.h"
-#include "hw/display/igvt.h"
-#include "hw/display/igvt/regs.h"
+#include "hw/display/bochs-vbe.h"
+#include "hw/display/vga_regs.h"
 
-#define DPY_MACHINE         "-machine q35 -nodefaults -vga none "
-#define DPY_DEVICE          "-device igvt-vga,id=gpu0,addr=02.0," \
-                            "aperture-size=64M,low-gm-size=32M," \
-                            "high-gm-size=64M"
+#define DPY_ARGS            QIGVT_MACHINE \
+                            "-device igvt-vga,id=gpu0,addr=02.0," QIGVT_SLICES
 
-#define PAGE                IGVT_GTT_PAGE_SIZE
+#define PAGE                QIGVT_PAGE
 
 /* Guest RAM the tests use (q35 has 128 MiB by default) */
 #define RAM_FB0             0x1000000
@@ -34,47 +30,32 @@
 #define RAM_CURSOR          0x3000000
 #define RAM_MSI             0x3800000
 
-/* Nothing in guest RAM or in any BAR: a 39-bit address near the top */
-#define PTE_NOT_RAM         0x7ffffff000ull
+/* PLANE_CTL (regs.h's fields) */
+#define PLANE_CTL_FORMAT(f)     ((uint32_t)(f) << R_PLANE_CTL_FORMAT_SHIFT)
+#define PLANE_CTL_TILED(t)      ((uint32_t)(t) << R_PLANE_CTL_TILED_SHIFT)
+#define PLANE_CTL_ALPHA(a)      ((uint32_t)(a) << R_PLANE_CTL_ALPHA_SHIFT)
+#define PLANE_CTL_ROTATE_90     (1u << R_PLANE_CTL_ROTATE_SHIFT)
 
-/* PLANE_CTL */
-#define PLANE_CTL_ENABLE        (1u << 31)
-#define PLANE_CTL_FORMAT(f)     ((uint32_t)(f) << 24)
-#define PLANE_CTL_ORDER_RGBX    (1u << 20)
-#define PLANE_CTL_TILED(t)      ((uint32_t)(t) << 10)
-#define PLANE_CTL_ALPHA(a)      ((uint32_t)(a) << 4)
-#define PLANE_CTL_ROTATE_90     1u
-
-/* The legacy palette of pipe A: 256 entries of 0x00RRGGBB */
-#define LGC_PALETTE_A           0x4a000
-
-/* Cursor modes */
-#define CUR_MODE_64_ARGB        0x27
-#define CUR_MODE_128_ARGB       0x22
-
-/* The DDI ports by number */
-#define PORT_B                  1
-#define PORT_D                  3
+/* The DDI ports' registers */
 #define PORT_REG(a, port)       ((a) + (port) * IGVT_PORT_STRIDE)
 
 /* DP_AUX_CH_CTL */
-#define AUX_SEND_BUSY           (1u << 31)
-#define AUX_DONE                (1u << 30)
-#define AUX_TIME_OUT            (1u << 28)
-#define AUX_RECEIVE_ERROR       (1u << 25)
-#define AUX_SIZE(n)             ((uint32_t)(n) << 20)
-#define AUX_SIZE_OF(ctl)        (((ctl) >> 20) & 0x1f)
+#define AUX_SEND_BUSY           R_DP_AUX_CH_CTL_SEND_BUSY_MASK
+#define AUX_DONE                R_DP_AUX_CH_CTL_DONE_MASK
+#define AUX_TIME_OUT            R_DP_AUX_CH_CTL_TIME_OUT_ERROR_MASK
+#define AUX_RECEIVE_ERROR       R_DP_AUX_CH_CTL_RECEIVE_ERROR_MASK
+#define AUX_SIZE(n)             FIELD_DP32(0, DP_AUX_CH_CTL, MESSAGE_SIZE, n)
+#define AUX_SIZE_OF(ctl)        FIELD_EX32(ctl, DP_AUX_CH_CTL, MESSAGE_SIZE)
 
-/* Port D's hotplug: SDE interrupt bit and long pulse in PCH_PORT_HOTPLUG */
-#define SDE_PORTD_HOTPLUG       (1u << 23)
+/* Port D's long pulse in PCH_PORT_HOTPLUG */
 #define HOTPLUG_D_LONG          (2u << 16)
 #define HOTPLUG_D_STATUS        (3u << 16)
 #define HOTPLUG_D_ENABLE        (1u << 20)
 
 /* DE pipe interrupt bits and the master register's bits */
-#define DE_PIPE_VBLANK          (1u << 0)
-#define DE_PIPE_FLIP_DONE       (1u << 3)
-#define MASTER_ENABLE           (1u << 31)
+#define DE_PIPE_VBLANK          IGVT_DE_PIPE_VBLANK
+#define DE_PIPE_FLIP_DONE       IGVT_DE_PIPE_PLANE_FLIP_DONE(0)
+#define MASTER_ENABLE           R_GEN8_MASTER_IRQ_CONTROL_MASK
 #define MASTER_DE_PIPE_A        (1u << 16)
 #define MASTER_PCH              (1u << 23)
 
@@ -83,15 +64,8 @@
 
 static char *tmpdir;
 
-typedef struct Dpy {
-    QTestState *qts;
-    QPCIBus *bus;
-    QPCIDevice *dev;
-    QPCIBar mmio;
-    uint64_t low_base, low_size;        /* the vGPU's graphics memory */
-    uint64_t high_base, high_size;
-    uint32_t palette[256];              /* what the test put in pipe A's */
-} Dpy;
+/* What the test put in pipe A's palette */
+static uint32_t palette[256];
 
 /*
  * Pixel formats and tilings
@@ -110,20 +84,23 @@ typedef struct Format {
     unsigned cpp;
 } Format;
 
+/* PLANE_CTL's format of each bit layout; RGBX order, alpha */
+#define CTL_8888                PLANE_CTL_FORMAT(IGVT_PLANE_FORMAT_XRGB_8888)
+#define CTL_2101010             PLANE_CTL_FORMAT(IGVT_PLANE_FORMAT_XRGB_2101010)
+#define CTL_565                 PLANE_CTL_FORMAT(IGVT_PLANE_FORMAT_RGB_565)
+#define CTL_C8                  PLANE_CTL_FORMAT(IGVT_PLANE_FORMAT_INDEXED)
+#define CTL_RGBX                R_PLANE_CTL_ORDER_RGBX_MASK
+
 static const Format formats[FMT__MAX] = {
-    [FMT_XRGB8888] = { "xrgb8888", "XR24", PLANE_CTL_FORMAT(4), 4 },
-    [FMT_ARGB8888] = { "argb8888", "AR24",
-                       PLANE_CTL_FORMAT(4) | PLANE_CTL_ALPHA(2), 4 },
-    [FMT_XBGR8888] = { "xbgr8888", "XB24",
-                       PLANE_CTL_FORMAT(4) | PLANE_CTL_ORDER_RGBX, 4 },
+    [FMT_XRGB8888] = { "xrgb8888", "XR24", CTL_8888, 4 },
+    [FMT_ARGB8888] = { "argb8888", "AR24", CTL_8888 | PLANE_CTL_ALPHA(2), 4 },
+    [FMT_XBGR8888] = { "xbgr8888", "XB24", CTL_8888 | CTL_RGBX, 4 },
     [FMT_ABGR8888] = { "abgr8888", "AB24",
-                       PLANE_CTL_FORMAT(4) | PLANE_CTL_ORDER_RGBX |
-                       PLANE_CTL_ALPHA(1), 4 },
-    [FMT_RGB565] = { "rgb565", "RG16", PLANE_CTL_FORMAT(14), 2 },
-    [FMT_XRGB2101010] = { "xrgb2101010", "XR30", PLANE_CTL_FORMAT(2), 4 },
-    [FMT_XBGR2101010] = { "xbgr2101010", "XB30",
-                          PLANE_CTL_FORMAT(2) | PLANE_CTL_ORDER_RGBX, 4 },
-    [FMT_C8] = { "c8", "C8  ", PLANE_CTL_FORMAT(12), 1 },
+                       CTL_8888 | CTL_RGBX | PLANE_CTL_ALPHA(1), 4 },
+    [FMT_RGB565] = { "rgb565", "RG16", CTL_565, 2 },
+    [FMT_XRGB2101010] = { "xrgb2101010", "XR30", CTL_2101010, 4 },
+    [FMT_XBGR2101010] = { "xbgr2101010", "XB30", CTL_2101010 | CTL_RGBX, 4 },
+    [FMT_C8] = { "c8", "C8  ", CTL_C8, 1 },
 };
 
 enum { TILE_LINEAR, TILE_X, TILE_Y, TILE__MAX };
@@ -133,16 +110,17 @@ typedef struct Tiling {
     uint32_t field;             /* PLANE_CTL bits 12:10 */
     uint32_t unit;              /* PLANE_STRIDE counts these, bytes */
     uint32_t rows;              /* rows of a tile */
+    QIgvtTiling layout;
 } Tiling;
 
 static const Tiling tilings[TILE__MAX] = {
-    [TILE_LINEAR] = { "linear", 0, 64, 1 },
-    [TILE_X] = { "x", 1, 512, 8 },
-    [TILE_Y] = { "y", 4, 128, 32 },
+    [TILE_LINEAR] = { "linear", IGVT_PLANE_TILED_LINEAR, 64, 1, QIGVT_LINEAR },
+    [TILE_X] = { "x", IGVT_PLANE_TILED_X, 512, 8, QIGVT_TILE_X },
+    [TILE_Y] = { "y", IGVT_PLANE_TILED_Y, 128, 32, QIGVT_TILE_Y },
 };
 
 /* A pixel value as the display shows it, 0x00RRGGBB */
-static uint32_t pixel_rgb(const Dpy *d, int fmt, uint32_t v)
+static uint32_t pixel_rgb(int fmt, uint32_t v)
 {
     uint32_t r, g, b;
 
@@ -181,7 +159,7 @@ static uint32_t pixel_rgb(const Dpy *d, int fmt, uint32_t v)
         b = (b + 511) / 1023;
         break;
     case FMT_C8:
-        return d->palette[v & 0xff];
+        return palette[v & 0xff];
     default:
         g_assert_not_reached();
     }
@@ -247,36 +225,12 @@ static void fb_free(Fb *fb)
     g_free(fb);
 }
 
-/*
- * Where byte @xb of surface row @y is, from the definitions: tiles of 4
- * KiB, row-major; an X tile is 8 rows of 512 bytes; a Y tile is 8
- * columns of 16 bytes by 32 rows, column after column.
- */
-static uint64_t fb_offset(const Fb *fb, uint64_t xb, uint64_t y)
-{
-    uint64_t tiles_per_row, tile, in;
-
-    switch (fb->tiling->field) {
-    case 1:
-        tiles_per_row = fb->stride / 512;
-        tile = (y / 8) * tiles_per_row + xb / 512;
-        return tile * 4096 + (y % 8) * 512 + xb % 512;
-    case 4:
-        tiles_per_row = fb->stride / 128;
-        tile = (y / 32) * tiles_per_row + xb / 128;
-        in = xb % 128;
-        return tile * 4096 + (in / 16) * 512 + (y % 32) * 16 + in % 16;
-    default:
-        return y * fb->stride + xb;
-    }
-}
-
 /* What pixel (@x, @y) of the surface should look like on the console */
-static uint32_t fb_expect(const Dpy *d, const Fb *fb, uint32_t x,
-                          uint32_t y)
+static uint32_t fb_expect(const Fb *fb, uint32_t x, uint32_t y)
 {
     unsigned cpp = formats[fb->fmt].cpp;
-    uint64_t off = fb_offset(fb, (uint64_t)x * cpp, y);
+    uint64_t off = qigvt_tiled_offset(fb->tiling->layout, fb->stride,
+                                      (uint64_t)x * cpp, y);
     uint32_t v = 0;
     unsigned i;
 
@@ -287,11 +241,11 @@ static uint32_t fb_expect(const Dpy *d, const Fb *fb, uint32_t x,
     for (i = 0; i < cpp; i++) {
         v |= (uint32_t)fb->mem[off + i] << (8 * i);
     }
-    return pixel_rgb(d, fb->fmt, v);
+    return pixel_rgb(fb->fmt, v);
 }
 
 /* Put the surface's bytes in guest RAM, in order or scattered */
-static void fb_store(Dpy *d, Fb *fb, uint64_t ram, bool scattered)
+static void fb_store(QIgvt *d, Fb *fb, uint64_t ram, bool scattered)
 {
     unsigned i;
 
@@ -304,7 +258,7 @@ static void fb_store(Dpy *d, Fb *fb, uint64_t ram, bool scattered)
 }
 
 /* Rewrite page @i of the surface in guest RAM with new bytes */
-static void fb_scribble(Dpy *d, Fb *fb, unsigned i)
+static void fb_scribble(QIgvt *d, Fb *fb, unsigned i)
 {
     unsigned j;
 
@@ -318,29 +272,14 @@ static void fb_scribble(Dpy *d, Fb *fb, unsigned i)
  * Device access
  */
 
-static uint32_t rd(Dpy *d, uint32_t off)
+static void fb_map_page(QIgvt *d, Fb *fb, unsigned i)
 {
-    return qpci_io_readl(d->dev, d->mmio, off);
-}
-
-static void wr(Dpy *d, uint32_t off, uint32_t val)
-{
-    qpci_io_writel(d->dev, d->mmio, off, val);
-}
-
-static void ggtt_write(Dpy *d, uint64_t index, uint64_t pte)
-{
-    qpci_io_writeq(d->dev, d->mmio, IGVT_GTT_OFFSET + index * 8, pte);
-}
-
-static void fb_map_page(Dpy *d, Fb *fb, unsigned i)
-{
-    ggtt_write(d, fb->gm / PAGE + i, fb->ram[i] | IGVT_PTE_PRESENT);
+    qigvt_ggtt_write(d, fb->gm / PAGE + i, fb->ram[i] | IGVT_PTE_PRESENT);
     fb->mapped[i] = true;
 }
 
 /* Store the surface in guest RAM and map it at @gm */
-static void fb_map(Dpy *d, Fb *fb, uint64_t gm, uint64_t ram, bool scattered)
+static void fb_map(QIgvt *d, Fb *fb, uint64_t gm, uint64_t ram, bool scattered)
 {
     unsigned i;
 
@@ -349,35 +288,6 @@ static void fb_map(Dpy *d, Fb *fb, uint64_t gm, uint64_t ram, bool scattered)
     for (i = 0; i < fb->npages; i++) {
         fb_map_page(d, fb, i);
     }
-}
-
-static QDict *query_igvt(Dpy *d)
-{
-    QDict *resp = qtest_qmp(d->qts, "{'execute': 'query-igvt'}");
-    QList *list = qdict_get_qlist(resp, "return");
-    QDict *info;
-
-    g_assert(list && qlist_size(list) == 1);
-    info = qobject_to(QDict, qlist_peek(list));
-    qobject_ref(info);
-    qobject_unref(resp);
-    return info;
-}
-
-/* The one vGPU's query-igvt-display entry (a new reference) */
-static QDict *query_display(Dpy *d)
-{
-    QDict *resp = qtest_qmp(d->qts, "{'execute': 'query-igvt-display'}");
-    QList *list = qdict_get_qlist(resp, "return");
-    QDict *info;
-
-    g_assert(list && qlist_size(list) == 1);
-    info = qobject_to(QDict, qlist_peek(list));
-    g_assert_cmpstr(qdict_get_str(info, "qom-path"), ==,
-                    "/machine/peripheral/gpu0");
-    qobject_ref(info);
-    qobject_unref(resp);
-    return info;
 }
 
 /* Pipe A of @info (borrowed) */
@@ -404,88 +314,83 @@ static QDict *plane_1a(QDict *info)
     return plane;
 }
 
-static void assert_running(Dpy *d)
+/* @command (query-igvt, query-igvt-display) lists the one vGPU, gpu0 */
+static void assert_one_vgpu(QIgvt *d, const char *command)
 {
-    QDict *ret = qtest_qmp_assert_success_ref(d->qts,
-                                              "{'execute': 'query-status'}");
+    QDict *resp = qtest_qmp(d->qts, "{'execute': %s}", command);
+    QList *list = qdict_get_qlist(resp, "return");
 
-    g_assert_cmpstr(qdict_get_str(ret, "status"), ==, "running");
-    qobject_unref(ret);
+    g_assert(list && qlist_size(list) == 1);
+    g_assert_cmpstr(qdict_get_str(qobject_to(QDict, qlist_peek(list)),
+                                  "qom-path"), ==,
+                    "/machine/peripheral/gpu0");
+    qobject_unref(resp);
 }
 
-static Dpy *G_GNUC_PRINTF(1, 2) dpy_startf(const char *fmt, ...)
+/*
+ * A GVT-g aware driver starts by finding PVINFO, which says where the
+ * vGPU's graphics memory is (QIgvt.gm and .hidden_gm, of QIGVT_LOW_GM_SIZE
+ * and QIGVT_HIGH_GM_SIZE)
+ */
+static QIgvt *G_GNUC_PRINTF(1, 2) dpy_startf(const char *fmt, ...)
 {
-    Dpy *d = g_new0(Dpy, 1);
     g_autofree char *args = NULL;
     QDict *info, *slices;
     va_list ap;
+    QIgvt *d;
 
     va_start(ap, fmt);
     args = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    d->qts = qtest_initf(DPY_MACHINE DPY_DEVICE "%s", args);
-    d->bus = qpci_new_pc(d->qts, NULL);
-    d->dev = qpci_device_find(d->bus, QPCI_DEVFN(2, 0));
-    g_assert(d->dev);
-    qpci_device_enable(d->dev);
-    d->mmio = qpci_iomap(d->dev, IGVT_BAR_GTTMMADR, NULL);
+    d = qigvt_startf(QIGVT_PV, DPY_ARGS "%s", args);
+    assert_one_vgpu(d, "query-igvt");
+    assert_one_vgpu(d, "query-igvt-display");
 
-    /* A GVT-g aware driver starts by finding PVINFO */
-    g_assert_cmphex(qpci_io_readq(d->dev, d->mmio, IGVT_PVINFO_MAGIC_OFF),
-                    ==, IGVT_PVINFO_MAGIC);
-
-    info = query_igvt(d);
+    info = qigvt_query(d);
     slices = qdict_get_qdict(info, "slices");
-    d->low_base = qdict_get_int(slices, "aperture-base");
-    d->low_size = qdict_get_int(slices, "aperture-size");
-    d->high_base = qdict_get_int(slices, "hidden-base");
-    d->high_size = qdict_get_int(slices, "hidden-size");
-    g_assert_cmphex(d->low_size, ==, 32 * MiB);
-    g_assert_cmphex(d->high_size, ==, 64 * MiB);
+    g_assert_cmphex(qdict_get_int(slices, "aperture-base"), ==, d->gm);
+    g_assert_cmphex(qdict_get_int(slices, "aperture-size"), ==,
+                    QIGVT_LOW_GM_SIZE);
+    g_assert_cmphex(qdict_get_int(slices, "hidden-base"), ==, d->hidden_gm);
+    g_assert_cmphex(qdict_get_int(slices, "hidden-size"), ==,
+                    QIGVT_HIGH_GM_SIZE);
     qobject_unref(info);
     return d;
 }
 
-static Dpy *dpy_start(void)
+static QIgvt *dpy_start(void)
 {
     return dpy_startf("%s", "");
 }
 
-static void dpy_stop(Dpy *d)
-{
-    g_free(d->dev);
-    qpci_free_pc(d->bus);
-    qtest_quit(d->qts);
-    g_free(d);
-}
-
 /* The driver takes over: VGA plane off, transcoder A on */
-static void display_on(Dpy *d)
+static void display_on(QIgvt *d)
 {
-    wr(d, A_VGACNTRL, R_VGACNTRL_VGA_DISP_DISABLE_MASK);
-    wr(d, A_TRANSCONF_A, R_TRANSCONF_ENABLE_MASK);
-    g_assert_cmphex(rd(d, A_TRANSCONF_A), ==,
+    qigvt_writel(d, A_VGACNTRL,
+                 R_VGACNTRL_VGA_DISP_DISABLE_MASK);
+    qigvt_writel(d, A_TRANSCONF_A, R_TRANSCONF_ENABLE_MASK);
+    g_assert_cmphex(qigvt_readl(d, A_TRANSCONF_A), ==,
                     R_TRANSCONF_ENABLE_MASK | R_TRANSCONF_STATE_MASK);
 }
 
-static void palette_random(Dpy *d)
+static void palette_random(QIgvt *d)
 {
     unsigned i;
 
     for (i = 0; i < 256; i++) {
-        d->palette[i] = g_test_rand_int() & 0xffffff;
-        wr(d, LGC_PALETTE_A + 4 * i, d->palette[i]);
+        palette[i] = g_test_rand_int() & 0xffffff;
+        qigvt_writel(d, IGVT_LGC_PALETTE(0) + 4 * i, palette[i]);
     }
 }
 
-static void pipe_src(Dpy *d, uint32_t w, uint32_t h)
+static void pipe_src(QIgvt *d, uint32_t w, uint32_t h)
 {
-    wr(d, A_PIPESRC_A, (w - 1) << 16 | (h - 1));
+    qigvt_writel(d, A_PIPESRC_A, (w - 1) << 16 | (h - 1));
 }
 
 static uint32_t plane_ctl(const Fb *fb)
 {
-    return PLANE_CTL_ENABLE | formats[fb->fmt].ctl |
+    return R_PLANE_CTL_ENABLE_MASK | formats[fb->fmt].ctl |
            PLANE_CTL_TILED(fb->tiling->field);
 }
 
@@ -493,14 +398,14 @@ static uint32_t plane_ctl(const Fb *fb)
  * Show @fb's window of @w x @h pixels at (@x, @y) on the primary plane of
  * pipe A, the registers in i915's order: PLANE_SURF last arms the update.
  */
-static void plane_show(Dpy *d, const Fb *fb, uint32_t w, uint32_t h,
+static void plane_show(QIgvt *d, const Fb *fb, uint32_t w, uint32_t h,
                        uint32_t x, uint32_t y)
 {
-    wr(d, A_PLANE_STRIDE_1_A, fb->stride / fb->tiling->unit);
-    wr(d, A_PLANE_SIZE_1_A, (h - 1) << 16 | (w - 1));
-    wr(d, A_PLANE_OFFSET_1_A, y << 16 | x);
-    wr(d, A_PLANE_CTL_1_A, plane_ctl(fb));
-    wr(d, A_PLANE_SURF_1_A, fb->gm);
+    qigvt_writel(d, A_PLANE_STRIDE_1_A, fb->stride / fb->tiling->unit);
+    qigvt_writel(d, A_PLANE_SIZE_1_A, (h - 1) << 16 | (w - 1));
+    qigvt_writel(d, A_PLANE_OFFSET_1_A, y << 16 | x);
+    qigvt_writel(d, A_PLANE_CTL_1_A, plane_ctl(fb));
+    qigvt_writel(d, A_PLANE_SURF_1_A, fb->gm);
 }
 
 /*
@@ -518,7 +423,7 @@ static void shot_free(Shot *s)
     g_free(s);
 }
 
-static Shot *screendump(Dpy *d)
+static Shot *screendump(QIgvt *d)
 {
     g_autofree char *path = g_build_filename(tmpdir, "screen.ppm", NULL);
     g_autofree char *data = NULL;
@@ -554,7 +459,7 @@ static uint32_t shot_pixel(const Shot *s, int x, int y)
 }
 
 /* The console shows exactly @fb's @w x @h window at (@x0, @y0) */
-static void check_screen(Dpy *d, const Fb *fb, uint32_t w, uint32_t h,
+static void check_screen(QIgvt *d, const Fb *fb, uint32_t w, uint32_t h,
                          uint32_t x0, uint32_t y0)
 {
     Shot *s = screendump(d);
@@ -567,7 +472,7 @@ static void check_screen(Dpy *d, const Fb *fb, uint32_t w, uint32_t h,
     }
     for (y = 0; y < h; y++) {
         for (x = 0; x < w; x++) {
-            expect = fb_expect(d, fb, x0 + x, y0 + y);
+            expect = fb_expect(fb, x0 + x, y0 + y);
             got = shot_pixel(s, x, y);
             if (got != expect) {
                 g_test_message("pixel (%u, %u) of the screen, (%u, %u) of "
@@ -583,7 +488,7 @@ out:
 }
 
 /* The console shows the 640x480 placeholder of a plane it cannot show */
-static void check_blank(Dpy *d)
+static void check_blank(QIgvt *d)
 {
     Shot *s = screendump(d);
 
@@ -596,9 +501,9 @@ static void check_blank(Dpy *d)
 }
 
 /* query-igvt-display describes the plane showing @fb as @w x @h */
-static void check_plane_query(Dpy *d, const Fb *fb, uint32_t w, uint32_t h)
+static void check_plane_query(QIgvt *d, const Fb *fb, uint32_t w, uint32_t h)
 {
-    QDict *info = query_display(d);
+    QDict *info = qigvt_query_display(d);
     QDict *pipe = pipe_a(info);
     QDict *plane = plane_1a(info);
 
@@ -618,9 +523,9 @@ static void check_plane_query(Dpy *d, const Fb *fb, uint32_t w, uint32_t h)
 }
 
 /* How the console shows the display (query-igvt-display's "console") */
-static void check_console_mode(Dpy *d, const char *mode)
+static void check_console_mode(QIgvt *d, const char *mode)
 {
-    QDict *info = query_display(d);
+    QDict *info = qigvt_query_display(d);
 
     g_assert_cmpstr(qdict_get_str(info, "console"), ==, mode);
     qobject_unref(info);
@@ -642,13 +547,13 @@ typedef struct PlaneCase {
 static void test_plane(const void *opaque)
 {
     const PlaneCase *c = opaque;
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
     Fb *fb = fb_new(c->fmt, c->tiling, PLANE_W, PLANE_H);
 
     if (c->fmt == FMT_C8) {
         palette_random(d);
     }
-    fb_map(d, fb, d->low_base + 1 * MiB, RAM_FB0, !c->contiguous);
+    fb_map(d, fb, d->gm + 1 * MiB, RAM_FB0, !c->contiguous);
     display_on(d);
     pipe_src(d, PLANE_W, PLANE_H);
     plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
@@ -661,30 +566,30 @@ static void test_plane(const void *opaque)
     check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
 
     fb_free(fb);
-    dpy_stop(d);
+    qigvt_free(d);
 }
 
 /* A palette change shows without the framebuffer changing */
 static void test_plane_c8_palette(void)
 {
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
     Fb *fb = fb_new(FMT_C8, TILE_LINEAR, PLANE_W, PLANE_H);
     unsigned i;
 
     palette_random(d);
-    fb_map(d, fb, d->low_base + 1 * MiB, RAM_FB0, true);
+    fb_map(d, fb, d->gm + 1 * MiB, RAM_FB0, true);
     display_on(d);
     pipe_src(d, PLANE_W, PLANE_H);
     plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
     check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
 
     for (i = 0; i < 256; i++) {
-        d->palette[i] = ~d->palette[i] & 0xffffff;
-        wr(d, LGC_PALETTE_A + 4 * i, d->palette[i]);
+        palette[i] = ~palette[i] & 0xffffff;
+        qigvt_writel(d, IGVT_LGC_PALETTE(0) + 4 * i, palette[i]);
     }
     check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
     fb_free(fb);
-    dpy_stop(d);
+    qigvt_free(d);
 }
 
 /* A window into a larger surface, in each tiling */
@@ -703,7 +608,7 @@ static void test_plane_panning(void)
         /* Shown in place */
         { FMT_XRGB8888, TILE_LINEAR, 256, 64, 200, 40, 29, 11, true },
     };
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
     unsigned i;
 
     display_on(d);
@@ -712,7 +617,7 @@ static void test_plane_panning(void)
 
         g_test_message("%s %s at (%u, %u)", formats[pans[i].fmt].name,
                        tilings[pans[i].tiling].name, pans[i].x, pans[i].y);
-        fb_map(d, fb, d->low_base + (i + 1) * MiB, RAM_FB0 + i * 2 * MiB,
+        fb_map(d, fb, d->gm + (i + 1) * MiB, RAM_FB0 + i * 2 * MiB,
                !pans[i].contiguous);
         pipe_src(d, pans[i].w, pans[i].h);
         plane_show(d, fb, pans[i].w, pans[i].h, pans[i].x, pans[i].y);
@@ -720,7 +625,7 @@ static void test_plane_panning(void)
         check_plane_query(d, fb, pans[i].w, pans[i].h);
         fb_free(fb);
     }
-    dpy_stop(d);
+    qigvt_free(d);
 }
 
 /*
@@ -730,12 +635,12 @@ static void test_plane_panning(void)
  */
 static void test_plane_in_place(void)
 {
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
     Fb *fb = fb_new(FMT_XRGB8888, TILE_LINEAR, PLANE_W, PLANE_H);
     unsigned i;
 
     check_console_mode(d, "vga");
-    fb_map(d, fb, d->high_base + 4 * MiB, RAM_FB0, false);
+    fb_map(d, fb, d->hidden_gm + 4 * MiB, RAM_FB0, false);
     display_on(d);
     pipe_src(d, PLANE_W, PLANE_H);
     plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
@@ -759,7 +664,7 @@ static void test_plane_in_place(void)
     fb_scribble(d, fb, 1);
     check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
     fb_free(fb);
-    dpy_stop(d);
+    qigvt_free(d);
 }
 
 /*
@@ -771,13 +676,13 @@ static void test_plane_in_place(void)
  */
 static void test_plane_remapped(void)
 {
-    Dpy *d = dpy_startf(" -object memory-backend-memfd,id=ram0,size=128M,"
+    QIgvt *d = dpy_startf(" -object memory-backend-memfd,id=ram0,size=128M,"
                         "share=on -machine memory-backend=ram0");
     Fb *fb = fb_new(FMT_XRGB8888, TILE_LINEAR, PLANE_W, PLANE_H);
     Fb *tiled = fb_new(FMT_XRGB8888, TILE_X, PLANE_W, PLANE_H);
     unsigned i;
 
-    fb_map(d, fb, d->low_base + 1 * MiB, RAM_FB0, true);
+    fb_map(d, fb, d->gm + 1 * MiB, RAM_FB0, true);
     display_on(d);
     pipe_src(d, PLANE_W, PLANE_H);
     plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
@@ -795,13 +700,105 @@ static void test_plane_remapped(void)
     check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
     check_console_mode(d, "remapped");
 
-    fb_map(d, tiled, d->high_base + 2 * MiB, RAM_FB1 + 1 * MiB, true);
+    fb_map(d, tiled, d->hidden_gm + 2 * MiB, RAM_FB1 + 1 * MiB, true);
     plane_show(d, tiled, PLANE_W, PLANE_H, 0, 0);
     check_screen(d, tiled, PLANE_W, PLANE_H, 0, 0);
     check_console_mode(d, "copied");
     fb_free(tiled);
     fb_free(fb);
-    dpy_stop(d);
+    qigvt_free(d);
+}
+
+/*
+ * The VGA core takes the console back (the guest turns the VGA plane on
+ * again) while igvt shows a plane copied, in place or through the
+ * remapped window.  The VGA core, in blank mode after a 1024x768 VBE
+ * mode, either clears what it thinks is its 1024x768 surface (it went
+ * blank while igvt showed the plane) or draws nothing at all (it was
+ * blank already): either way the console must show a surface of its own,
+ * never igvt's smaller one, the guest's memory or a window that is
+ * unmapped.  A system reset hands the console back the same way.
+ */
+typedef struct TakeoverCase {
+    const char *name;
+    const char *mode;           /* how the console shows the plane */
+    int tiling;
+    bool scattered;             /* scattered pages, guest RAM in a memfd */
+    bool blank_first;           /* the VGA core was blank before igvt's */
+    bool reset;                 /* a system reset instead of VGACNTRL */
+} TakeoverCase;
+
+static const TakeoverCase takeover_cases[] = {
+    { "copied", "copied", TILE_X, false, false, false },
+    { "copied-blank", "copied", TILE_X, false, true, false },
+    { "in-place", "in-place", TILE_LINEAR, false, false, false },
+    { "in-place-blank", "in-place", TILE_LINEAR, false, true, false },
+    { "remapped", "remapped", TILE_LINEAR, true, false, false },
+    { "remapped-blank", "remapped", TILE_LINEAR, true, true, false },
+    { "remapped-reset", "remapped", TILE_LINEAR, true, false, true },
+};
+
+static void test_vga_takeover(const void *opaque)
+{
+    const TakeoverCase *c = opaque;
+    QIgvt *d = c->scattered ?
+             dpy_startf(" -object memory-backend-memfd,id=ram0,size=128M,"
+                        "share=on -machine memory-backend=ram0") :
+             dpy_start();
+    Fb *fb = fb_new(FMT_XRGB8888, c->tiling, PLANE_W, PLANE_H);
+    g_autofree uint8_t *mem = g_malloc(PAGE);
+    Shot *s;
+    unsigned i;
+
+    /*
+     * VBE 1024x768, shown by the VGA core (the attribute controller's
+     * palette address source bit on); then that bit off: blank mode
+     */
+    qtest_outb(d->qts, VGA_MIS_W, VGA_MIS_COLOR);       /* IS1 at 0x3da */
+    qtest_inb(d->qts, VGA_IS1_RC);      /* attribute index, not data, next */
+    qtest_outb(d->qts, VGA_ATT_W, VGA_AR_ENABLE_DISPLAY);
+    qigvt_vbe_enable(d->qts);
+    s = screendump(d);
+    g_assert_cmpint(s->width, ==, 1024);
+    g_assert_cmpint(s->height, ==, 768);
+    shot_free(s);
+    qtest_inb(d->qts, VGA_IS1_RC);
+    qtest_outb(d->qts, VGA_ATT_W, 0);
+    if (c->blank_first) {
+        /* ... and shown blank: it has nothing to redraw when it is back */
+        s = screendump(d);
+        g_assert_cmpint(s->width, ==, 1024);
+        shot_free(s);
+    }
+
+    fb_map(d, fb, d->gm + 1 * MiB, RAM_FB0, c->scattered);
+    display_on(d);
+    pipe_src(d, PLANE_W, PLANE_H);
+    plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
+    check_console_mode(d, c->mode);
+
+    if (c->reset) {
+        qtest_system_reset(d->qts);
+    } else {
+        qigvt_writel(d, A_VGACNTRL, 0);
+    }
+    /* A reset also forgets the VGA core's last mode: nothing to clear */
+    s = screendump(d);
+    g_assert_cmpint(s->width, ==, c->reset ? 640 : 1024);
+    g_assert_cmpint(s->height, ==, c->reset ? 480 : 768);
+    g_assert_cmphex(shot_pixel(s, 0, 0), ==, 0);
+    g_assert_cmphex(shot_pixel(s, s->width - 1, s->height - 1), ==, 0);
+    shot_free(s);
+    check_console_mode(d, "vga");
+    /* The guest's framebuffer is as it wrote it */
+    for (i = 0; i < fb->npages; i++) {
+        qtest_memread(d->qts, fb->ram[i], mem, PAGE);
+        g_assert_cmpmem(mem, PAGE, fb->mem + i * PAGE, PAGE);
+    }
+    qigvt_assert_running(d->qts);
+    fb_free(fb);
+    qigvt_free(d);
 }
 
 /*
@@ -809,66 +806,68 @@ static void test_plane_remapped(void)
  */
 static void test_flip(void)
 {
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
     Fb *a = fb_new(FMT_XRGB8888, TILE_X, PLANE_W, PLANE_H);
     Fb *b = fb_new(FMT_XRGB8888, TILE_X, PLANE_W, PLANE_H);
     uint32_t flips;
     QDict *info;
 
-    fb_map(d, a, d->low_base + 1 * MiB, RAM_FB0, true);
-    fb_map(d, b, d->high_base + 2 * MiB, RAM_FB1, true);
+    fb_map(d, a, d->gm + 1 * MiB, RAM_FB0, true);
+    fb_map(d, b, d->hidden_gm + 2 * MiB, RAM_FB1, true);
     display_on(d);
     pipe_src(d, PLANE_W, PLANE_H);
     plane_show(d, a, PLANE_W, PLANE_H, 0, 0);
     check_screen(d, a, PLANE_W, PLANE_H, 0, 0);
-    g_assert_cmphex(rd(d, A_PLANE_SURFLIVE_1_A), ==, a->gm);
+    g_assert_cmphex(qigvt_readl(d, A_PLANE_SURFLIVE_1_A), ==, a->gm);
 
     /* Listen for flip-done only, not for vblank */
-    wr(d, IGVT_GEN8_DE_PIPE_IMR(0), ~DE_PIPE_FLIP_DONE);
-    wr(d, IGVT_GEN8_DE_PIPE_IER(0), DE_PIPE_FLIP_DONE);
+    qigvt_writel(d, IGVT_GEN8_DE_PIPE_IMR(0), ~DE_PIPE_FLIP_DONE);
+    qigvt_writel(d, IGVT_GEN8_DE_PIPE_IER(0), DE_PIPE_FLIP_DONE);
     qtest_clock_step(d->qts, 2 * PERIOD_60HZ);
-    wr(d, IGVT_GEN8_DE_PIPE_IIR(0), UINT32_MAX);
-    g_assert_cmphex(rd(d, IGVT_GEN8_DE_PIPE_IIR(0)), ==, 0);
+    qigvt_writel(d, IGVT_GEN8_DE_PIPE_IIR(0), UINT32_MAX);
+    g_assert_cmphex(qigvt_readl(d, IGVT_GEN8_DE_PIPE_IIR(0)), ==, 0);
 
-    flips = rd(d, A_PIPE_FLIPCOUNT_A);
-    wr(d, A_PLANE_SURF_1_A, b->gm);
-    g_assert_cmpuint(rd(d, A_PIPE_FLIPCOUNT_A), ==, flips + 1);
-    g_assert_cmphex(rd(d, A_PLANE_SURFLIVE_1_A), ==, b->gm);
+    flips = qigvt_readl(d, A_PIPE_FLIPCOUNT_A);
+    qigvt_writel(d, A_PLANE_SURF_1_A, b->gm);
+    g_assert_cmpuint(qigvt_readl(d, A_PIPE_FLIPCOUNT_A), ==, flips + 1);
+    g_assert_cmphex(qigvt_readl(d, A_PLANE_SURFLIVE_1_A), ==, b->gm);
     /* Flip-done comes with the next vblank, not before */
-    g_assert_cmphex(rd(d, IGVT_GEN8_DE_PIPE_IIR(0)), ==, 0);
+    g_assert_cmphex(qigvt_readl(d, IGVT_GEN8_DE_PIPE_IIR(0)), ==, 0);
     check_screen(d, b, PLANE_W, PLANE_H, 0, 0);
-    info = query_display(d);
+    info = qigvt_query_display(d);
     g_assert_cmphex(qdict_get_int(plane_1a(info), "ggtt-address"), ==, b->gm);
     qobject_unref(info);
 
     qtest_clock_step(d->qts, PERIOD_60HZ + 1000);
-    g_assert_cmphex(rd(d, IGVT_GEN8_DE_PIPE_IIR(0)), ==, DE_PIPE_FLIP_DONE);
-    wr(d, IGVT_GEN8_DE_PIPE_IIR(0), DE_PIPE_FLIP_DONE);
-    g_assert_cmphex(rd(d, IGVT_GEN8_DE_PIPE_IIR(0)), ==, 0);
+    g_assert_cmphex(qigvt_readl(d, IGVT_GEN8_DE_PIPE_IIR(0)), ==,
+                    DE_PIPE_FLIP_DONE);
+    qigvt_writel(d, IGVT_GEN8_DE_PIPE_IIR(0), DE_PIPE_FLIP_DONE);
+    g_assert_cmphex(qigvt_readl(d, IGVT_GEN8_DE_PIPE_IIR(0)), ==, 0);
     /* Once per flip */
     qtest_clock_step(d->qts, 3 * PERIOD_60HZ);
-    g_assert_cmphex(rd(d, IGVT_GEN8_DE_PIPE_IIR(0)), ==, 0);
+    g_assert_cmphex(qigvt_readl(d, IGVT_GEN8_DE_PIPE_IIR(0)), ==, 0);
 
     /* And back */
-    wr(d, A_PLANE_SURF_1_A, a->gm);
-    g_assert_cmpuint(rd(d, A_PIPE_FLIPCOUNT_A), ==, flips + 2);
-    g_assert_cmphex(rd(d, A_PLANE_SURFLIVE_1_A), ==, a->gm);
+    qigvt_writel(d, A_PLANE_SURF_1_A, a->gm);
+    g_assert_cmpuint(qigvt_readl(d, A_PIPE_FLIPCOUNT_A), ==, flips + 2);
+    g_assert_cmphex(qigvt_readl(d, A_PLANE_SURFLIVE_1_A), ==, a->gm);
     check_screen(d, a, PLANE_W, PLANE_H, 0, 0);
     qtest_clock_step(d->qts, PERIOD_60HZ + 1000);
-    g_assert_cmphex(rd(d, IGVT_GEN8_DE_PIPE_IIR(0)), ==, DE_PIPE_FLIP_DONE);
+    g_assert_cmphex(qigvt_readl(d, IGVT_GEN8_DE_PIPE_IIR(0)), ==,
+                    DE_PIPE_FLIP_DONE);
 
     fb_free(a);
     fb_free(b);
-    dpy_stop(d);
+    qigvt_free(d);
 }
 
 /*
  * 3. Frame counter, vblank and the interrupt
  */
 
-static int64_t pipe_a_member(Dpy *d, const char *key)
+static int64_t pipe_a_member(QIgvt *d, const char *key)
 {
-    QDict *info = query_display(d);
+    QDict *info = qigvt_query_display(d);
     int64_t v = qdict_get_int(pipe_a(info), key);
 
     qobject_unref(info);
@@ -877,35 +876,35 @@ static int64_t pipe_a_member(Dpy *d, const char *key)
 
 static void test_frame_counter(void)
 {
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
     uint32_t start;
 
-    g_assert_cmpuint(rd(d, A_PIPE_FRMCOUNT_A), ==, 0);
+    g_assert_cmpuint(qigvt_readl(d, A_PIPE_FRMCOUNT_A), ==, 0);
     qtest_clock_step(d->qts, 5 * PERIOD_60HZ);
     /* Disabled: the counter does not run */
-    g_assert_cmpuint(rd(d, A_PIPE_FRMCOUNT_A), ==, 0);
+    g_assert_cmpuint(qigvt_readl(d, A_PIPE_FRMCOUNT_A), ==, 0);
 
     display_on(d);
     g_assert_cmpint(pipe_a_member(d, "refresh-mhz"), ==, 60000);
-    start = rd(d, A_PIPE_FRMCOUNT_A);
+    start = qigvt_readl(d, A_PIPE_FRMCOUNT_A);
     qtest_clock_step(d->qts, 10 * PERIOD_60HZ + PERIOD_60HZ / 2);
-    g_assert_cmpuint(rd(d, A_PIPE_FRMCOUNT_A), ==, start + 10);
+    g_assert_cmpuint(qigvt_readl(d, A_PIPE_FRMCOUNT_A), ==, start + 10);
     g_assert_cmpint(pipe_a_member(d, "frame-count"), ==, start + 10);
     qtest_clock_step(d->qts, 60 * PERIOD_60HZ);
-    g_assert_cmpuint(rd(d, A_PIPE_FRMCOUNT_A), ==, start + 70);
+    g_assert_cmpuint(qigvt_readl(d, A_PIPE_FRMCOUNT_A), ==, start + 70);
 
     /* Stopped where it was */
-    wr(d, A_TRANSCONF_A, 0);
-    g_assert_cmphex(rd(d, A_TRANSCONF_A), ==, 0);
+    qigvt_writel(d, A_TRANSCONF_A, 0);
+    g_assert_cmphex(qigvt_readl(d, A_TRANSCONF_A), ==, 0);
     qtest_clock_step(d->qts, 7 * PERIOD_60HZ);
-    g_assert_cmpuint(rd(d, A_PIPE_FRMCOUNT_A), ==, start + 70);
+    g_assert_cmpuint(qigvt_readl(d, A_PIPE_FRMCOUNT_A), ==, start + 70);
     g_assert_cmpint(pipe_a_member(d, "frame-count"), ==, start + 70);
 
     /* And running again from there */
-    wr(d, A_TRANSCONF_A, R_TRANSCONF_ENABLE_MASK);
+    qigvt_writel(d, A_TRANSCONF_A, R_TRANSCONF_ENABLE_MASK);
     qtest_clock_step(d->qts, 3 * PERIOD_60HZ + PERIOD_60HZ / 2);
-    g_assert_cmpuint(rd(d, A_PIPE_FRMCOUNT_A), ==, start + 73);
-    dpy_stop(d);
+    g_assert_cmpuint(qigvt_readl(d, A_PIPE_FRMCOUNT_A), ==, start + 73);
+    qigvt_free(d);
 }
 
 /*
@@ -916,78 +915,79 @@ static void test_frame_counter(void)
 static void test_frame_counter_timings(void)
 {
     const int64_t period = 20000000;
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
 
-    wr(d, A_TRANS_DDI_FUNC_CTL_A, (1u << 31) | (PORT_D << 28));
-    wr(d, A_HTOTAL_A, (1000 - 1) << 16 | (800 - 1));
-    wr(d, A_VTOTAL_A, (600 - 1) << 16 | (480 - 1));
-    wr(d, A_PIPE_LINK_M1_A, 5);
-    wr(d, A_PIPE_LINK_N1_A, 27);
+    qigvt_writel(d, A_TRANS_DDI_FUNC_CTL_A,
+                 (1u << 31) | (IGVT_PORT_D << R_TRANS_DDI_FUNC_CTL_PORT_SHIFT));
+    qigvt_writel(d, A_HTOTAL_A, (1000 - 1) << 16 | (800 - 1));
+    qigvt_writel(d, A_VTOTAL_A, (600 - 1) << 16 | (480 - 1));
+    qigvt_writel(d, A_PIPE_LINK_M1_A, 5);
+    qigvt_writel(d, A_PIPE_LINK_N1_A, 27);
     display_on(d);
     g_assert_cmpint(pipe_a_member(d, "refresh-mhz"), ==, 50000);
     qtest_clock_step(d->qts, 10 * period + period / 2);
-    g_assert_cmpuint(rd(d, A_PIPE_FRMCOUNT_A), ==, 10);
-    dpy_stop(d);
+    g_assert_cmpuint(qigvt_readl(d, A_PIPE_FRMCOUNT_A), ==, 10);
+    qigvt_free(d);
 }
 
-static uint32_t pipe_a_iir(Dpy *d)
+static uint32_t pipe_a_iir(QIgvt *d)
 {
-    return rd(d, IGVT_GEN8_DE_PIPE_IIR(0));
+    return qigvt_readl(d, IGVT_GEN8_DE_PIPE_IIR(0));
 }
 
 static void test_vblank(void)
 {
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
 
     display_on(d);
-    wr(d, A_GEN8_MASTER_IRQ, MASTER_ENABLE);
-    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
+    qigvt_writel(d, A_GEN8_MASTER_IRQ, MASTER_ENABLE);
+    g_assert_cmphex(qigvt_readl(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
 
     /* Enabled but masked: nothing */
-    wr(d, IGVT_GEN8_DE_PIPE_IER(0), DE_PIPE_VBLANK);
+    qigvt_writel(d, IGVT_GEN8_DE_PIPE_IER(0), DE_PIPE_VBLANK);
     qtest_clock_step(d->qts, 3 * PERIOD_60HZ);
     g_assert_cmphex(pipe_a_iir(d), ==, 0);
     /* Unmasked but not enabled: nothing */
-    wr(d, IGVT_GEN8_DE_PIPE_IER(0), 0);
-    wr(d, IGVT_GEN8_DE_PIPE_IMR(0), ~DE_PIPE_VBLANK);
+    qigvt_writel(d, IGVT_GEN8_DE_PIPE_IER(0), 0);
+    qigvt_writel(d, IGVT_GEN8_DE_PIPE_IMR(0), ~DE_PIPE_VBLANK);
     qtest_clock_step(d->qts, 3 * PERIOD_60HZ);
     g_assert_cmphex(pipe_a_iir(d), ==, 0);
-    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
+    g_assert_cmphex(qigvt_readl(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
 
     /* Both: at the next frame boundary */
-    wr(d, IGVT_GEN8_DE_PIPE_IER(0), DE_PIPE_VBLANK);
+    qigvt_writel(d, IGVT_GEN8_DE_PIPE_IER(0), DE_PIPE_VBLANK);
     g_assert_cmphex(pipe_a_iir(d), ==, 0);
     qtest_clock_step(d->qts, PERIOD_60HZ + 1000);
     g_assert_cmphex(pipe_a_iir(d), ==, DE_PIPE_VBLANK);
-    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==,
+    g_assert_cmphex(qigvt_readl(d, A_GEN8_MASTER_IRQ), ==,
                     MASTER_ENABLE | MASTER_DE_PIPE_A);
     /* Pending needs IER too */
-    wr(d, IGVT_GEN8_DE_PIPE_IER(0), 0);
-    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
-    wr(d, IGVT_GEN8_DE_PIPE_IER(0), DE_PIPE_VBLANK);
-    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==,
+    qigvt_writel(d, IGVT_GEN8_DE_PIPE_IER(0), 0);
+    g_assert_cmphex(qigvt_readl(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
+    qigvt_writel(d, IGVT_GEN8_DE_PIPE_IER(0), DE_PIPE_VBLANK);
+    g_assert_cmphex(qigvt_readl(d, A_GEN8_MASTER_IRQ), ==,
                     MASTER_ENABLE | MASTER_DE_PIPE_A);
 
     /* Cleared by writing it back; the next frame sets it again */
-    wr(d, IGVT_GEN8_DE_PIPE_IIR(0), DE_PIPE_VBLANK);
+    qigvt_writel(d, IGVT_GEN8_DE_PIPE_IIR(0), DE_PIPE_VBLANK);
     g_assert_cmphex(pipe_a_iir(d), ==, 0);
-    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
+    g_assert_cmphex(qigvt_readl(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
     qtest_clock_step(d->qts, PERIOD_60HZ + 1000);
     g_assert_cmphex(pipe_a_iir(d), ==, DE_PIPE_VBLANK);
 
     /* No frames, no vblank */
-    wr(d, A_TRANSCONF_A, 0);
-    wr(d, IGVT_GEN8_DE_PIPE_IIR(0), DE_PIPE_VBLANK);
+    qigvt_writel(d, A_TRANSCONF_A, 0);
+    qigvt_writel(d, IGVT_GEN8_DE_PIPE_IIR(0), DE_PIPE_VBLANK);
     qtest_clock_step(d->qts, 3 * PERIOD_60HZ);
     g_assert_cmphex(pipe_a_iir(d), ==, 0);
-    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
-    dpy_stop(d);
+    g_assert_cmphex(qigvt_readl(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
+    qigvt_free(d);
 }
 
 /* The vblank interrupt as an MSI written to guest RAM */
 static void test_vblank_msi(void)
 {
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
     uint16_t flags;
 
     qpci_config_writel(d->dev, IGVT_PCI_CAP_MSI + PCI_MSI_ADDRESS_LO,
@@ -1000,28 +1000,28 @@ static void test_vblank_msi(void)
     qtest_writel(d->qts, RAM_MSI, 0);
 
     display_on(d);
-    wr(d, IGVT_GEN8_DE_PIPE_IMR(0), ~DE_PIPE_VBLANK);
-    wr(d, IGVT_GEN8_DE_PIPE_IER(0), DE_PIPE_VBLANK);
+    qigvt_writel(d, IGVT_GEN8_DE_PIPE_IMR(0), ~DE_PIPE_VBLANK);
+    qigvt_writel(d, IGVT_GEN8_DE_PIPE_IER(0), DE_PIPE_VBLANK);
 
     /* Master interrupt off: pending, but no message */
     qtest_clock_step(d->qts, PERIOD_60HZ + 1000);
     g_assert_cmphex(pipe_a_iir(d), ==, DE_PIPE_VBLANK);
-    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==, MASTER_DE_PIPE_A);
+    g_assert_cmphex(qigvt_readl(d, A_GEN8_MASTER_IRQ), ==, MASTER_DE_PIPE_A);
     g_assert_cmphex(qtest_readl(d->qts, RAM_MSI), ==, 0);
 
     /* On: the message */
-    wr(d, A_GEN8_MASTER_IRQ, MASTER_ENABLE);
+    qigvt_writel(d, A_GEN8_MASTER_IRQ, MASTER_ENABLE);
     g_assert_cmphex(qtest_readl(d->qts, RAM_MSI), ==, 0x4321);
 
     /* The handler: master off, IIR cleared, master on; the next vblank */
     qtest_writel(d->qts, RAM_MSI, 0);
-    wr(d, A_GEN8_MASTER_IRQ, 0);
-    wr(d, IGVT_GEN8_DE_PIPE_IIR(0), DE_PIPE_VBLANK);
-    wr(d, A_GEN8_MASTER_IRQ, MASTER_ENABLE);
+    qigvt_writel(d, A_GEN8_MASTER_IRQ, 0);
+    qigvt_writel(d, IGVT_GEN8_DE_PIPE_IIR(0), DE_PIPE_VBLANK);
+    qigvt_writel(d, A_GEN8_MASTER_IRQ, MASTER_ENABLE);
     g_assert_cmphex(qtest_readl(d->qts, RAM_MSI), ==, 0);
     qtest_clock_step(d->qts, PERIOD_60HZ + 1000);
     g_assert_cmphex(qtest_readl(d->qts, RAM_MSI), ==, 0x4321);
-    dpy_stop(d);
+    qigvt_free(d);
 }
 
 /*
@@ -1038,11 +1038,11 @@ static void test_mode_change(void)
         { 240, 120, 320, 200 },     /* the pipe clips the plane */
         { 320, 200, 320, 200 },
     };
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
     Fb *fb = fb_new(FMT_XRGB8888, TILE_Y, 320, 200);
     unsigned i;
 
-    fb_map(d, fb, d->low_base + 2 * MiB, RAM_FB0, true);
+    fb_map(d, fb, d->gm + 2 * MiB, RAM_FB0, true);
     display_on(d);
     for (i = 0; i < ARRAY_SIZE(modes); i++) {
         uint32_t w = MIN(modes[i].src_w, modes[i].w);
@@ -1055,7 +1055,7 @@ static void test_mode_change(void)
         plane_show(d, fb, modes[i].w, modes[i].h, 0, 0);
         check_screen(d, fb, w, h, 0, 0);
         check_plane_query(d, fb, w, h);
-        info = query_display(d);
+        info = qigvt_query_display(d);
         g_assert_cmpint(qdict_get_int(pipe_a(info), "width"), ==,
                         modes[i].src_w);
         g_assert_cmpint(qdict_get_int(pipe_a(info), "height"), ==,
@@ -1063,17 +1063,17 @@ static void test_mode_change(void)
         qobject_unref(info);
     }
     fb_free(fb);
-    dpy_stop(d);
+    qigvt_free(d);
 }
 
 /*
  * 5. The cursor: a QEMU cursor, not pixels of the frame
  */
 
-static void check_cursor(Dpy *d, bool enabled, int64_t size, int64_t x,
+static void check_cursor(QIgvt *d, bool enabled, int64_t size, int64_t x,
                          int64_t y, uint64_t gm)
 {
-    QDict *info = query_display(d);
+    QDict *info = qigvt_query_display(d);
     QDict *cur = qdict_get_qdict(pipe_a(info), "cursor");
 
     g_assert_cmpint(qdict_get_bool(cur, "enabled"), ==, enabled);
@@ -1086,13 +1086,13 @@ static void check_cursor(Dpy *d, bool enabled, int64_t size, int64_t x,
 
 static void test_cursor(void)
 {
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
     Fb *fb = fb_new(FMT_XRGB8888, TILE_LINEAR, PLANE_W, PLANE_H);
-    uint64_t cur_gm = d->low_base + 8 * MiB;
+    uint64_t cur_gm = d->gm + 8 * MiB;
     g_autofree uint32_t *image = g_new(uint32_t, 64 * 64);
     unsigned i;
 
-    fb_map(d, fb, d->low_base + 1 * MiB, RAM_FB0, true);
+    fb_map(d, fb, d->gm + 1 * MiB, RAM_FB0, true);
     /* An opaque white cursor with a red border */
     for (i = 0; i < 64 * 64; i++) {
         image[i] = (i % 64 == 0 || i < 64) ? cpu_to_le32(0xffff0000) :
@@ -1100,36 +1100,36 @@ static void test_cursor(void)
     }
     qtest_memwrite(d->qts, RAM_CURSOR, image, 64 * 64 * 4);
     for (i = 0; i < 4; i++) {
-        ggtt_write(d, cur_gm / PAGE + i,
-                   (RAM_CURSOR + i * PAGE) | IGVT_PTE_PRESENT);
+        qigvt_ggtt_write(d, cur_gm / PAGE + i,
+                         (RAM_CURSOR + i * PAGE) | IGVT_PTE_PRESENT);
     }
     display_on(d);
     pipe_src(d, PLANE_W, PLANE_H);
     plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
     check_cursor(d, false, 0, 0, 0, 0);
 
-    wr(d, A_CUR_CTL_A, CUR_MODE_64_ARGB);
-    wr(d, A_CUR_POS_A, 5 << 16 | 10);
-    wr(d, A_CUR_BASE_A, cur_gm);
-    g_assert_cmphex(rd(d, A_CUR_SURFLIVE_A), ==, cur_gm);
+    qigvt_writel(d, A_CUR_CTL_A, IGVT_CUR_CTL_MODE_64_ARGB);
+    qigvt_writel(d, A_CUR_POS_A, 5 << 16 | 10);
+    qigvt_writel(d, A_CUR_BASE_A, cur_gm);
+    g_assert_cmphex(qigvt_readl(d, A_CUR_SURFLIVE_A), ==, cur_gm);
     check_cursor(d, true, 64, 10, 5, cur_gm);
     /* The frame is the plane alone */
     check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
 
     /* Partly off the left edge: sign and magnitude */
-    wr(d, A_CUR_POS_A, 7 << 16 | 1u << 15 | 3);
+    qigvt_writel(d, A_CUR_POS_A, 7 << 16 | 1u << 15 | 3);
     check_cursor(d, true, 64, -3, 7, cur_gm);
-    wr(d, A_CUR_POS_A, (1u << 15 | 9) << 16 | 20);
+    qigvt_writel(d, A_CUR_POS_A, (1u << 15 | 9) << 16 | 20);
     check_cursor(d, true, 64, 20, -9, cur_gm);
     check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
 
-    wr(d, A_CUR_CTL_A, CUR_MODE_128_ARGB);
+    qigvt_writel(d, A_CUR_CTL_A, IGVT_CUR_CTL_MODE_128_ARGB);
     check_cursor(d, true, 128, 20, -9, cur_gm);
-    wr(d, A_CUR_CTL_A, 0);
+    qigvt_writel(d, A_CUR_CTL_A, 0);
     check_cursor(d, false, 0, 0, 0, 0);
     check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
     fb_free(fb);
-    dpy_stop(d);
+    qigvt_free(d);
 }
 
 /*
@@ -1146,14 +1146,14 @@ typedef struct BadCase {
 static void test_invalid(const void *opaque)
 {
     const BadCase *c = opaque;
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
     Fb *fb = fb_new(FMT_XRGB8888, TILE_LINEAR, PLANE_W, PLANE_H);
     uint32_t ctl = plane_ctl(fb);
     QDict *info, *plane;
     const char *err;
 
     /* Some in place, some copied */
-    fb_map(d, fb, d->low_base + 1 * MiB, RAM_FB0, c->kind % 2);
+    fb_map(d, fb, d->gm + 1 * MiB, RAM_FB0, c->kind % 2);
     display_on(d);
     pipe_src(d, PLANE_W, PLANE_H);
     plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
@@ -1162,27 +1162,28 @@ static void test_invalid(const void *opaque)
     switch (c->kind) {
     case BAD_STRIDE:
         /* 64 bytes, a row is 800 */
-        wr(d, A_PLANE_STRIDE_1_A, 1);
+        qigvt_writel(d, A_PLANE_STRIDE_1_A, 1);
         break;
     case BAD_SIZE:
-        wr(d, A_PLANE_SIZE_1_A, (PLANE_H - 1) << 16 | (9000 - 1));
+        qigvt_writel(d, A_PLANE_SIZE_1_A, (PLANE_H - 1) << 16 | (9000 - 1));
         break;
     case BAD_YUV:
-        wr(d, A_PLANE_CTL_1_A, (ctl & ~PLANE_CTL_FORMAT(0xf)) |
-                               PLANE_CTL_FORMAT(0));
+        qigvt_writel(d, A_PLANE_CTL_1_A, (ctl & ~R_PLANE_CTL_FORMAT_MASK) |
+                         PLANE_CTL_FORMAT(IGVT_PLANE_FORMAT_YUV422));
         break;
     case BAD_YF:
-        wr(d, A_PLANE_CTL_1_A, ctl | PLANE_CTL_TILED(5));
+        qigvt_writel(d, A_PLANE_CTL_1_A,
+                     ctl | PLANE_CTL_TILED(IGVT_PLANE_TILED_YF));
         break;
     case BAD_ROTATION:
-        wr(d, A_PLANE_CTL_1_A, ctl | PLANE_CTL_ROTATE_90);
+        qigvt_writel(d, A_PLANE_CTL_1_A, ctl | PLANE_CTL_ROTATE_90);
         break;
     }
-    wr(d, A_PLANE_SURF_1_A, fb->gm);
+    qigvt_writel(d, A_PLANE_SURF_1_A, fb->gm);
     check_blank(d);
-    assert_running(d);
+    qigvt_assert_running(d->qts);
 
-    info = query_display(d);
+    info = qigvt_query_display(d);
     plane = plane_1a(info);
     g_assert_true(qdict_get_bool(plane, "enabled"));
     err = qdict_get_try_str(plane, "error");
@@ -1194,7 +1195,7 @@ static void test_invalid(const void *opaque)
     qobject_unref(info);
     /* Asking again changes nothing */
     check_blank(d);
-    assert_running(d);
+    qigvt_assert_running(d->qts);
 
     /* A good plane again shows again */
     pipe_src(d, PLANE_W, PLANE_H);
@@ -1202,24 +1203,24 @@ static void test_invalid(const void *opaque)
     check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
     check_plane_query(d, fb, PLANE_W, PLANE_H);
     fb_free(fb);
-    dpy_stop(d);
+    qigvt_free(d);
 }
 
 /* Pages the GGTT does not map read as black; the plane still shows */
 static void test_invalid_unmapped(void)
 {
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
     Fb *fb = fb_new(FMT_XRGB8888, TILE_LINEAR, PLANE_W, PLANE_H);
     uint64_t idx;
 
-    fb_map(d, fb, d->low_base + 1 * MiB, RAM_FB0, true);
+    fb_map(d, fb, d->gm + 1 * MiB, RAM_FB0, true);
     /* Not present, present but not RAM, and never written (zero) */
     idx = fb->gm / PAGE;
-    ggtt_write(d, idx + 1, fb->ram[1]);
+    qigvt_ggtt_write(d, idx + 1, fb->ram[1]);
     fb->mapped[1] = false;
-    ggtt_write(d, idx + 3, PTE_NOT_RAM | IGVT_PTE_PRESENT);
+    qigvt_ggtt_write(d, idx + 3, QIGVT_PTE_NOT_RAM | IGVT_PTE_PRESENT);
     fb->mapped[3] = false;
-    ggtt_write(d, idx + 5, 0);
+    qigvt_ggtt_write(d, idx + 5, 0);
     fb->mapped[5] = false;
 
     display_on(d);
@@ -1227,7 +1228,7 @@ static void test_invalid_unmapped(void)
     plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
     check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
     check_plane_query(d, fb, PLANE_W, PLANE_H);
-    assert_running(d);
+    qigvt_assert_running(d->qts);
 
     /* Mapped now: the GGTT write redraws them */
     fb_map_page(d, fb, 1);
@@ -1235,30 +1236,30 @@ static void test_invalid_unmapped(void)
     fb_map_page(d, fb, 5);
     check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
     fb_free(fb);
-    dpy_stop(d);
+    qigvt_free(d);
 }
 
-static bool in_slices(Dpy *d, uint64_t gm)
+static bool in_slices(QIgvt *d, uint64_t gm)
 {
-    return (gm >= d->low_base && gm < d->low_base + d->low_size) ||
-           (gm >= d->high_base && gm < d->high_base + d->high_size);
+    return (gm >= d->gm && gm < d->gm + QIGVT_LOW_GM_SIZE) ||
+           (gm >= d->hidden_gm && gm < d->hidden_gm + QIGVT_HIGH_GM_SIZE);
 }
 
 /* A surface outside the vGPU's graphics memory reads as black */
 static void test_invalid_outside(void)
 {
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
     Fb *fb = fb_new(FMT_XRGB8888, TILE_LINEAR, PLANE_W, PLANE_H);
-    uint64_t last = d->low_base + d->low_size - PAGE;
+    uint64_t last = d->gm + QIGVT_LOW_GM_SIZE - PAGE;
     unsigned i;
 
     display_on(d);
     pipe_src(d, PLANE_W, PLANE_H);
 
     /* Wholly outside: after the low slice */
-    fb->gm = d->low_base + d->low_size;
+    fb->gm = d->gm + QIGVT_LOW_GM_SIZE;
     if (in_slices(d, fb->gm)) {
-        fb->gm = d->high_base + d->high_size;
+        fb->gm = d->hidden_gm + QIGVT_HIGH_GM_SIZE;
     }
     for (i = 0; i < fb->npages; i++) {
         g_assert_false(in_slices(d, fb->gm + i * PAGE));
@@ -1266,12 +1267,12 @@ static void test_invalid_outside(void)
     fb_store(d, fb, RAM_FB0, true);
     for (i = 0; i < fb->npages; i++) {
         /* Dropped */
-        ggtt_write(d, fb->gm / PAGE + i, fb->ram[i] | IGVT_PTE_PRESENT);
+        qigvt_ggtt_write(d, fb->gm / PAGE + i, fb->ram[i] | IGVT_PTE_PRESENT);
     }
     plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
     check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
     check_plane_query(d, fb, PLANE_W, PLANE_H);
-    assert_running(d);
+    qigvt_assert_running(d->qts);
 
     /* Straddling the end of the low slice: its first page shows */
     g_assert_false(in_slices(d, last + PAGE));
@@ -1279,18 +1280,18 @@ static void test_invalid_outside(void)
     fb_map_page(d, fb, 0);
     plane_show(d, fb, PLANE_W, PLANE_H, 0, 0);
     check_screen(d, fb, PLANE_W, PLANE_H, 0, 0);
-    assert_running(d);
+    qigvt_assert_running(d->qts);
     fb_free(fb);
-    dpy_stop(d);
+    qigvt_free(d);
 }
 
 /*
  * 7. The virtual monitor
  */
 
-static void check_edid_mode(Dpy *d, int64_t xres, int64_t yres)
+static void check_edid_mode(QIgvt *d, int64_t xres, int64_t yres)
 {
-    QDict *info = query_display(d);
+    QDict *info = qigvt_query_display(d);
 
     g_assert_cmpstr(qdict_get_str(info, "port"), ==, "d");
     g_assert_true(qdict_get_bool(info, "connected"));
@@ -1299,7 +1300,7 @@ static void check_edid_mode(Dpy *d, int64_t xres, int64_t yres)
     qobject_unref(info);
 }
 
-static void set_monitor(Dpy *d, uint32_t xres, uint32_t yres)
+static void set_monitor(QIgvt *d, uint32_t xres, uint32_t yres)
 {
     qtest_qmp_assert_success(d->qts, "{'execute': 'igvt-set-monitor', "
                              "'arguments': {'qom-path': 'gpu0', "
@@ -1308,44 +1309,48 @@ static void set_monitor(Dpy *d, uint32_t xres, uint32_t yres)
 
 static void test_monitor_hotplug(void)
 {
-    Dpy *d = dpy_startf(",xres=1024,yres=768");
+    QIgvt *d = dpy_startf(",xres=1024,yres=768");
 
     check_edid_mode(d, 1024, 768);
-    g_assert_cmphex(rd(d, A_SDEISR) & SDE_PORTD_HOTPLUG, ==,
-                    SDE_PORTD_HOTPLUG);
-    g_assert_cmphex(rd(d, A_PCH_PORT_HOTPLUG) & HOTPLUG_D_STATUS, ==, 0);
+    g_assert_cmphex(qigvt_readl(d, A_SDEISR) & IGVT_SDE_PORTD_HOTPLUG, ==,
+                    IGVT_SDE_PORTD_HOTPLUG);
+    g_assert_cmphex(qigvt_readl(d, A_PCH_PORT_HOTPLUG) & HOTPLUG_D_STATUS,
+                    ==, 0);
 
     /* Masked: the pulse is latched, but no interrupt */
     set_monitor(d, 1280, 720);
     check_edid_mode(d, 1280, 720);
-    g_assert_cmphex(rd(d, A_SDEIIR), ==, 0);
-    g_assert_cmphex(rd(d, A_PCH_PORT_HOTPLUG) & IGVT_PCH_HOTPLUG_STATUS, ==,
-                    HOTPLUG_D_LONG);
-    wr(d, A_PCH_PORT_HOTPLUG, HOTPLUG_D_ENABLE | HOTPLUG_D_LONG);
-    g_assert_cmphex(rd(d, A_PCH_PORT_HOTPLUG), ==, HOTPLUG_D_ENABLE);
+    g_assert_cmphex(qigvt_readl(d, A_SDEIIR), ==, 0);
+    g_assert_cmphex(qigvt_readl(d, A_PCH_PORT_HOTPLUG) &
+                    IGVT_PCH_HOTPLUG_STATUS, ==, HOTPLUG_D_LONG);
+    qigvt_writel(d, A_PCH_PORT_HOTPLUG, HOTPLUG_D_ENABLE | HOTPLUG_D_LONG);
+    g_assert_cmphex(qigvt_readl(d, A_PCH_PORT_HOTPLUG), ==,
+                    HOTPLUG_D_ENABLE);
 
     /* Unmasked and enabled: SDEIIR and the master register */
-    wr(d, A_SDEIMR, ~SDE_PORTD_HOTPLUG);
-    wr(d, A_SDEIER, SDE_PORTD_HOTPLUG);
-    wr(d, A_GEN8_MASTER_IRQ, MASTER_ENABLE);
-    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
+    qigvt_writel(d, A_SDEIMR, ~IGVT_SDE_PORTD_HOTPLUG);
+    qigvt_writel(d, A_SDEIER, IGVT_SDE_PORTD_HOTPLUG);
+    qigvt_writel(d, A_GEN8_MASTER_IRQ, MASTER_ENABLE);
+    g_assert_cmphex(qigvt_readl(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
     set_monitor(d, 1600, 900);
     check_edid_mode(d, 1600, 900);
-    g_assert_cmphex(rd(d, A_SDEIIR), ==, SDE_PORTD_HOTPLUG);
-    g_assert_cmphex(rd(d, A_SDEISR) & SDE_PORTD_HOTPLUG, ==,
-                    SDE_PORTD_HOTPLUG);
-    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE | MASTER_PCH);
-    g_assert_cmphex(rd(d, A_PCH_PORT_HOTPLUG), ==,
+    g_assert_cmphex(qigvt_readl(d, A_SDEIIR), ==, IGVT_SDE_PORTD_HOTPLUG);
+    g_assert_cmphex(qigvt_readl(d, A_SDEISR) & IGVT_SDE_PORTD_HOTPLUG, ==,
+                    IGVT_SDE_PORTD_HOTPLUG);
+    g_assert_cmphex(qigvt_readl(d, A_GEN8_MASTER_IRQ), ==,
+                    MASTER_ENABLE | MASTER_PCH);
+    g_assert_cmphex(qigvt_readl(d, A_PCH_PORT_HOTPLUG), ==,
                     HOTPLUG_D_ENABLE | HOTPLUG_D_LONG);
     /* Write 1 to clear, the enable stays */
-    wr(d, A_PCH_PORT_HOTPLUG, HOTPLUG_D_ENABLE | HOTPLUG_D_LONG);
-    g_assert_cmphex(rd(d, A_PCH_PORT_HOTPLUG), ==, HOTPLUG_D_ENABLE);
-    wr(d, A_SDEIIR, SDE_PORTD_HOTPLUG);
-    g_assert_cmphex(rd(d, A_SDEIIR), ==, 0);
-    g_assert_cmphex(rd(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
-    g_assert_cmphex(rd(d, A_SDEISR) & SDE_PORTD_HOTPLUG, ==,
-                    SDE_PORTD_HOTPLUG);
-    dpy_stop(d);
+    qigvt_writel(d, A_PCH_PORT_HOTPLUG, HOTPLUG_D_ENABLE | HOTPLUG_D_LONG);
+    g_assert_cmphex(qigvt_readl(d, A_PCH_PORT_HOTPLUG), ==,
+                    HOTPLUG_D_ENABLE);
+    qigvt_writel(d, A_SDEIIR, IGVT_SDE_PORTD_HOTPLUG);
+    g_assert_cmphex(qigvt_readl(d, A_SDEIIR), ==, 0);
+    g_assert_cmphex(qigvt_readl(d, A_GEN8_MASTER_IRQ), ==, MASTER_ENABLE);
+    g_assert_cmphex(qigvt_readl(d, A_SDEISR) & IGVT_SDE_PORTD_HOTPLUG, ==,
+                    IGVT_SDE_PORTD_HOTPLUG);
+    qigvt_free(d);
 }
 
 static void test_monitor_out_of_range(void)
@@ -1354,7 +1359,7 @@ static void test_monitor_out_of_range(void)
         { 100, 100 }, { 5000, 5000 }, { 639, 480 }, { 640, 479 },
         { 4097, 768 }, { 1024, 4097 },
     };
-    Dpy *d = dpy_startf(",xres=1024,yres=768");
+    QIgvt *d = dpy_startf(",xres=1024,yres=768");
     unsigned i;
 
     for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -1368,7 +1373,8 @@ static void test_monitor_out_of_range(void)
         qobject_unref(resp);
     }
     check_edid_mode(d, 1024, 768);
-    g_assert_cmphex(rd(d, A_PCH_PORT_HOTPLUG) & HOTPLUG_D_STATUS, ==, 0);
+    g_assert_cmphex(qigvt_readl(d, A_PCH_PORT_HOTPLUG) & HOTPLUG_D_STATUS,
+                    ==, 0);
     /* The limits themselves are fine */
     set_monitor(d, 640, 480);
     check_edid_mode(d, 640, 480);
@@ -1378,8 +1384,8 @@ static void test_monitor_out_of_range(void)
     qobject_unref(qtest_qmp_assert_failure_ref(d->qts,
                   "{'execute': 'igvt-set-monitor', 'arguments': "
                   "{'qom-path': '/machine', 'xres': 800, 'yres': 600}}"));
-    assert_running(d);
-    dpy_stop(d);
+    qigvt_assert_running(d->qts);
+    qigvt_free(d);
 }
 
 /*
@@ -1387,7 +1393,7 @@ static void test_monitor_out_of_range(void)
  */
 
 /* One AUX transaction on @port; returns DP_AUX_CH_CTL after it */
-static uint32_t aux_xfer(Dpy *d, unsigned port, const uint8_t *req,
+static uint32_t aux_xfer(QIgvt *d, unsigned port, const uint8_t *req,
                          unsigned len, uint8_t reply[20])
 {
     uint32_t ctl_off = PORT_REG(A_DP_AUX_CH_CTL_A, port);
@@ -1398,24 +1404,24 @@ static uint32_t aux_xfer(Dpy *d, unsigned port, const uint8_t *req,
 
     g_assert_cmpuint(len, <=, sizeof(buf));
     memcpy(buf, req, len);
-    for (i = 0; i < 5; i++) {
-        wr(d, data_off + 4 * i, ldl_be_p(buf + 4 * i));
+    for (i = 0; i < IGVT_DP_AUX_CH_DATA_REGS; i++) {
+        qigvt_writel(d, data_off + 4 * i, ldl_be_p(buf + 4 * i));
     }
     /* As i915 does: clear the previous status along with sending */
-    wr(d, ctl_off, AUX_SEND_BUSY | AUX_DONE | AUX_TIME_OUT |
-                   AUX_RECEIVE_ERROR | AUX_SIZE(len));
-    ctl = rd(d, ctl_off);
-    for (i = 0; i < 5; i++) {
-        stl_be_p(reply + 4 * i, rd(d, data_off + 4 * i));
+    qigvt_writel(d, ctl_off, AUX_SEND_BUSY | AUX_DONE | AUX_TIME_OUT |
+                             AUX_RECEIVE_ERROR | AUX_SIZE(len));
+    ctl = qigvt_readl(d, ctl_off);
+    for (i = 0; i < IGVT_DP_AUX_CH_DATA_REGS; i++) {
+        stl_be_p(reply + 4 * i, qigvt_readl(d, data_off + 4 * i));
     }
     return ctl;
 }
 
 /* A transaction that must be acknowledged with @rlen reply bytes */
-static void aux_ack(Dpy *d, const uint8_t *req, unsigned len,
+static void aux_ack(QIgvt *d, const uint8_t *req, unsigned len,
                     uint8_t reply[20], unsigned rlen)
 {
-    uint32_t ctl = aux_xfer(d, PORT_D, req, len, reply);
+    uint32_t ctl = aux_xfer(d, IGVT_PORT_D, req, len, reply);
 
     g_assert_cmphex(ctl & (AUX_SEND_BUSY | AUX_DONE | AUX_TIME_OUT |
                            AUX_RECEIVE_ERROR), ==, AUX_DONE);
@@ -1429,23 +1435,23 @@ static void test_aux_dpcd(void)
     static const uint8_t rd_sink_count[] = { 0x90, 0x02, 0x00, 0 };
     static const uint8_t wr_link_bw[] = { 0x80, 0x01, 0x00, 0, 0x0a };
     static const uint8_t rd_link_bw[] = { 0x90, 0x01, 0x00, 0 };
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
+    uint32_t ctl_off = PORT_REG(A_DP_AUX_CH_CTL_A, IGVT_PORT_D);
+    uint32_t data_off = PORT_REG(A_DP_AUX_CH_DATA1_A, IGVT_PORT_D);
     uint8_t reply[20];
     uint32_t ctl;
 
     /* Native read of 16 bytes at DPCD 0x000: 0x90 0x00 0x00 15 */
-    wr(d, PORT_REG(A_DP_AUX_CH_DATA1_A, PORT_D), 0x9000000f);
-    wr(d, PORT_REG(A_DP_AUX_CH_CTL_A, PORT_D), AUX_SEND_BUSY | AUX_SIZE(4));
-    ctl = rd(d, PORT_REG(A_DP_AUX_CH_CTL_A, PORT_D));
+    qigvt_writel(d, data_off, 0x9000000f);
+    qigvt_writel(d, ctl_off, AUX_SEND_BUSY | AUX_SIZE(4));
+    ctl = qigvt_readl(d, ctl_off);
     g_assert_cmphex(ctl & AUX_SEND_BUSY, ==, 0);
     g_assert_cmphex(ctl & AUX_DONE, ==, AUX_DONE);
     g_assert_cmphex(ctl & AUX_TIME_OUT, ==, 0);
     g_assert_cmpuint(AUX_SIZE_OF(ctl), ==, 17);
     /* ACK, DPCD 1.2, HBR2, 4 lanes */
-    g_assert_cmphex(rd(d, PORT_REG(A_DP_AUX_CH_DATA1_A, PORT_D)) >> 8, ==,
-                    0x001214);
-    g_assert_cmphex(rd(d, PORT_REG(A_DP_AUX_CH_DATA1_A, PORT_D)) & 0x1f,
-                    ==, 4);
+    g_assert_cmphex(qigvt_readl(d, data_off) >> 8, ==, 0x001214);
+    g_assert_cmphex(qigvt_readl(d, data_off) & 0x1f, ==, 4);
 
     /* The same through the helper, which also clears DONE first */
     aux_ack(d, rd_caps, sizeof(rd_caps), reply, 17);
@@ -1459,11 +1465,11 @@ static void test_aux_dpcd(void)
     aux_ack(d, wr_link_bw, sizeof(wr_link_bw), reply, 1);
     aux_ack(d, rd_link_bw, sizeof(rd_link_bw), reply, 2);
     g_assert_cmphex(reply[1], ==, 0x0a);
-    dpy_stop(d);
+    qigvt_free(d);
 }
 
 /* The EDID's base block over I2C-over-AUX, 16 bytes at a time */
-static void aux_read_edid(Dpy *d, uint8_t edid[128])
+static void aux_read_edid(QIgvt *d, uint8_t edid[128])
 {
     static const uint8_t start_write[] = { 0x40, 0x00, 0x50 };
     static const uint8_t offset0[] = { 0x40, 0x00, 0x50, 0, 0x00 };
@@ -1502,7 +1508,7 @@ static void check_edid(const uint8_t *e, unsigned xres, unsigned yres)
 
 static void test_aux_edid(void)
 {
-    Dpy *d = dpy_startf(",xres=1024,yres=768");
+    QIgvt *d = dpy_startf(",xres=1024,yres=768");
     uint8_t edid[128];
 
     aux_read_edid(d, edid);
@@ -1514,30 +1520,31 @@ static void test_aux_edid(void)
     set_monitor(d, 1600, 900);
     aux_read_edid(d, edid);
     check_edid(edid, 1600, 900);
-    dpy_stop(d);
+    qigvt_free(d);
 }
 
 static void test_aux_timeout(void)
 {
     static const uint8_t rd_caps[] = { 0x90, 0x00, 0x00, 15 };
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
     uint8_t reply[20];
     uint32_t ctl;
 
-    ctl = aux_xfer(d, PORT_B, rd_caps, sizeof(rd_caps), reply);
+    ctl = aux_xfer(d, IGVT_PORT_B, rd_caps, sizeof(rd_caps), reply);
     g_assert_cmphex(ctl & (AUX_SEND_BUSY | AUX_DONE | AUX_TIME_OUT), ==,
                     AUX_DONE | AUX_TIME_OUT);
     /* Done and the error are cleared by writing them back */
-    wr(d, PORT_REG(A_DP_AUX_CH_CTL_A, PORT_B), AUX_DONE | AUX_TIME_OUT);
-    g_assert_cmphex(rd(d, PORT_REG(A_DP_AUX_CH_CTL_A, PORT_B)) &
+    qigvt_writel(d, PORT_REG(A_DP_AUX_CH_CTL_A, IGVT_PORT_B),
+                 AUX_DONE | AUX_TIME_OUT);
+    g_assert_cmphex(qigvt_readl(d, PORT_REG(A_DP_AUX_CH_CTL_A, IGVT_PORT_B)) &
                     (AUX_DONE | AUX_TIME_OUT), ==, 0);
     /* Port D still answers */
     aux_ack(d, rd_caps, sizeof(rd_caps), reply, 17);
     g_assert_cmphex(reply[1], ==, 0x12);
-    ctl = aux_xfer(d, PORT_B, rd_caps, sizeof(rd_caps), reply);
+    ctl = aux_xfer(d, IGVT_PORT_B, rd_caps, sizeof(rd_caps), reply);
     g_assert_cmphex(ctl & (AUX_SEND_BUSY | AUX_DONE | AUX_TIME_OUT), ==,
                     AUX_DONE | AUX_TIME_OUT);
-    dpy_stop(d);
+    qigvt_free(d);
 }
 
 /*
@@ -1546,100 +1553,105 @@ static void test_aux_timeout(void)
 
 static void test_power_wells(void)
 {
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
 
     /* PG2, PG1, DDI A/E and misc IO */
-    wr(d, A_HSW_PWR_WELL_CTL2, 0xa000000a);
-    g_assert_cmphex(rd(d, A_HSW_PWR_WELL_CTL2), ==, 0xf000000f);
-    wr(d, A_HSW_PWR_WELL_CTL2, 0xa0000000);
-    g_assert_cmphex(rd(d, A_HSW_PWR_WELL_CTL2), ==, 0xf0000000);
-    wr(d, A_HSW_PWR_WELL_CTL2, 0);
-    g_assert_cmphex(rd(d, A_HSW_PWR_WELL_CTL2), ==, 0);
+    qigvt_writel(d, A_HSW_PWR_WELL_CTL2, 0xa000000a);
+    g_assert_cmphex(qigvt_readl(d, A_HSW_PWR_WELL_CTL2), ==, 0xf000000f);
+    qigvt_writel(d, A_HSW_PWR_WELL_CTL2, 0xa0000000);
+    g_assert_cmphex(qigvt_readl(d, A_HSW_PWR_WELL_CTL2), ==, 0xf0000000);
+    qigvt_writel(d, A_HSW_PWR_WELL_CTL2, 0);
+    g_assert_cmphex(qigvt_readl(d, A_HSW_PWR_WELL_CTL2), ==, 0);
     /* The state bits are not the driver's to write */
-    wr(d, A_HSW_PWR_WELL_CTL2, 0x50000005);
-    g_assert_cmphex(rd(d, A_HSW_PWR_WELL_CTL2), ==, 0);
-    dpy_stop(d);
+    qigvt_writel(d, A_HSW_PWR_WELL_CTL2, 0x50000005);
+    g_assert_cmphex(qigvt_readl(d, A_HSW_PWR_WELL_CTL2), ==, 0);
+    qigvt_free(d);
 }
 
 static void test_dbuf(void)
 {
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
 
-    wr(d, A_DBUF_CTL, R_DBUF_CTL_POWER_REQUEST_MASK);
-    g_assert_cmphex(rd(d, A_DBUF_CTL), ==, R_DBUF_CTL_POWER_REQUEST_MASK |
+    qigvt_writel(d, A_DBUF_CTL, R_DBUF_CTL_POWER_REQUEST_MASK);
+    g_assert_cmphex(qigvt_readl(d, A_DBUF_CTL), ==,
+                    R_DBUF_CTL_POWER_REQUEST_MASK |
                     R_DBUF_CTL_POWER_STATE_MASK);
-    wr(d, A_DBUF_CTL, 0);
-    g_assert_cmphex(rd(d, A_DBUF_CTL), ==, 0);
-    dpy_stop(d);
+    qigvt_writel(d, A_DBUF_CTL, 0);
+    g_assert_cmphex(qigvt_readl(d, A_DBUF_CTL), ==, 0);
+    qigvt_free(d);
 }
 
 static void test_plls(void)
 {
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
 
-    wr(d, A_LCPLL1_CTL, 0);
-    g_assert_cmphex(rd(d, A_LCPLL1_CTL), ==, 0);
-    g_assert_cmphex(rd(d, A_DPLL_STATUS) & IGVT_DPLL_LOCK(0), ==, 0);
-    wr(d, A_LCPLL1_CTL, IGVT_PLL_ENABLE);
-    g_assert_cmphex(rd(d, A_LCPLL1_CTL), ==, IGVT_PLL_ENABLE | IGVT_PLL_LOCK);
-    g_assert_cmphex(rd(d, A_DPLL_STATUS) & IGVT_DPLL_LOCK(0), ==,
+    qigvt_writel(d, A_LCPLL1_CTL, 0);
+    g_assert_cmphex(qigvt_readl(d, A_LCPLL1_CTL), ==, 0);
+    g_assert_cmphex(qigvt_readl(d, A_DPLL_STATUS) & IGVT_DPLL_LOCK(0), ==, 0);
+    qigvt_writel(d, A_LCPLL1_CTL, IGVT_PLL_ENABLE);
+    g_assert_cmphex(qigvt_readl(d, A_LCPLL1_CTL), ==,
+                    IGVT_PLL_ENABLE | IGVT_PLL_LOCK);
+    g_assert_cmphex(qigvt_readl(d, A_DPLL_STATUS) & IGVT_DPLL_LOCK(0), ==,
                     IGVT_DPLL_LOCK(0));
 
     /* DPLL1 and DPLL2 likewise */
-    g_assert_cmphex(rd(d, A_DPLL_STATUS) &
+    g_assert_cmphex(qigvt_readl(d, A_DPLL_STATUS) &
                     (IGVT_DPLL_LOCK(1) | IGVT_DPLL_LOCK(2)), ==, 0);
-    wr(d, A_LCPLL2_CTL, IGVT_PLL_ENABLE);
-    wr(d, A_WRPLL_CTL1, IGVT_PLL_ENABLE);
-    g_assert_cmphex(rd(d, A_LCPLL2_CTL), ==, IGVT_PLL_ENABLE | IGVT_PLL_LOCK);
-    g_assert_cmphex(rd(d, A_DPLL_STATUS) &
+    qigvt_writel(d, A_LCPLL2_CTL, IGVT_PLL_ENABLE);
+    qigvt_writel(d, A_WRPLL_CTL1, IGVT_PLL_ENABLE);
+    g_assert_cmphex(qigvt_readl(d, A_LCPLL2_CTL), ==,
+                    IGVT_PLL_ENABLE | IGVT_PLL_LOCK);
+    g_assert_cmphex(qigvt_readl(d, A_DPLL_STATUS) &
                     (IGVT_DPLL_LOCK(1) | IGVT_DPLL_LOCK(2)), ==,
                     IGVT_DPLL_LOCK(1) | IGVT_DPLL_LOCK(2));
-    wr(d, A_LCPLL2_CTL, 0);
-    g_assert_cmphex(rd(d, A_DPLL_STATUS) & IGVT_DPLL_LOCK(1), ==, 0);
-    dpy_stop(d);
+    qigvt_writel(d, A_LCPLL2_CTL, 0);
+    g_assert_cmphex(qigvt_readl(d, A_DPLL_STATUS) & IGVT_DPLL_LOCK(1), ==, 0);
+    qigvt_free(d);
 }
 
 static void test_ddi_buf(void)
 {
-    Dpy *d = dpy_start();
-    uint32_t off = PORT_REG(A_DDI_BUF_CTL_A, PORT_D);
+    QIgvt *d = dpy_start();
+    uint32_t off = PORT_REG(A_DDI_BUF_CTL_A, IGVT_PORT_D);
 
-    g_assert_cmphex(rd(d, off), ==, R_DDI_BUF_CTL_IS_IDLE_MASK);
-    wr(d, off, R_DDI_BUF_CTL_ENABLE_MASK | R_DDI_BUF_CTL_IS_IDLE_MASK);
-    g_assert_cmphex(rd(d, off), ==, R_DDI_BUF_CTL_ENABLE_MASK);
-    wr(d, off, 0);
-    g_assert_cmphex(rd(d, off), ==, R_DDI_BUF_CTL_IS_IDLE_MASK);
-    dpy_stop(d);
+    g_assert_cmphex(qigvt_readl(d, off), ==, R_DDI_BUF_CTL_IS_IDLE_MASK);
+    qigvt_writel(d, off,
+                 R_DDI_BUF_CTL_ENABLE_MASK | R_DDI_BUF_CTL_IS_IDLE_MASK);
+    g_assert_cmphex(qigvt_readl(d, off), ==, R_DDI_BUF_CTL_ENABLE_MASK);
+    qigvt_writel(d, off, 0);
+    g_assert_cmphex(qigvt_readl(d, off), ==, R_DDI_BUF_CTL_IS_IDLE_MASK);
+    qigvt_free(d);
 }
 
 static void test_dp_tp(void)
 {
-    Dpy *d = dpy_start();
-    uint32_t ctl = PORT_REG(A_DP_TP_CTL_A, PORT_D);
-    uint32_t status = PORT_REG(A_DP_TP_STATUS_A, PORT_D);
+    QIgvt *d = dpy_start();
+    uint32_t ctl = PORT_REG(A_DP_TP_CTL_A, IGVT_PORT_D);
+    uint32_t status = PORT_REG(A_DP_TP_STATUS_A, IGVT_PORT_D);
+    uint32_t done = R_DP_TP_STATUS_IDLE_DONE_MASK;
 
-    g_assert_cmphex(rd(d, status) & R_DP_TP_STATUS_IDLE_DONE_MASK, ==, 0);
+    g_assert_cmphex(qigvt_readl(d, status) & done, ==, 0);
     /* Training pattern 1, then idle, then normal */
-    wr(d, ctl, 1u << 31 | 0 << 8);
-    g_assert_cmphex(rd(d, status) & R_DP_TP_STATUS_IDLE_DONE_MASK, ==, 0);
-    wr(d, ctl, 1u << 31 | 2 << 8);
-    g_assert_cmphex(rd(d, status) & R_DP_TP_STATUS_IDLE_DONE_MASK, ==,
-                    R_DP_TP_STATUS_IDLE_DONE_MASK);
-    wr(d, ctl, 1u << 31 | 3 << 8);
-    g_assert_cmphex(rd(d, status) & R_DP_TP_STATUS_IDLE_DONE_MASK, ==, 0);
-    dpy_stop(d);
+    qigvt_writel(d, ctl, 1u << 31 | 0 << 8);
+    g_assert_cmphex(qigvt_readl(d, status) & done, ==, 0);
+    qigvt_writel(d, ctl, 1u << 31 | 2 << 8);
+    g_assert_cmphex(qigvt_readl(d, status) & done, ==, done);
+    qigvt_writel(d, ctl, 1u << 31 | 3 << 8);
+    g_assert_cmphex(qigvt_readl(d, status) & done, ==, 0);
+    qigvt_free(d);
 }
 
 static void test_panel_power(void)
 {
-    Dpy *d = dpy_start();
+    QIgvt *d = dpy_start();
 
-    g_assert_cmphex(rd(d, A_PCH_PP_STATUS), ==, 0);
-    wr(d, A_PCH_PP_CONTROL, R_PCH_PP_CONTROL_POWER_TARGET_ON_MASK);
-    g_assert_cmphex(rd(d, A_PCH_PP_STATUS), ==, R_PCH_PP_STATUS_ON_MASK);
-    wr(d, A_PCH_PP_CONTROL, 0);
-    g_assert_cmphex(rd(d, A_PCH_PP_STATUS), ==, 0);
-    dpy_stop(d);
+    g_assert_cmphex(qigvt_readl(d, A_PCH_PP_STATUS), ==, 0);
+    qigvt_writel(d, A_PCH_PP_CONTROL, R_PCH_PP_CONTROL_POWER_TARGET_ON_MASK);
+    g_assert_cmphex(qigvt_readl(d, A_PCH_PP_STATUS), ==,
+                    R_PCH_PP_STATUS_ON_MASK);
+    qigvt_writel(d, A_PCH_PP_CONTROL, 0);
+    g_assert_cmphex(qigvt_readl(d, A_PCH_PP_STATUS), ==, 0);
+    qigvt_free(d);
 }
 
 int main(int argc, char **argv)
@@ -1687,6 +1699,13 @@ int main(int argc, char **argv)
     qtest_add_func("/igvt-display/plane/panning", test_plane_panning);
     qtest_add_func("/igvt-display/plane/in-place", test_plane_in_place);
     qtest_add_func("/igvt-display/plane/remapped", test_plane_remapped);
+    for (i = 0; i < ARRAY_SIZE(takeover_cases); i++) {
+        g_autofree char *path =
+            g_strdup_printf("/igvt-display/vga-takeover/%s",
+                            takeover_cases[i].name);
+
+        qtest_add_data_func(path, &takeover_cases[i], test_vga_takeover);
+    }
     qtest_add_func("/igvt-display/flip", test_flip);
     qtest_add_func("/igvt-display/frame-counter", test_frame_counter);
     qtest_add_func("/igvt-display/frame-counter/timings",

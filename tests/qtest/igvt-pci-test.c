@@ -9,27 +9,15 @@
 
 #include "qemu/osdep.h"
 #include "libqtest.h"
-#include "libqos/pci.h"
+#include "libqos/igvt.h"
 #include "libqos/pci-pc.h"
 #include "libqos/fw_cfg.h"
-#include "qobject/qdict.h"
 #include "qobject/qlist.h"
 #include "qobject/qstring.h"
 #include "hw/pci/pci_regs.h"
-#include "hw/display/bochs-vbe.h"
-#include "hw/display/igvt.h"
-#include "hw/display/igvt/regs.h"
 #include "hw/display/igvt/opregion.h"
 
-#define IGVT_TEST_MACHINE   "-machine q35 -nodefaults -vga none "
-#define IGVT_TEST_DEVICE    "-device igvt-vga,addr=02.0,aperture-size=64M," \
-                            "low-gm-size=32M,high-gm-size=64M"
-#define IGVT_TEST_ARGS      IGVT_TEST_MACHINE IGVT_TEST_DEVICE
-
-#define APERTURE_SIZE       (64 * MiB)
-#define LOW_GM_SIZE         (32 * MiB)
-#define HIGH_GM_SIZE        (64 * MiB)
-#define PAGE                IGVT_GTT_PAGE_SIZE
+#define PAGE                QIGVT_PAGE
 
 /* Guest RAM pages the tests use (q35 has 128 MiB by default) */
 #define RAM_PAGE1           0x100000
@@ -37,258 +25,37 @@
 #define RAM_PAGE3           (RAM_PAGE2 + PAGE)
 #define RAM_OPREGION        0x200000
 
-/* Nothing in guest RAM or in any BAR: a 39-bit address near the top */
-#define PTE_NOT_RAM         0x7ffffff000ull
-
 /* An offset of BAR0 that igvt does not track */
 #define UNTRACKED           0x10000
 
-#define VBE_PORT_INDEX      0x1ce
-#define VBE_PORT_DATA       0x1cf
-
-typedef struct Igvt {
-    QTestState *qts;
-    QPCIBus *bus;
-    QPCIDevice *dev;
-    QPCIBar mmio;               /* BAR0: registers and GGTT */
-    QPCIBar aperture;           /* BAR2 */
-    const char *pci_addr;       /* as query-igvt spells it */
-} Igvt;
-
-/* Find the vGPU in @slot, enable it and map both BARs */
-static void igvt_attach(Igvt *g, QTestState *qts, QPCIBus *bus, int slot,
-                        const char *pci_addr)
+/* The usual vGPU, both BARs mapped; a GVT-g aware driver reads PVINFO */
+static QIgvt *igvt_start(void)
 {
-    g->qts = qts;
-    g->bus = bus;
-    g->pci_addr = pci_addr;
-    g->dev = qpci_device_find(bus, QPCI_DEVFN(slot, 0));
-    g_assert_nonnull(g->dev);
-    qpci_device_enable(g->dev);
-    g->mmio = qpci_iomap(g->dev, IGVT_BAR_GTTMMADR, NULL);
-    g->aperture = qpci_iomap(g->dev, IGVT_BAR_GMADR, NULL);
+    return qigvt_startf(QIGVT_APERTURE, "%s", QIGVT_ARGS);
 }
 
-static Igvt *G_GNUC_PRINTF(1, 2) igvt_startf(const char *fmt, ...)
+static QIgvt *igvt_start_pv(void)
 {
-    Igvt *g = g_new0(Igvt, 1);
-    QTestState *qts;
-    va_list ap;
-
-    va_start(ap, fmt);
-    qts = qtest_vinitf(fmt, ap);
-    va_end(ap);
-    igvt_attach(g, qts, qpci_new_pc(qts, NULL), 2, "00:02.0");
-    return g;
+    return qigvt_startf(QIGVT_APERTURE | QIGVT_PV, "%s", QIGVT_ARGS);
 }
 
-static Igvt *igvt_start(void)
+static int64_t query_member(QIgvt *g, const char *dict, const char *key)
 {
-    return igvt_startf("%s", IGVT_TEST_ARGS);
-}
-
-static void igvt_stop(Igvt *g)
-{
-    g_free(g->dev);
-    qpci_free_pc(g->bus);
-    qtest_quit(g->qts);
-    g_free(g);
-}
-
-/*
- * A system reset unmaps the BARs (as on hardware); put them back where
- * libqos placed them.
- */
-static void igvt_remap(Igvt *g)
-{
-    qpci_config_writel(g->dev, PCI_BASE_ADDRESS_0, g->mmio.addr);
-    qpci_config_writel(g->dev, PCI_BASE_ADDRESS_1, 0);
-    qpci_config_writel(g->dev, PCI_BASE_ADDRESS_2, g->aperture.addr);
-    qpci_config_writel(g->dev, PCI_BASE_ADDRESS_3, 0);
-    qpci_device_enable(g->dev);
-}
-
-static void igvt_reset(Igvt *g)
-{
-    qtest_system_reset(g->qts);
-    igvt_remap(g);
-}
-
-/* BAR0 accessors */
-static uint8_t mmio_readb(Igvt *g, uint64_t off)
-{
-    return qpci_io_readb(g->dev, g->mmio, off);
-}
-
-static uint16_t mmio_readw(Igvt *g, uint64_t off)
-{
-    return qpci_io_readw(g->dev, g->mmio, off);
-}
-
-static uint32_t mmio_readl(Igvt *g, uint64_t off)
-{
-    return qpci_io_readl(g->dev, g->mmio, off);
-}
-
-static uint64_t mmio_readq(Igvt *g, uint64_t off)
-{
-    return qpci_io_readq(g->dev, g->mmio, off);
-}
-
-static void mmio_writeb(Igvt *g, uint64_t off, uint8_t v)
-{
-    qpci_io_writeb(g->dev, g->mmio, off, v);
-}
-
-static void mmio_writew(Igvt *g, uint64_t off, uint16_t v)
-{
-    qpci_io_writew(g->dev, g->mmio, off, v);
-}
-
-static void mmio_writel(Igvt *g, uint64_t off, uint32_t v)
-{
-    qpci_io_writel(g->dev, g->mmio, off, v);
-}
-
-static void mmio_writeq(Igvt *g, uint64_t off, uint64_t v)
-{
-    qpci_io_writeq(g->dev, g->mmio, off, v);
-}
-
-/* An access of @size bytes (1, 2, 4 or 8) */
-static uint64_t mmio_read(Igvt *g, uint64_t off, unsigned size)
-{
-    switch (size) {
-    case 1:
-        return mmio_readb(g, off);
-    case 2:
-        return mmio_readw(g, off);
-    case 4:
-        return mmio_readl(g, off);
-    default:
-        return mmio_readq(g, off);
-    }
-}
-
-static void mmio_write(Igvt *g, uint64_t off, unsigned size, uint64_t v)
-{
-    switch (size) {
-    case 1:
-        mmio_writeb(g, off, v);
-        break;
-    case 2:
-        mmio_writew(g, off, v);
-        break;
-    case 4:
-        mmio_writel(g, off, v);
-        break;
-    default:
-        mmio_writeq(g, off, v);
-        break;
-    }
-}
-
-/* GGTT entries, BAR0 + 8 MiB */
-static uint64_t ggtt_off(uint64_t index)
-{
-    return IGVT_GTT_OFFSET + index * IGVT_GTT_PTE_SIZE;
-}
-
-static uint64_t ggtt_read(Igvt *g, uint64_t index)
-{
-    return mmio_readq(g, ggtt_off(index));
-}
-
-static void ggtt_write(Igvt *g, uint64_t index, uint64_t pte)
-{
-    mmio_writeq(g, ggtt_off(index), pte);
-}
-
-/* BAR2 accessors */
-static uint64_t ap_read(Igvt *g, uint64_t off, unsigned size)
-{
-    switch (size) {
-    case 1:
-        return qpci_io_readb(g->dev, g->aperture, off);
-    case 2:
-        return qpci_io_readw(g->dev, g->aperture, off);
-    case 4:
-        return qpci_io_readl(g->dev, g->aperture, off);
-    default:
-        return qpci_io_readq(g->dev, g->aperture, off);
-    }
-}
-
-static void ap_write(Igvt *g, uint64_t off, unsigned size, uint64_t v)
-{
-    switch (size) {
-    case 1:
-        qpci_io_writeb(g->dev, g->aperture, off, v);
-        break;
-    case 2:
-        qpci_io_writew(g->dev, g->aperture, off, v);
-        break;
-    case 4:
-        qpci_io_writel(g->dev, g->aperture, off, v);
-        break;
-    default:
-        qpci_io_writeq(g->dev, g->aperture, off, v);
-        break;
-    }
-}
-
-/* The query-igvt entry of the vGPU at @pci_addr (a new reference) */
-static QDict *query_vgpu(QTestState *qts, const char *pci_addr)
-{
-    QDict *resp = qtest_qmp(qts, "{'execute': 'query-igvt'}");
-    QDict *found = NULL;
-    QListEntry *e;
-    QList *list;
-
-    g_assert(qdict_haskey(resp, "return"));
-    list = qdict_get_qlist(resp, "return");
-    QLIST_FOREACH_ENTRY(list, e) {
-        QDict *info = qobject_to(QDict, qlist_entry_obj(e));
-
-        g_assert_nonnull(info);
-        if (!strcmp(qdict_get_str(info, "pci-address"), pci_addr)) {
-            g_assert_null(found);
-            found = info;
-        }
-    }
-    g_assert_nonnull(found);
-    qobject_ref(found);
-    qobject_unref(resp);
-    return found;
-}
-
-static QDict *query(Igvt *g)
-{
-    return query_vgpu(g->qts, g->pci_addr);
-}
-
-static int64_t query_member(Igvt *g, const char *dict, const char *key)
-{
-    QDict *info = query(g);
+    QDict *info = qigvt_query(g);
     int64_t v = qdict_get_int(qdict_get_qdict(info, dict), key);
 
     qobject_unref(info);
     return v;
 }
 
-static int64_t counter(Igvt *g, const char *name)
-{
-    return query_member(g, "counters", name);
-}
-
-static uint64_t slice(Igvt *g, const char *name)
+static uint64_t slice(QIgvt *g, const char *name)
 {
     return query_member(g, "slices", name);
 }
 
-static bool query_bool(Igvt *g, const char *key)
+static bool query_bool(QIgvt *g, const char *key)
 {
-    QDict *info = query(g);
+    QDict *info = qigvt_query(g);
     bool v = qdict_get_bool(info, key);
 
     qobject_unref(info);
@@ -296,22 +63,13 @@ static bool query_bool(Igvt *g, const char *key)
 }
 
 /* Assert the failsafe state: @reason NULL means not in failsafe */
-static void assert_failsafe(Igvt *g, const char *reason)
+static void assert_failsafe(QIgvt *g, const char *reason)
 {
-    QDict *info = query(g);
+    QDict *info = qigvt_query(g);
 
     g_assert_cmpint(qdict_get_bool(info, "failsafe"), ==, reason != NULL);
     g_assert_cmpstr(qdict_get_try_str(info, "failsafe-reason"), ==, reason);
     qobject_unref(info);
-}
-
-static void assert_running(QTestState *qts)
-{
-    QDict *ret = qtest_qmp_assert_success_ref(qts,
-                                              "{'execute': 'query-status'}");
-
-    g_assert_cmpstr(qdict_get_str(ret, "status"), ==, "running");
-    qobject_unref(ret);
 }
 
 /* Fill a guest RAM page with a pattern derived from @seed */
@@ -365,7 +123,7 @@ static void assert_launch(const char *args, int status, const char *err)
     quoted = g_shell_quote(qemu);
     cmd = g_strdup_printf("printf '%%s\\n' '{\"execute\": "
                           "\"qmp_capabilities\"}' '{\"execute\": \"quit\"}' "
-                          "| exec %s " IGVT_TEST_MACHINE "-display none "
+                          "| exec %s " QIGVT_MACHINE "-display none "
                           "-accel qtest -qmp stdio %s", quoted, args);
     argv[2] = cmd;
     g_test_message("starting QEMU: %s", cmd);
@@ -456,7 +214,7 @@ static void check_identity(QPCIDevice *dev, uint16_t device_id,
                     PCI_BASE_ADDRESS_MEM_TYPE_64);
     /* BAR2: the aperture, 64-bit prefetchable, aperture-size */
     g_assert_cmphex(bar64_size(dev, PCI_BASE_ADDRESS_2, &flags), ==,
-                    APERTURE_SIZE);
+                    QIGVT_APERTURE_SIZE);
     g_assert_cmphex(flags, ==, PCI_BASE_ADDRESS_SPACE_MEMORY |
                     PCI_BASE_ADDRESS_MEM_TYPE_64 |
                     PCI_BASE_ADDRESS_MEM_PREFETCH);
@@ -483,13 +241,11 @@ static void check_identity(QPCIDevice *dev, uint16_t device_id,
 
 static void test_pci_identity(void)
 {
-    QTestState *qts = qtest_init(IGVT_TEST_ARGS);
-    QPCIBus *bus = qpci_new_pc(qts, NULL);
-    QPCIDevice *dev = qpci_device_find(bus, QPCI_DEVFN(2, 0));
+    QIgvt *g = qigvt_startf(QIGVT_FIND_ONLY, "%s", QIGVT_ARGS);
+    QPCIDevice *dev = g->dev;
     uint8_t pos[256];
     uint16_t flags;
 
-    g_assert_nonnull(dev);
     check_identity(dev, IGVT_PCI_DEVICE_ID_SKL_GT2, IGVT_PCI_REVISION_SKL);
 
     /* On q35's root bus: PCIe (integrated endpoint), MSI, PM */
@@ -500,55 +256,42 @@ static void test_pci_identity(void)
     flags = qpci_config_readw(dev, IGVT_PCI_CAP_PCIE + PCI_EXP_FLAGS);
     g_assert_cmphex((flags & PCI_EXP_FLAGS_TYPE) >> 4, ==,
                     PCI_EXP_TYPE_RC_END);
-
-    g_free(dev);
-    qpci_free_pc(bus);
-    qtest_quit(qts);
+    qigvt_free(g);
 }
 
 static void test_pci_identity_kbl(void)
 {
-    QTestState *qts = qtest_init(IGVT_TEST_ARGS ",model=kbl");
-    QPCIBus *bus = qpci_new_pc(qts, NULL);
-    QPCIDevice *dev = qpci_device_find(bus, QPCI_DEVFN(2, 0));
+    QIgvt *g = qigvt_startf(QIGVT_FIND_ONLY, "%s,model=kbl", QIGVT_ARGS);
     QDict *info;
 
-    g_assert_nonnull(dev);
-    check_identity(dev, IGVT_PCI_DEVICE_ID_KBL_GT2, IGVT_PCI_REVISION_KBL);
-    info = query_vgpu(qts, "00:02.0");
+    check_identity(g->dev, IGVT_PCI_DEVICE_ID_KBL_GT2,
+                   IGVT_PCI_REVISION_KBL);
+    info = qigvt_query(g);
     g_assert_cmpstr(qdict_get_str(info, "model"), ==, "kbl");
     qobject_unref(info);
-
-    g_free(dev);
-    qpci_free_pc(bus);
-    qtest_quit(qts);
+    qigvt_free(g);
 }
 
 /* On a conventional PCI bus there is no PCIe capability */
 static void test_pci_conventional(void)
 {
-    QTestState *qts = qtest_init("-machine pc -nodefaults -vga none "
-                                 IGVT_TEST_DEVICE);
-    QPCIBus *bus = qpci_new_pc(qts, NULL);
-    QPCIDevice *dev = qpci_device_find(bus, QPCI_DEVFN(2, 0));
+    QIgvt *g = qigvt_startf(QIGVT_FIND_ONLY, "-machine pc -nodefaults "
+                            "-vga none %s", QIGVT_DEVICE);
     uint8_t pos[256];
 
-    g_assert_nonnull(dev);
-    check_identity(dev, IGVT_PCI_DEVICE_ID_SKL_GT2, IGVT_PCI_REVISION_SKL);
-    g_assert_cmpint(walk_caps(dev, pos), ==, 2);
+    check_identity(g->dev, IGVT_PCI_DEVICE_ID_SKL_GT2,
+                   IGVT_PCI_REVISION_SKL);
+    g_assert_cmpint(walk_caps(g->dev, pos), ==, 2);
     g_assert_cmphex(pos[PCI_CAP_ID_EXP], ==, 0);
     g_assert_cmphex(pos[PCI_CAP_ID_MSI], ==, IGVT_PCI_CAP_MSI);
     g_assert_cmphex(pos[PCI_CAP_ID_PM], ==, IGVT_PCI_CAP_PM);
-
-    g_free(dev);
-    qpci_free_pc(bus);
-    qtest_quit(qts);
+    qigvt_free(g);
 }
 
 /* The OpRegion in fw_cfg, ASLS, and SWSCI requests */
 static void test_pci_opregion(void)
 {
-    Igvt *g = igvt_start();
+    QIgvt *g = igvt_start();
     QFWCFG *fw_cfg = pc_fw_cfg_init(g->qts);
     g_autofree uint8_t *opregion = g_malloc0(IGVT_OPREGION_SIZE);
     uint8_t ff[24], buf[24], zero[8] = { 0 };
@@ -600,17 +343,17 @@ static void test_pci_opregion(void)
     qpci_config_writel(g->dev, IGVT_PCI_ASLS, g->mmio.addr);
     qpci_config_writew(g->dev, IGVT_PCI_SWSCI, IGVT_PCI_SWSCI_GSSCIE);
     g_assert_cmphex(qpci_config_readw(g->dev, IGVT_PCI_SWSCI), ==, 0);
-    assert_running(g->qts);
+    qigvt_assert_running(g->qts);
 
     /* A reset clears SWSCI */
     qpci_config_writew(g->dev, IGVT_PCI_SWSCI, IGVT_PCI_SWSCI_SMI_SEL);
-    igvt_reset(g);
+    qigvt_reset(g);
     g_assert_cmphex(qpci_config_readw(g->dev, IGVT_PCI_SWSCI), ==, 0);
-    igvt_stop(g);
+    qigvt_free(g);
 
     /* Only a vGPU at 00:02.0 gets the OpRegion (the firmware's IGD slot) */
-    qts = qtest_init(IGVT_TEST_MACHINE "-device igvt-vga,addr=03.0,"
-                     "aperture-size=64M,low-gm-size=32M,high-gm-size=64M");
+    qts = qtest_init(QIGVT_MACHINE "-device igvt-vga,addr=03.0,"
+                     QIGVT_SLICES);
     fw_cfg = pc_fw_cfg_init(qts);
     g_assert_cmpuint(qfw_cfg_get_file(fw_cfg, IGVT_FW_CFG_OPREGION, opregion,
                                       IGVT_OPREGION_SIZE), ==, 0);
@@ -622,30 +365,30 @@ static void test_pci_opregion(void)
  * 2. PVINFO
  */
 
-static void check_pvinfo(Igvt *g, uint32_t fences)
+static void check_pvinfo(QIgvt *g, uint32_t fences)
 {
-    QDict *info = query(g);
+    QDict *info = qigvt_query(g);
     QDict *sl = qdict_get_qdict(info, "slices");
     uint64_t ap_base = qdict_get_int(sl, "aperture-base");
     uint64_t hid_base = qdict_get_int(sl, "hidden-base");
     uint64_t bar2_size;
 
     bar2_size = qdict_get_int(qdict_get_qdict(info, "gmadr"), "size");
-    g_assert_cmphex(mmio_readq(g, IGVT_PVINFO_MAGIC_OFF), ==,
+    g_assert_cmphex(qigvt_readq(g, IGVT_PVINFO_MAGIC_OFF), ==,
                     IGVT_PVINFO_MAGIC);
-    g_assert_cmpuint(mmio_readw(g, IGVT_PVINFO_VERSION_MAJOR), ==, 1);
-    g_assert_cmpuint(mmio_readw(g, IGVT_PVINFO_VERSION_MINOR), ==, 0);
-    g_assert_cmphex(mmio_readl(g, IGVT_PVINFO_VGT_CAPS), ==,
+    g_assert_cmpuint(qigvt_readw(g, IGVT_PVINFO_VERSION_MAJOR), ==, 1);
+    g_assert_cmpuint(qigvt_readw(g, IGVT_PVINFO_VERSION_MINOR), ==, 0);
+    g_assert_cmphex(qigvt_readl(g, IGVT_PVINFO_VGT_CAPS), ==,
                     IGVT_PVINFO_CAP_FULL_PPGTT |
                     IGVT_PVINFO_CAP_HWSP_EMULATION |
                     IGVT_PVINFO_CAP_HUGE_GTT);
-    g_assert_cmphex(mmio_readl(g, IGVT_PVINFO_APERTURE_BASE), ==, ap_base);
-    g_assert_cmphex(mmio_readl(g, IGVT_PVINFO_APERTURE_SIZE), ==,
+    g_assert_cmphex(qigvt_readl(g, IGVT_PVINFO_APERTURE_BASE), ==, ap_base);
+    g_assert_cmphex(qigvt_readl(g, IGVT_PVINFO_APERTURE_SIZE), ==,
                     qdict_get_int(sl, "aperture-size"));
-    g_assert_cmphex(mmio_readl(g, IGVT_PVINFO_HIDDEN_BASE), ==, hid_base);
-    g_assert_cmphex(mmio_readl(g, IGVT_PVINFO_HIDDEN_SIZE), ==,
+    g_assert_cmphex(qigvt_readl(g, IGVT_PVINFO_HIDDEN_BASE), ==, hid_base);
+    g_assert_cmphex(qigvt_readl(g, IGVT_PVINFO_HIDDEN_SIZE), ==,
                     qdict_get_int(sl, "hidden-size"));
-    g_assert_cmpuint(mmio_readl(g, IGVT_PVINFO_FENCE_NUM), ==, fences);
+    g_assert_cmpuint(qigvt_readl(g, IGVT_PVINFO_FENCE_NUM), ==, fences);
     g_assert_cmpuint(qdict_get_int(sl, "fences"), ==, fences);
 
     /*
@@ -662,7 +405,7 @@ static void check_pvinfo(Igvt *g, uint32_t fences)
 
 static void test_pvinfo_contents(void)
 {
-    Igvt *g = igvt_start();
+    QIgvt *g = igvt_start();
     static const uint32_t ro[] = {
         IGVT_PVINFO_MAGIC_OFF, IGVT_PVINFO_MAGIC_OFF + 4,
         IGVT_PVINFO_VERSION_MAJOR, IGVT_PVINFO_VGT_ID,
@@ -674,100 +417,90 @@ static void test_pvinfo_contents(void)
     unsigned i;
 
     /* The slices are what the properties asked for */
-    g_assert_cmphex(slice(g, "aperture-size"), ==, LOW_GM_SIZE);
-    g_assert_cmphex(slice(g, "hidden-size"), ==, HIGH_GM_SIZE);
+    g_assert_cmphex(slice(g, "aperture-size"), ==, QIGVT_LOW_GM_SIZE);
+    g_assert_cmphex(slice(g, "hidden-size"), ==, QIGVT_HIGH_GM_SIZE);
     /* Nothing read PVINFO yet */
     g_assert_false(query_bool(g, "pv-ready"));
 
     check_pvinfo(g, 4);
     g_assert_true(query_bool(g, "pv-ready"));
-    g_assert_cmpuint(mmio_readl(g, IGVT_PVINFO_VGT_ID), ==, 1);
-    g_assert_cmphex(mmio_readl(g, IGVT_PVINFO_MAGIC_OFF), ==,
+    g_assert_cmpuint(qigvt_readl(g, IGVT_PVINFO_VGT_ID), ==, 1);
+    g_assert_cmphex(qigvt_readl(g, IGVT_PVINFO_MAGIC_OFF), ==,
                     (uint32_t)IGVT_PVINFO_MAGIC);
-    g_assert_cmphex(mmio_readl(g, IGVT_PVINFO_MAGIC_OFF + 4), ==,
+    g_assert_cmphex(qigvt_readl(g, IGVT_PVINFO_MAGIC_OFF + 4), ==,
                     IGVT_PVINFO_MAGIC >> 32);
-    g_assert_cmphex(mmio_readb(g, IGVT_PVINFO_MAGIC_OFF), ==, 'v');
-    g_assert_cmphex(mmio_readb(g, IGVT_PVINFO_MAGIC_OFF + 1), ==, 'G');
-    g_assert_cmphex(mmio_readl(g, IGVT_PVINFO_CURSOR_X_HOT), ==, UINT32_MAX);
-    g_assert_cmphex(mmio_readl(g, IGVT_PVINFO_CURSOR_Y_HOT), ==, UINT32_MAX);
+    g_assert_cmphex(qigvt_readb(g, IGVT_PVINFO_MAGIC_OFF), ==, 'v');
+    g_assert_cmphex(qigvt_readb(g, IGVT_PVINFO_MAGIC_OFF + 1), ==, 'G');
+    g_assert_cmphex(qigvt_readl(g, IGVT_PVINFO_CURSOR_X_HOT), ==, UINT32_MAX);
+    g_assert_cmphex(qigvt_readl(g, IGVT_PVINFO_CURSOR_Y_HOT), ==, UINT32_MAX);
 
     /* The read-only fields ignore writes of every size */
     for (i = 0; i < ARRAY_SIZE(ro); i++) {
-        saved[i] = mmio_readl(g, ro[i]);
+        saved[i] = qigvt_readl(g, ro[i]);
     }
     for (i = 0; i < ARRAY_SIZE(ro); i++) {
-        mmio_writel(g, ro[i], ~saved[i]);
-        mmio_writew(g, ro[i] + 2, 0x5a5a);
-        mmio_writeb(g, ro[i] + 1, 0xa5);
-        mmio_writel(g, ro[i], 0);
+        qigvt_writel(g, ro[i], ~saved[i]);
+        qigvt_writew(g, ro[i] + 2, 0x5a5a);
+        qigvt_writeb(g, ro[i] + 1, 0xa5);
+        qigvt_writel(g, ro[i], 0);
     }
-    mmio_writeq(g, IGVT_PVINFO_MAGIC_OFF, 0);
+    qigvt_writeq(g, IGVT_PVINFO_MAGIC_OFF, 0);
     for (i = 0; i < ARRAY_SIZE(ro); i++) {
-        g_assert_cmphex(mmio_readl(g, ro[i]), ==, saved[i]);
+        g_assert_cmphex(qigvt_readl(g, ro[i]), ==, saved[i]);
     }
     check_pvinfo(g, 4);
 
     /* display_ready is the guest's to set, and query-igvt shows it */
     g_assert_false(query_bool(g, "display-ready"));
-    mmio_writel(g, IGVT_PVINFO_DISPLAY_READY, 1);
-    g_assert_cmpuint(mmio_readl(g, IGVT_PVINFO_DISPLAY_READY), ==, 1);
+    qigvt_writel(g, IGVT_PVINFO_DISPLAY_READY, 1);
+    g_assert_cmpuint(qigvt_readl(g, IGVT_PVINFO_DISPLAY_READY), ==, 1);
     g_assert_true(query_bool(g, "display-ready"));
 
     /* So is the cursor hot-spot; a reset restores it */
-    mmio_writel(g, IGVT_PVINFO_CURSOR_X_HOT, 12);
-    g_assert_cmpuint(mmio_readl(g, IGVT_PVINFO_CURSOR_X_HOT), ==, 12);
-    igvt_reset(g);
+    qigvt_writel(g, IGVT_PVINFO_CURSOR_X_HOT, 12);
+    g_assert_cmpuint(qigvt_readl(g, IGVT_PVINFO_CURSOR_X_HOT), ==, 12);
+    qigvt_reset(g);
     g_assert_false(query_bool(g, "pv-ready"));
     g_assert_false(query_bool(g, "display-ready"));
-    g_assert_cmphex(mmio_readl(g, IGVT_PVINFO_CURSOR_X_HOT), ==, UINT32_MAX);
-    g_assert_cmpuint(mmio_readl(g, IGVT_PVINFO_DISPLAY_READY), ==, 0);
+    g_assert_cmphex(qigvt_readl(g, IGVT_PVINFO_CURSOR_X_HOT), ==, UINT32_MAX);
+    g_assert_cmpuint(qigvt_readl(g, IGVT_PVINFO_DISPLAY_READY), ==, 0);
     check_pvinfo(g, 4);
-    igvt_stop(g);
+    qigvt_free(g);
 }
 
 /* The fences property sets fence_num and which fence registers work */
 static void test_pvinfo_fences(void)
 {
-    Igvt *g = igvt_startf("%s,fences=7", IGVT_TEST_ARGS);
+    QIgvt *g = qigvt_startf(QIGVT_APERTURE, "%s,fences=7", QIGVT_ARGS);
 
     check_pvinfo(g, 7);
-    mmio_writeq(g, IGVT_FENCE_BASE + 6 * 8, 0x12345000abcde001ull);
-    g_assert_cmphex(mmio_readq(g, IGVT_FENCE_BASE + 6 * 8), ==,
+    qigvt_writeq(g, IGVT_FENCE_BASE + 6 * 8, 0x12345000abcde001ull);
+    g_assert_cmphex(qigvt_readq(g, IGVT_FENCE_BASE + 6 * 8), ==,
                     0x12345000abcde001ull);
-    mmio_writeq(g, IGVT_FENCE_BASE + 7 * 8, 0x12345000abcde001ull);
-    g_assert_cmphex(mmio_readq(g, IGVT_FENCE_BASE + 7 * 8), ==, 0);
-    igvt_stop(g);
+    qigvt_writeq(g, IGVT_FENCE_BASE + 7 * 8, 0x12345000abcde001ull);
+    g_assert_cmphex(qigvt_readq(g, IGVT_FENCE_BASE + 7 * 8), ==, 0);
+    qigvt_free(g);
 }
 
 /*
  * 3. Register semantics
  */
 
-/* Start and read PVINFO, as a GVT-g aware driver does first */
-static Igvt *igvt_start_pv(void)
-{
-    Igvt *g = igvt_start();
-
-    g_assert_cmphex(mmio_readq(g, IGVT_PVINFO_MAGIC_OFF), ==,
-                    IGVT_PVINFO_MAGIC);
-    return g;
-}
-
-static void assert_ro(Igvt *g, uint32_t off, uint32_t expect)
+static void assert_ro(QIgvt *g, uint32_t off, uint32_t expect)
 {
     g_test_message("read-only register 0x%x", off);
-    g_assert_cmphex(mmio_readl(g, off), ==, expect);
-    mmio_writel(g, off, ~expect);
-    g_assert_cmphex(mmio_readl(g, off), ==, expect);
-    mmio_writel(g, off, 0);
-    mmio_writew(g, off + 2, 0xffff);
-    mmio_writeb(g, off, 0x5a);
-    g_assert_cmphex(mmio_readl(g, off), ==, expect);
+    g_assert_cmphex(qigvt_readl(g, off), ==, expect);
+    qigvt_writel(g, off, ~expect);
+    g_assert_cmphex(qigvt_readl(g, off), ==, expect);
+    qigvt_writel(g, off, 0);
+    qigvt_writew(g, off + 2, 0xffff);
+    qigvt_writeb(g, off, 0x5a);
+    g_assert_cmphex(qigvt_readl(g, off), ==, expect);
 }
 
 static void test_mmio_read_only(void)
 {
-    Igvt *g = igvt_start_pv();
+    QIgvt *g = igvt_start_pv();
 
     /* One slice, three subslices, no EUs fused off: a GT2 */
     assert_ro(g, A_GEN8_FUSE2, (1u << R_GEN8_FUSE2_S_ENA_SHIFT) |
@@ -779,72 +512,72 @@ static void test_mmio_read_only(void)
     assert_ro(g, A_GUC_STATUS, R_GUC_STATUS_MIA_IN_RESET_MASK);
     assert_ro(g, A_GEN6_RP_STATE_CAP, 22 | 11 << 8 | 6 << 16);
     assert_ro(g, IGVT_GEN8_GT_ISR(0), 0);
-    assert_ro(g, A_SDEISR, mmio_readl(g, A_SDEISR));
+    assert_ro(g, A_SDEISR, qigvt_readl(g, A_SDEISR));
     assert_ro(g, A_FORCEWAKE_ACK_RENDER_GEN9, 0);
     assert_ro(g, IGVT_PVINFO_VGT_CAPS, IGVT_PVINFO_CAP_FULL_PPGTT |
               IGVT_PVINFO_CAP_HWSP_EMULATION | IGVT_PVINFO_CAP_HUGE_GTT);
 
     /* Read-only bits of otherwise writable registers */
-    g_assert_cmphex(mmio_readl(g, A_GTFIFOCTL), ==, 0x7f);
-    mmio_writel(g, A_GTFIFOCTL, 0);
-    g_assert_cmphex(mmio_readl(g, A_GTFIFOCTL), ==, 0x7f);
-    mmio_writel(g, A_GTFIFOCTL, 0xffff0000);
-    g_assert_cmphex(mmio_readl(g, A_GTFIFOCTL), ==, 0xffff007f);
-    mmio_writel(g, A_GEN8_MASTER_IRQ, 0xffffffff);
-    g_assert_cmphex(mmio_readl(g, A_GEN8_MASTER_IRQ), ==,
+    g_assert_cmphex(qigvt_readl(g, A_GTFIFOCTL), ==, 0x7f);
+    qigvt_writel(g, A_GTFIFOCTL, 0);
+    g_assert_cmphex(qigvt_readl(g, A_GTFIFOCTL), ==, 0x7f);
+    qigvt_writel(g, A_GTFIFOCTL, 0xffff0000);
+    g_assert_cmphex(qigvt_readl(g, A_GTFIFOCTL), ==, 0xffff007f);
+    qigvt_writel(g, A_GEN8_MASTER_IRQ, 0xffffffff);
+    g_assert_cmphex(qigvt_readl(g, A_GEN8_MASTER_IRQ), ==,
                     R_GEN8_MASTER_IRQ_CONTROL_MASK);
-    mmio_writel(g, A_GEN8_MASTER_IRQ, 0);
-    g_assert_cmphex(mmio_readl(g, A_GEN8_MASTER_IRQ), ==, 0);
-    igvt_stop(g);
+    qigvt_writel(g, A_GEN8_MASTER_IRQ, 0);
+    g_assert_cmphex(qigvt_readl(g, A_GEN8_MASTER_IRQ), ==, 0);
+    qigvt_free(g);
 }
 
 static void test_mmio_masked(void)
 {
-    Igvt *g = igvt_start_pv();
+    QIgvt *g = igvt_start_pv();
     uint32_t mi_mode = IGVT_RCS_BASE + IGVT_RING_MI_MODE;
     uint32_t instpm = IGVT_BCS_BASE + IGVT_RING_INSTPM;
 
-    g_assert_cmphex(mmio_readl(g, A_GEN7_GT_MODE), ==, 0);
+    g_assert_cmphex(qigvt_readl(g, A_GEN7_GT_MODE), ==, 0);
     /* The upper half enables the bits of the lower half it covers */
-    mmio_writel(g, A_GEN7_GT_MODE, 0xffff1234);
-    g_assert_cmphex(mmio_readl(g, A_GEN7_GT_MODE), ==, 0x1234);
-    mmio_writel(g, A_GEN7_GT_MODE, 0x00ff0000);
-    g_assert_cmphex(mmio_readl(g, A_GEN7_GT_MODE), ==, 0x1200);
-    mmio_writel(g, A_GEN7_GT_MODE, 0x000100ff);
-    g_assert_cmphex(mmio_readl(g, A_GEN7_GT_MODE), ==, 0x1201);
+    qigvt_writel(g, A_GEN7_GT_MODE, 0xffff1234);
+    g_assert_cmphex(qigvt_readl(g, A_GEN7_GT_MODE), ==, 0x1234);
+    qigvt_writel(g, A_GEN7_GT_MODE, 0x00ff0000);
+    g_assert_cmphex(qigvt_readl(g, A_GEN7_GT_MODE), ==, 0x1200);
+    qigvt_writel(g, A_GEN7_GT_MODE, 0x000100ff);
+    g_assert_cmphex(qigvt_readl(g, A_GEN7_GT_MODE), ==, 0x1201);
     /* Without enable bits nothing changes */
-    mmio_writel(g, A_GEN7_GT_MODE, 0x0000ffff);
-    g_assert_cmphex(mmio_readl(g, A_GEN7_GT_MODE), ==, 0x1201);
-    mmio_writew(g, A_GEN7_GT_MODE, 0xffff);
-    g_assert_cmphex(mmio_readl(g, A_GEN7_GT_MODE), ==, 0x1201);
-    g_assert_cmphex(mmio_readw(g, A_GEN7_GT_MODE + 2), ==, 0);
+    qigvt_writel(g, A_GEN7_GT_MODE, 0x0000ffff);
+    g_assert_cmphex(qigvt_readl(g, A_GEN7_GT_MODE), ==, 0x1201);
+    qigvt_writew(g, A_GEN7_GT_MODE, 0xffff);
+    g_assert_cmphex(qigvt_readl(g, A_GEN7_GT_MODE), ==, 0x1201);
+    g_assert_cmphex(qigvt_readw(g, A_GEN7_GT_MODE + 2), ==, 0);
 
-    mmio_writel(g, instpm, 0xffffffff);
-    g_assert_cmphex(mmio_readl(g, instpm), ==, 0xffff);
+    qigvt_writel(g, instpm, 0xffffffff);
+    g_assert_cmphex(qigvt_readl(g, instpm), ==, 0xffff);
 
     /* MI_MODE: STOP_RING is the guest's, the ring is always idle */
-    g_assert_cmphex(mmio_readl(g, mi_mode), ==, IGVT_RING_MI_MODE_IDLE);
-    mmio_writel(g, mi_mode, IGVT_RING_MI_MODE_STOP_RING << 16 |
-                IGVT_RING_MI_MODE_STOP_RING);
-    g_assert_cmphex(mmio_readl(g, mi_mode), ==,
+    g_assert_cmphex(qigvt_readl(g, mi_mode), ==, IGVT_RING_MI_MODE_IDLE);
+    qigvt_writel(g, mi_mode, IGVT_RING_MI_MODE_STOP_RING << 16 |
+                 IGVT_RING_MI_MODE_STOP_RING);
+    g_assert_cmphex(qigvt_readl(g, mi_mode), ==,
                     IGVT_RING_MI_MODE_IDLE | IGVT_RING_MI_MODE_STOP_RING);
-    mmio_writel(g, mi_mode, IGVT_RING_MI_MODE_IDLE << 16);
-    g_assert_cmphex(mmio_readl(g, mi_mode), ==,
+    qigvt_writel(g, mi_mode, IGVT_RING_MI_MODE_IDLE << 16);
+    g_assert_cmphex(qigvt_readl(g, mi_mode), ==,
                     IGVT_RING_MI_MODE_IDLE | IGVT_RING_MI_MODE_STOP_RING);
-    mmio_writel(g, mi_mode, IGVT_RING_MI_MODE_STOP_RING);
-    g_assert_cmphex(mmio_readl(g, mi_mode), ==,
+    qigvt_writel(g, mi_mode, IGVT_RING_MI_MODE_STOP_RING);
+    g_assert_cmphex(qigvt_readl(g, mi_mode), ==,
                     IGVT_RING_MI_MODE_IDLE | IGVT_RING_MI_MODE_STOP_RING);
-    mmio_writel(g, mi_mode, IGVT_RING_MI_MODE_STOP_RING << 16);
-    g_assert_cmphex(mmio_readl(g, mi_mode), ==, IGVT_RING_MI_MODE_IDLE);
+    qigvt_writel(g, mi_mode, IGVT_RING_MI_MODE_STOP_RING << 16);
+    g_assert_cmphex(qigvt_readl(g, mi_mode), ==, IGVT_RING_MI_MODE_IDLE);
 
     /* CSB_PTR resets to 7 (no event read yet) */
-    g_assert_cmphex(mmio_readl(g, IGVT_RCS_BASE + IGVT_RING_CSB_PTR), ==, 7);
-    igvt_stop(g);
+    g_assert_cmphex(qigvt_readl(g, IGVT_RCS_BASE + IGVT_RING_CSB_PTR), ==, 7);
+    qigvt_free(g);
 }
 
 static void test_mmio_w1c(void)
 {
-    Igvt *g = igvt_start_pv();
+    QIgvt *g = igvt_start_pv();
     static const uint32_t w1c[] = {
         IGVT_GEN8_GT_IIR(0), IGVT_GEN8_GT_IIR(3), IGVT_GEN8_DE_PIPE_IIR(1),
         A_GEN8_DE_PORT_IIR, A_GEN8_DE_MISC_IIR, A_GEN8_PCU_IIR, A_SDEIIR,
@@ -857,100 +590,97 @@ static void test_mmio_w1c(void)
      * them clear rather than store them, and writing 0s changes nothing.
      */
     for (i = 0; i < ARRAY_SIZE(w1c); i++) {
-        g_assert_cmphex(mmio_readl(g, w1c[i]), ==, 0);
-        mmio_writel(g, w1c[i], 0xffffffff);
-        g_assert_cmphex(mmio_readl(g, w1c[i]), ==, 0);
-        mmio_writeb(g, w1c[i] + 3, 0xff);
-        mmio_writel(g, w1c[i], 0);
-        g_assert_cmphex(mmio_readl(g, w1c[i]), ==, 0);
+        g_assert_cmphex(qigvt_readl(g, w1c[i]), ==, 0);
+        qigvt_writel(g, w1c[i], 0xffffffff);
+        g_assert_cmphex(qigvt_readl(g, w1c[i]), ==, 0);
+        qigvt_writeb(g, w1c[i] + 3, 0xff);
+        qigvt_writel(g, w1c[i], 0);
+        g_assert_cmphex(qigvt_readl(g, w1c[i]), ==, 0);
     }
 
     /* The other interrupt registers: IMR resets masked, both writable */
-    g_assert_cmphex(mmio_readl(g, IGVT_GEN8_GT_IMR(0)), ==, UINT32_MAX);
-    mmio_writel(g, IGVT_GEN8_GT_IMR(0), 0x0000ff00);
-    g_assert_cmphex(mmio_readl(g, IGVT_GEN8_GT_IMR(0)), ==, 0x0000ff00);
-    g_assert_cmphex(mmio_readl(g, A_SDEIER), ==, 0);
-    mmio_writel(g, A_SDEIER, 0x12345678);
-    g_assert_cmphex(mmio_readl(g, A_SDEIER), ==, 0x12345678);
-    igvt_stop(g);
+    g_assert_cmphex(qigvt_readl(g, IGVT_GEN8_GT_IMR(0)), ==, UINT32_MAX);
+    qigvt_writel(g, IGVT_GEN8_GT_IMR(0), 0x0000ff00);
+    g_assert_cmphex(qigvt_readl(g, IGVT_GEN8_GT_IMR(0)), ==, 0x0000ff00);
+    g_assert_cmphex(qigvt_readl(g, A_SDEIER), ==, 0);
+    qigvt_writel(g, A_SDEIER, 0x12345678);
+    g_assert_cmphex(qigvt_readl(g, A_SDEIER), ==, 0x12345678);
+    qigvt_free(g);
 }
 
 static void test_mmio_untracked(void)
 {
-    Igvt *g = igvt_start_pv();
-    int64_t untracked = counter(g, "mmio-untracked");
-    int64_t reads = counter(g, "mmio-reads");
-    int64_t writes = counter(g, "mmio-writes");
+    QIgvt *g = igvt_start_pv();
+    int64_t untracked = qigvt_counter(g, "mmio-untracked");
+    int64_t reads = qigvt_counter(g, "mmio-reads");
+    int64_t writes = qigvt_counter(g, "mmio-writes");
 
     /* Plain storage, merged by byte lanes */
-    g_assert_cmphex(mmio_readl(g, UNTRACKED), ==, 0);
-    mmio_writel(g, UNTRACKED, 0xdeadbeef);
-    g_assert_cmphex(mmio_readl(g, UNTRACKED), ==, 0xdeadbeef);
-    mmio_writeb(g, UNTRACKED + 1, 0x12);
-    g_assert_cmphex(mmio_readl(g, UNTRACKED), ==, 0xdead12ef);
-    mmio_writew(g, UNTRACKED + 2, 0x3456);
-    g_assert_cmphex(mmio_readl(g, UNTRACKED), ==, 0x345612ef);
-    g_assert_cmphex(mmio_readb(g, UNTRACKED + 3), ==, 0x34);
-    g_assert_cmphex(mmio_readw(g, UNTRACKED + 2), ==, 0x3456);
+    g_assert_cmphex(qigvt_readl(g, UNTRACKED), ==, 0);
+    qigvt_writel(g, UNTRACKED, 0xdeadbeef);
+    g_assert_cmphex(qigvt_readl(g, UNTRACKED), ==, 0xdeadbeef);
+    qigvt_writeb(g, UNTRACKED + 1, 0x12);
+    g_assert_cmphex(qigvt_readl(g, UNTRACKED), ==, 0xdead12ef);
+    qigvt_writew(g, UNTRACKED + 2, 0x3456);
+    g_assert_cmphex(qigvt_readl(g, UNTRACKED), ==, 0x345612ef);
+    g_assert_cmphex(qigvt_readb(g, UNTRACKED + 3), ==, 0x34);
+    g_assert_cmphex(qigvt_readw(g, UNTRACKED + 2), ==, 0x3456);
     /* 9 accesses to one untracked dword */
-    g_assert_cmpint(counter(g, "mmio-untracked"), ==, untracked + 9);
-    g_assert_cmpint(counter(g, "mmio-reads"), ==, reads + 6);
-    g_assert_cmpint(counter(g, "mmio-writes"), ==, writes + 3);
+    g_assert_cmpint(qigvt_counter(g, "mmio-untracked"), ==, untracked + 9);
+    g_assert_cmpint(qigvt_counter(g, "mmio-reads"), ==, reads + 6);
+    g_assert_cmpint(qigvt_counter(g, "mmio-writes"), ==, writes + 3);
 
     /* A qword access is two dwords */
-    mmio_writeq(g, UNTRACKED + 8, 0x1122334455667788ull);
-    g_assert_cmphex(mmio_readl(g, UNTRACKED + 8), ==, 0x55667788);
-    g_assert_cmphex(mmio_readl(g, UNTRACKED + 12), ==, 0x11223344);
-    g_assert_cmphex(mmio_readq(g, UNTRACKED + 8), ==, 0x1122334455667788ull);
-    g_assert_cmpint(counter(g, "mmio-untracked"), ==, untracked + 15);
+    qigvt_writeq(g, UNTRACKED + 8, 0x1122334455667788ull);
+    g_assert_cmphex(qigvt_readl(g, UNTRACKED + 8), ==, 0x55667788);
+    g_assert_cmphex(qigvt_readl(g, UNTRACKED + 12), ==, 0x11223344);
+    g_assert_cmphex(qigvt_readq(g, UNTRACKED + 8), ==, 0x1122334455667788ull);
+    g_assert_cmpint(qigvt_counter(g, "mmio-untracked"), ==, untracked + 15);
 
     /* The last dword of the register file, and a reset clears it */
-    mmio_writel(g, IGVT_MMIO_SIZE - 4, 0xa5a5a5a5);
-    g_assert_cmphex(mmio_readl(g, IGVT_MMIO_SIZE - 4), ==, 0xa5a5a5a5);
-    igvt_reset(g);
-    g_assert_cmphex(mmio_readl(g, IGVT_MMIO_SIZE - 4), ==, 0);
-    g_assert_cmphex(mmio_readl(g, UNTRACKED), ==, 0);
-    igvt_stop(g);
+    qigvt_writel(g, IGVT_MMIO_SIZE - 4, 0xa5a5a5a5);
+    g_assert_cmphex(qigvt_readl(g, IGVT_MMIO_SIZE - 4), ==, 0xa5a5a5a5);
+    qigvt_reset(g);
+    g_assert_cmphex(qigvt_readl(g, IGVT_MMIO_SIZE - 4), ==, 0);
+    g_assert_cmphex(qigvt_readl(g, UNTRACKED), ==, 0);
+    qigvt_free(g);
 }
 
 static void test_mmio_resets(void)
 {
-    Igvt *g = igvt_start_pv();
-    static const uint32_t engines[] = {
-        IGVT_RCS_BASE, IGVT_BCS_BASE, IGVT_VCS0_BASE, IGVT_VECS_BASE,
-    };
-    unsigned i;
+    QIgvt *g = igvt_start_pv();
+    IgvtEngine e;
 
     /* GDRST: any reset completes at once */
-    mmio_writel(g, A_GDRST, 0x1);
-    g_assert_cmphex(mmio_readl(g, A_GDRST), ==, 0);
-    mmio_writel(g, A_GDRST, 0xff);
-    g_assert_cmphex(mmio_readl(g, A_GDRST), ==, 0);
+    qigvt_writel(g, A_GDRST, R_GDRST_FULL_MASK);
+    g_assert_cmphex(qigvt_readl(g, A_GDRST), ==, 0);
+    qigvt_writel(g, A_GDRST, 0xff);
+    g_assert_cmphex(qigvt_readl(g, A_GDRST), ==, 0);
 
-    for (i = 0; i < ARRAY_SIZE(engines); i++) {
-        uint32_t ctl = engines[i] + IGVT_RING_RESET_CTL;
+    for (e = 0; e < IGVT_NUM_ENGINES; e++) {
+        uint32_t ctl = igvt_engine_mmio_base(e) + IGVT_RING_RESET_CTL;
 
-        g_assert_cmphex(mmio_readl(g, ctl), ==, 0);
+        g_assert_cmphex(qigvt_readl(g, ctl), ==, 0);
         /* READY_TO_RESET is the device's to set, not the guest's */
-        mmio_writel(g, ctl, IGVT_RESET_CTL_READY_TO_RESET << 16 |
-                    IGVT_RESET_CTL_READY_TO_RESET);
-        g_assert_cmphex(mmio_readl(g, ctl), ==, 0);
+        qigvt_writel(g, ctl, IGVT_RESET_CTL_READY_TO_RESET << 16 |
+                     IGVT_RESET_CTL_READY_TO_RESET);
+        g_assert_cmphex(qigvt_readl(g, ctl), ==, 0);
         /* A request is answered at once */
-        mmio_writel(g, ctl, IGVT_RESET_CTL_REQUEST_RESET << 16 |
-                    IGVT_RESET_CTL_REQUEST_RESET);
-        g_assert_cmphex(mmio_readl(g, ctl), ==,
+        qigvt_writel(g, ctl, IGVT_RESET_CTL_REQUEST_RESET << 16 |
+                     IGVT_RESET_CTL_REQUEST_RESET);
+        g_assert_cmphex(qigvt_readl(g, ctl), ==,
                         IGVT_RESET_CTL_REQUEST_RESET |
                         IGVT_RESET_CTL_READY_TO_RESET);
         /* Withdrawing it withdraws the answer */
-        mmio_writel(g, ctl, IGVT_RESET_CTL_REQUEST_RESET << 16);
-        g_assert_cmphex(mmio_readl(g, ctl), ==, 0);
+        qigvt_writel(g, ctl, IGVT_RESET_CTL_REQUEST_RESET << 16);
+        g_assert_cmphex(qigvt_readl(g, ctl), ==, 0);
     }
-    igvt_stop(g);
+    qigvt_free(g);
 }
 
 static void test_mmio_forcewake(void)
 {
-    Igvt *g = igvt_start_pv();
+    QIgvt *g = igvt_start_pv();
     static const uint32_t req[] = {
         A_FORCEWAKE_RENDER_GEN9, A_FORCEWAKE_GT_GEN9, A_FORCEWAKE_MEDIA_GEN9,
     };
@@ -961,97 +691,97 @@ static void test_mmio_forcewake(void)
     unsigned i, j;
 
     for (i = 0; i < ARRAY_SIZE(req); i++) {
-        g_assert_cmphex(mmio_readl(g, ack[i]), ==, 0);
+        g_assert_cmphex(qigvt_readl(g, ack[i]), ==, 0);
         /* FORCEWAKE_KERNEL (bit 0), then the fallback bit (15) */
-        mmio_writel(g, req[i], 0x00010001);
-        g_assert_cmphex(mmio_readl(g, req[i]), ==, 0x0001);
-        g_assert_cmphex(mmio_readl(g, ack[i]), ==, 0x0001);
-        mmio_writel(g, req[i], 0x80008000);
-        g_assert_cmphex(mmio_readl(g, ack[i]), ==, 0x8001);
+        qigvt_writel(g, req[i], 0x00010001);
+        g_assert_cmphex(qigvt_readl(g, req[i]), ==, 0x0001);
+        g_assert_cmphex(qigvt_readl(g, ack[i]), ==, 0x0001);
+        qigvt_writel(g, req[i], 0x80008000);
+        g_assert_cmphex(qigvt_readl(g, ack[i]), ==, 0x8001);
         /* Only this domain acknowledges */
         for (j = 0; j < ARRAY_SIZE(ack); j++) {
             if (j != i) {
-                g_assert_cmphex(mmio_readl(g, ack[j]), ==, 0);
+                g_assert_cmphex(qigvt_readl(g, ack[j]), ==, 0);
             }
         }
         /* The ack is read-only */
-        mmio_writel(g, ack[i], 0);
-        g_assert_cmphex(mmio_readl(g, ack[i]), ==, 0x8001);
-        mmio_writel(g, req[i], 0xffff0000);
-        g_assert_cmphex(mmio_readl(g, req[i]), ==, 0);
-        g_assert_cmphex(mmio_readl(g, ack[i]), ==, 0);
+        qigvt_writel(g, ack[i], 0);
+        g_assert_cmphex(qigvt_readl(g, ack[i]), ==, 0x8001);
+        qigvt_writel(g, req[i], 0xffff0000);
+        g_assert_cmphex(qigvt_readl(g, req[i]), ==, 0);
+        g_assert_cmphex(qigvt_readl(g, ack[i]), ==, 0);
     }
-    igvt_stop(g);
+    qigvt_free(g);
 }
 
 static void test_mmio_pcode(void)
 {
-    Igvt *g = igvt_start_pv();
+    QIgvt *g = igvt_start_pv();
     uint32_t ready = R_GEN6_PCODE_MAILBOX_READY_MASK;
 
     /* CDCLK change request: READY clears, error 0, DATA says ready */
-    mmio_writel(g, A_GEN6_PCODE_DATA, 0x3);
-    mmio_writel(g, A_GEN6_PCODE_MAILBOX, ready | IGVT_PCODE_CDCLK_CONTROL);
-    g_assert_cmphex(mmio_readl(g, A_GEN6_PCODE_MAILBOX), ==, 0);
-    g_assert_cmphex(mmio_readl(g, A_GEN6_PCODE_DATA), ==,
+    qigvt_writel(g, A_GEN6_PCODE_DATA, 0x3);
+    qigvt_writel(g, A_GEN6_PCODE_MAILBOX, ready | IGVT_PCODE_CDCLK_CONTROL);
+    g_assert_cmphex(qigvt_readl(g, A_GEN6_PCODE_MAILBOX), ==, 0);
+    g_assert_cmphex(qigvt_readl(g, A_GEN6_PCODE_DATA), ==,
                     IGVT_PCODE_CDCLK_READY_FOR_CHANGE);
 
     /* Memory latencies, two reads of four levels each */
-    mmio_writel(g, A_GEN6_PCODE_DATA, 0);
-    mmio_writel(g, A_GEN6_PCODE_DATA1, 0xffffffff);
-    mmio_writel(g, A_GEN6_PCODE_MAILBOX, ready | IGVT_PCODE_READ_MEM_LATENCY);
-    g_assert_cmphex(mmio_readl(g, A_GEN6_PCODE_MAILBOX), ==, 0);
-    g_assert_cmphex(mmio_readl(g, A_GEN6_PCODE_DATA), !=, 0);
-    g_assert_cmphex(mmio_readl(g, A_GEN6_PCODE_DATA1), ==, 0);
+    qigvt_writel(g, A_GEN6_PCODE_DATA, 0);
+    qigvt_writel(g, A_GEN6_PCODE_DATA1, 0xffffffff);
+    qigvt_writel(g, A_GEN6_PCODE_MAILBOX, ready | IGVT_PCODE_READ_MEM_LATENCY);
+    g_assert_cmphex(qigvt_readl(g, A_GEN6_PCODE_MAILBOX), ==, 0);
+    g_assert_cmphex(qigvt_readl(g, A_GEN6_PCODE_DATA), !=, 0);
+    g_assert_cmphex(qigvt_readl(g, A_GEN6_PCODE_DATA1), ==, 0);
 
     /* RC6 VIDs: a non-zero answer */
-    mmio_writel(g, A_GEN6_PCODE_DATA, 0);
-    mmio_writel(g, A_GEN6_PCODE_MAILBOX, ready | IGVT_PCODE_READ_RC6VIDS);
-    g_assert_cmphex(mmio_readl(g, A_GEN6_PCODE_MAILBOX), ==, 0);
-    g_assert_cmphex(mmio_readl(g, A_GEN6_PCODE_DATA), !=, 0);
+    qigvt_writel(g, A_GEN6_PCODE_DATA, 0);
+    qigvt_writel(g, A_GEN6_PCODE_MAILBOX, ready | IGVT_PCODE_READ_RC6VIDS);
+    g_assert_cmphex(qigvt_readl(g, A_GEN6_PCODE_MAILBOX), ==, 0);
+    g_assert_cmphex(qigvt_readl(g, A_GEN6_PCODE_DATA), !=, 0);
 
     /* Any other command completes successfully, DATA untouched */
-    mmio_writel(g, A_GEN6_PCODE_DATA, 0x5a5a);
-    mmio_writel(g, A_GEN6_PCODE_MAILBOX, ready | 0x7e);
-    g_assert_cmphex(mmio_readl(g, A_GEN6_PCODE_MAILBOX), ==, 0);
-    g_assert_cmphex(mmio_readl(g, A_GEN6_PCODE_DATA), ==, 0x5a5a);
+    qigvt_writel(g, A_GEN6_PCODE_DATA, 0x5a5a);
+    qigvt_writel(g, A_GEN6_PCODE_MAILBOX, ready | 0x7e);
+    g_assert_cmphex(qigvt_readl(g, A_GEN6_PCODE_MAILBOX), ==, 0);
+    g_assert_cmphex(qigvt_readl(g, A_GEN6_PCODE_DATA), ==, 0x5a5a);
 
     /* Without READY nothing is sent */
-    mmio_writel(g, A_GEN6_PCODE_MAILBOX, IGVT_PCODE_CDCLK_CONTROL);
-    g_assert_cmphex(mmio_readl(g, A_GEN6_PCODE_MAILBOX), ==,
+    qigvt_writel(g, A_GEN6_PCODE_MAILBOX, IGVT_PCODE_CDCLK_CONTROL);
+    g_assert_cmphex(qigvt_readl(g, A_GEN6_PCODE_MAILBOX), ==,
                     IGVT_PCODE_CDCLK_CONTROL);
-    g_assert_cmphex(mmio_readl(g, A_GEN6_PCODE_DATA), ==, 0x5a5a);
-    igvt_stop(g);
+    g_assert_cmphex(qigvt_readl(g, A_GEN6_PCODE_DATA), ==, 0x5a5a);
+    qigvt_free(g);
 }
 
 static void test_mmio_fences(void)
 {
-    Igvt *g = igvt_start_pv();
+    QIgvt *g = igvt_start_pv();
     unsigned i;
 
     /* The vGPU's four fences, 64 bits each */
     for (i = 0; i < 4; i++) {
         uint64_t v = 0x0123400000001001ull + ((uint64_t)i << 40) + i * 0x1000;
 
-        mmio_writeq(g, IGVT_FENCE_BASE + i * 8, v);
-        g_assert_cmphex(mmio_readq(g, IGVT_FENCE_BASE + i * 8), ==, v);
-        g_assert_cmphex(mmio_readl(g, IGVT_FENCE_BASE + i * 8 + 4), ==,
+        qigvt_writeq(g, IGVT_FENCE_BASE + i * 8, v);
+        g_assert_cmphex(qigvt_readq(g, IGVT_FENCE_BASE + i * 8), ==, v);
+        g_assert_cmphex(qigvt_readl(g, IGVT_FENCE_BASE + i * 8 + 4), ==,
                         v >> 32);
     }
-    mmio_writel(g, IGVT_FENCE_BASE + 3 * 8 + 4, 0xfeedf00d);
-    g_assert_cmphex(mmio_readl(g, IGVT_FENCE_BASE + 3 * 8 + 4), ==,
+    qigvt_writel(g, IGVT_FENCE_BASE + 3 * 8 + 4, 0xfeedf00d);
+    g_assert_cmphex(qigvt_readl(g, IGVT_FENCE_BASE + 3 * 8 + 4), ==,
                     0xfeedf00d);
 
     /* The rest read 0 and drop writes; a PV guest is not failed for it */
     for (i = 4; i < IGVT_FENCE_MAX; i++) {
-        mmio_writeq(g, IGVT_FENCE_BASE + i * 8, 0xffffffffffffffffull);
-        mmio_writel(g, IGVT_FENCE_BASE + i * 8 + 4, 0x1234);
-        g_assert_cmphex(mmio_readq(g, IGVT_FENCE_BASE + i * 8), ==, 0);
+        qigvt_writeq(g, IGVT_FENCE_BASE + i * 8, 0xffffffffffffffffull);
+        qigvt_writel(g, IGVT_FENCE_BASE + i * 8 + 4, 0x1234);
+        g_assert_cmphex(qigvt_readq(g, IGVT_FENCE_BASE + i * 8), ==, 0);
     }
     assert_failsafe(g, NULL);
     /* ... and the valid ones kept their values */
-    g_assert_cmphex(mmio_readl(g, IGVT_FENCE_BASE), ==, 0x00001001);
-    igvt_stop(g);
+    g_assert_cmphex(qigvt_readl(g, IGVT_FENCE_BASE), ==, 0x00001001);
+    qigvt_free(g);
 }
 
 /*
@@ -1060,82 +790,87 @@ static void test_mmio_fences(void)
 
 static void test_ggtt_entries(void)
 {
-    Igvt *g = igvt_start_pv();
+    QIgvt *g = igvt_start_pv();
     uint64_t low = slice(g, "aperture-base") / PAGE;
     uint64_t high = slice(g, "hidden-base") / PAGE;
-    uint64_t low_end = low + LOW_GM_SIZE / PAGE;
-    uint64_t high_end = high + HIGH_GM_SIZE / PAGE;
+    uint64_t low_end = low + QIGVT_LOW_GM_SIZE / PAGE;
+    uint64_t high_end = high + QIGVT_HIGH_GM_SIZE / PAGE;
     uint64_t outside[] = {
         low_end, high - 1, high_end, IGVT_GTT_ENTRIES - 1,
     };
-    int64_t writes = counter(g, "ggtt-writes");
-    int64_t invalid = counter(g, "ggtt-invalid-ptes");
+    int64_t writes = qigvt_counter(g, "ggtt-writes");
+    int64_t invalid = qigvt_counter(g, "ggtt-invalid-ptes");
     int64_t dropped;
     uint64_t idx = low + 3;
     unsigned i;
 
-    g_assert_cmphex(ggtt_read(g, idx), ==, 0);
+    g_assert_cmphex(qigvt_ggtt_read(g, idx), ==, 0);
 
     /* An 8-byte write */
-    ggtt_write(g, idx, RAM_PAGE1 | IGVT_PTE_PRESENT | 0x6);
-    g_assert_cmphex(ggtt_read(g, idx), ==, RAM_PAGE1 | IGVT_PTE_PRESENT | 0x6);
-    g_assert_cmphex(mmio_readl(g, ggtt_off(idx)), ==,
+    qigvt_ggtt_write(g, idx, RAM_PAGE1 | IGVT_PTE_PRESENT | 0x6);
+    g_assert_cmphex(qigvt_ggtt_read(g, idx), ==,
                     RAM_PAGE1 | IGVT_PTE_PRESENT | 0x6);
-    g_assert_cmphex(mmio_readl(g, ggtt_off(idx) + 4), ==, 0);
+    g_assert_cmphex(qigvt_readl(g, qigvt_ggtt_off(idx)), ==,
+                    RAM_PAGE1 | IGVT_PTE_PRESENT | 0x6);
+    g_assert_cmphex(qigvt_readl(g, qigvt_ggtt_off(idx) + 4), ==, 0);
     /* Two 4-byte halves, low then high */
-    mmio_writel(g, ggtt_off(idx + 1), RAM_PAGE2 | IGVT_PTE_PRESENT);
-    mmio_writel(g, ggtt_off(idx + 1) + 4, 0xabcd0000);
-    g_assert_cmphex(ggtt_read(g, idx + 1), ==,
+    qigvt_writel(g, qigvt_ggtt_off(idx + 1), RAM_PAGE2 | IGVT_PTE_PRESENT);
+    qigvt_writel(g, qigvt_ggtt_off(idx + 1) + 4, 0xabcd0000);
+    g_assert_cmphex(qigvt_ggtt_read(g, idx + 1), ==,
                     0xabcd000000000000ull | RAM_PAGE2 | IGVT_PTE_PRESENT);
-    g_assert_cmphex(mmio_readl(g, ggtt_off(idx + 1) + 4), ==, 0xabcd0000);
+    g_assert_cmphex(qigvt_readl(g, qigvt_ggtt_off(idx + 1) + 4), ==,
+                    0xabcd0000);
     /* Neighbours are untouched */
-    g_assert_cmphex(ggtt_read(g, idx - 1), ==, 0);
-    g_assert_cmphex(ggtt_read(g, idx + 2), ==, 0);
+    g_assert_cmphex(qigvt_ggtt_read(g, idx - 1), ==, 0);
+    g_assert_cmphex(qigvt_ggtt_read(g, idx + 2), ==, 0);
     /* The hidden slice too */
-    ggtt_write(g, high + 5, RAM_PAGE3 | IGVT_PTE_PRESENT);
-    g_assert_cmphex(ggtt_read(g, high + 5), ==, RAM_PAGE3 | IGVT_PTE_PRESENT);
-    ggtt_write(g, high_end - 1, RAM_PAGE3 | IGVT_PTE_PRESENT);
-    g_assert_cmphex(ggtt_read(g, high_end - 1), ==,
+    qigvt_ggtt_write(g, high + 5, RAM_PAGE3 | IGVT_PTE_PRESENT);
+    g_assert_cmphex(qigvt_ggtt_read(g, high + 5), ==,
                     RAM_PAGE3 | IGVT_PTE_PRESENT);
-    g_assert_cmpint(counter(g, "ggtt-writes"), ==, writes + 5);
-    g_assert_cmpint(counter(g, "ggtt-invalid-ptes"), ==, invalid);
+    qigvt_ggtt_write(g, high_end - 1, RAM_PAGE3 | IGVT_PTE_PRESENT);
+    g_assert_cmphex(qigvt_ggtt_read(g, high_end - 1), ==,
+                    RAM_PAGE3 | IGVT_PTE_PRESENT);
+    g_assert_cmpint(qigvt_counter(g, "ggtt-writes"), ==, writes + 5);
+    g_assert_cmpint(qigvt_counter(g, "ggtt-invalid-ptes"), ==, invalid);
 
     /*
      * A present entry pointing outside guest RAM is kept as written in the
      * virtual GGTT, and counted.
      */
-    ggtt_write(g, idx + 2, PTE_NOT_RAM | IGVT_PTE_PRESENT);
-    g_assert_cmphex(ggtt_read(g, idx + 2), ==, PTE_NOT_RAM | IGVT_PTE_PRESENT);
-    g_assert_cmpint(counter(g, "ggtt-invalid-ptes"), ==, invalid + 1);
+    qigvt_ggtt_write(g, idx + 2, QIGVT_PTE_NOT_RAM | IGVT_PTE_PRESENT);
+    g_assert_cmphex(qigvt_ggtt_read(g, idx + 2), ==,
+                    QIGVT_PTE_NOT_RAM | IGVT_PTE_PRESENT);
+    g_assert_cmpint(qigvt_counter(g, "ggtt-invalid-ptes"), ==, invalid + 1);
     /* So is one pointing at MMIO: the vGPU's own BARs, the LAPIC */
-    ggtt_write(g, idx + 3, (g->mmio.addr + IGVT_PVINFO_BASE) | 1);
-    ggtt_write(g, idx + 4, g->aperture.addr | 1);
-    ggtt_write(g, idx + 5, 0xfee00000 | 1);
-    g_assert_cmphex(ggtt_read(g, idx + 4), ==, g->aperture.addr | 1);
-    g_assert_cmpint(counter(g, "ggtt-invalid-ptes"), ==, invalid + 4);
+    qigvt_ggtt_write(g, idx + 3, (g->mmio.addr + IGVT_PVINFO_BASE) | 1);
+    qigvt_ggtt_write(g, idx + 4, g->aperture.addr | 1);
+    qigvt_ggtt_write(g, idx + 5, 0xfee00000 | 1);
+    g_assert_cmphex(qigvt_ggtt_read(g, idx + 4), ==, g->aperture.addr | 1);
+    g_assert_cmpint(qigvt_counter(g, "ggtt-invalid-ptes"), ==, invalid + 4);
     /* A non-present entry is not checked */
-    ggtt_write(g, idx + 6, PTE_NOT_RAM);
-    g_assert_cmphex(ggtt_read(g, idx + 6), ==, PTE_NOT_RAM);
-    g_assert_cmpint(counter(g, "ggtt-invalid-ptes"), ==, invalid + 4);
+    qigvt_ggtt_write(g, idx + 6, QIGVT_PTE_NOT_RAM);
+    g_assert_cmphex(qigvt_ggtt_read(g, idx + 6), ==, QIGVT_PTE_NOT_RAM);
+    g_assert_cmpint(qigvt_counter(g, "ggtt-invalid-ptes"), ==, invalid + 4);
 
     /* Entries outside the vGPU's slices are not the guest's */
-    dropped = counter(g, "ggtt-dropped");
+    dropped = qigvt_counter(g, "ggtt-dropped");
     for (i = 0; i < ARRAY_SIZE(outside); i++) {
-        ggtt_write(g, outside[i], RAM_PAGE1 | IGVT_PTE_PRESENT);
-        mmio_writel(g, ggtt_off(outside[i]), RAM_PAGE1 | IGVT_PTE_PRESENT);
-        mmio_writel(g, ggtt_off(outside[i]) + 4, 0x1);
-        g_assert_cmphex(ggtt_read(g, outside[i]), ==, 0);
+        qigvt_ggtt_write(g, outside[i], RAM_PAGE1 | IGVT_PTE_PRESENT);
+        qigvt_writel(g, qigvt_ggtt_off(outside[i]),
+                     RAM_PAGE1 | IGVT_PTE_PRESENT);
+        qigvt_writel(g, qigvt_ggtt_off(outside[i]) + 4, 0x1);
+        g_assert_cmphex(qigvt_ggtt_read(g, outside[i]), ==, 0);
     }
-    g_assert_cmpint(counter(g, "ggtt-dropped"), ==,
+    g_assert_cmpint(qigvt_counter(g, "ggtt-dropped"), ==,
                     dropped + 3 * ARRAY_SIZE(outside));
-    g_assert_cmpint(counter(g, "ggtt-writes"), ==,
+    g_assert_cmpint(qigvt_counter(g, "ggtt-writes"), ==,
                     writes + 10 + 3 * ARRAY_SIZE(outside));
 
     /* A reset clears the GGTT */
-    igvt_reset(g);
-    g_assert_cmphex(ggtt_read(g, idx), ==, 0);
-    g_assert_cmphex(ggtt_read(g, high + 5), ==, 0);
-    igvt_stop(g);
+    qigvt_reset(g);
+    g_assert_cmphex(qigvt_ggtt_read(g, idx), ==, 0);
+    g_assert_cmphex(qigvt_ggtt_read(g, high + 5), ==, 0);
+    qigvt_free(g);
 }
 
 /*
@@ -1145,7 +880,7 @@ static void test_ggtt_entries(void)
  */
 static void test_ggtt_split_write(void)
 {
-    Igvt *g = igvt_start_pv();
+    QIgvt *g = igvt_start_pv();
     uint64_t low = slice(g, "aperture-base") / PAGE;
     uint64_t gm = (low + 10) * PAGE;
 
@@ -1153,22 +888,25 @@ static void test_ggtt_split_write(void)
     fill_page(g->qts, RAM_PAGE2, 0x22);
 
     /* Low then high (how a 32-bit Linux writes a qword) */
-    mmio_writel(g, ggtt_off(low + 10), RAM_PAGE1 | IGVT_PTE_PRESENT);
-    mmio_writel(g, ggtt_off(low + 10) + 4, 0);
-    g_assert_cmphex(ap_read(g, gm, 8), ==, page_pattern(0x11, 0, 8));
+    qigvt_writel(g, qigvt_ggtt_off(low + 10), RAM_PAGE1 | IGVT_PTE_PRESENT);
+    qigvt_writel(g, qigvt_ggtt_off(low + 10) + 4, 0);
+    g_assert_cmphex(qigvt_ap_read(g, gm, 8), ==, page_pattern(0x11, 0, 8));
 
     /* High then low */
-    mmio_writel(g, ggtt_off(low + 11) + 4, 0);
-    mmio_writel(g, ggtt_off(low + 11), RAM_PAGE2 | IGVT_PTE_PRESENT);
-    g_assert_cmphex(ggtt_read(g, low + 11), ==, RAM_PAGE2 | IGVT_PTE_PRESENT);
-    g_assert_cmphex(ap_read(g, gm + PAGE, 8), ==, page_pattern(0x22, 0, 8));
+    qigvt_writel(g, qigvt_ggtt_off(low + 11) + 4, 0);
+    qigvt_writel(g, qigvt_ggtt_off(low + 11), RAM_PAGE2 | IGVT_PTE_PRESENT);
+    g_assert_cmphex(qigvt_ggtt_read(g, low + 11), ==,
+                    RAM_PAGE2 | IGVT_PTE_PRESENT);
+    g_assert_cmphex(qigvt_ap_read(g, gm + PAGE, 8), ==,
+                    page_pattern(0x22, 0, 8));
 
     /* High then low again, remapping a live entry */
-    mmio_writel(g, ggtt_off(low + 10) + 4, 0);
-    mmio_writel(g, ggtt_off(low + 10), RAM_PAGE2 | IGVT_PTE_PRESENT);
-    g_assert_cmphex(ggtt_read(g, low + 10), ==, RAM_PAGE2 | IGVT_PTE_PRESENT);
-    g_assert_cmphex(ap_read(g, gm, 8), ==, page_pattern(0x22, 0, 8));
-    igvt_stop(g);
+    qigvt_writel(g, qigvt_ggtt_off(low + 10) + 4, 0);
+    qigvt_writel(g, qigvt_ggtt_off(low + 10), RAM_PAGE2 | IGVT_PTE_PRESENT);
+    g_assert_cmphex(qigvt_ggtt_read(g, low + 10), ==,
+                    RAM_PAGE2 | IGVT_PTE_PRESENT);
+    g_assert_cmphex(qigvt_ap_read(g, gm, 8), ==, page_pattern(0x22, 0, 8));
+    qigvt_free(g);
 }
 
 /*
@@ -1177,7 +915,7 @@ static void test_ggtt_split_write(void)
 
 static void test_aperture_access(void)
 {
-    Igvt *g = igvt_start_pv();
+    QIgvt *g = igvt_start_pv();
     uint64_t idx = slice(g, "aperture-base") / PAGE + 4;
     uint64_t gm = idx * PAGE;
     int64_t reads, writes, faults;
@@ -1186,46 +924,46 @@ static void test_aperture_access(void)
     fill_page(g->qts, RAM_PAGE1, 0x40);
     fill_page(g->qts, RAM_PAGE2, 0x80);
     fill_page(g->qts, RAM_PAGE3, 0xc0);
-    ggtt_write(g, idx, RAM_PAGE1 | IGVT_PTE_PRESENT);
+    qigvt_ggtt_write(g, idx, RAM_PAGE1 | IGVT_PTE_PRESENT);
     /* idx + 1 stays unmapped */
 
-    reads = counter(g, "aperture-reads");
-    writes = counter(g, "aperture-writes");
-    faults = counter(g, "aperture-faults");
+    reads = qigvt_counter(g, "aperture-reads");
+    writes = qigvt_counter(g, "aperture-writes");
+    faults = qigvt_counter(g, "aperture-faults");
 
-    g_assert_cmphex(ap_read(g, gm + 8, 8), ==, page_pattern(0x40, 8, 8));
-    g_assert_cmphex(ap_read(g, gm + 0x104, 4), ==,
+    g_assert_cmphex(qigvt_ap_read(g, gm + 8, 8), ==, page_pattern(0x40, 8, 8));
+    g_assert_cmphex(qigvt_ap_read(g, gm + 0x104, 4), ==,
                     page_pattern(0x40, 0x104, 4));
-    g_assert_cmphex(ap_read(g, gm + 0x7fe, 2), ==,
+    g_assert_cmphex(qigvt_ap_read(g, gm + 0x7fe, 2), ==,
                     page_pattern(0x40, 0x7fe, 2));
-    g_assert_cmphex(ap_read(g, gm + 0xfff, 1), ==,
+    g_assert_cmphex(qigvt_ap_read(g, gm + 0xfff, 1), ==,
                     page_pattern(0x40, 0xfff, 1));
     /* Unaligned, inside the page */
-    g_assert_cmphex(ap_read(g, gm + 0x203, 8), ==,
+    g_assert_cmphex(qigvt_ap_read(g, gm + 0x203, 8), ==,
                     page_pattern(0x40, 0x203, 8));
-    g_assert_cmpint(counter(g, "aperture-reads"), ==, reads + 5);
-    g_assert_cmpint(counter(g, "aperture-faults"), ==, faults);
+    g_assert_cmpint(qigvt_counter(g, "aperture-reads"), ==, reads + 5);
+    g_assert_cmpint(qigvt_counter(g, "aperture-faults"), ==, faults);
 
     /* Across into the unmapped page: the mapped half only */
-    v = ap_read(g, gm + PAGE - 4, 8);
+    v = qigvt_ap_read(g, gm + PAGE - 4, 8);
     g_assert_cmphex(v, ==, page_pattern(0x40, PAGE - 4, 4));
-    g_assert_cmpint(counter(g, "aperture-faults"), >, faults);
+    g_assert_cmpint(qigvt_counter(g, "aperture-faults"), >, faults);
 
     /* Writes reach guest RAM */
-    ap_write(g, gm + 0x300, 8, 0x0123456789abcdefull);
+    qigvt_ap_write(g, gm + 0x300, 8, 0x0123456789abcdefull);
     g_assert_cmphex(qtest_readq(g->qts, RAM_PAGE1 + 0x300), ==,
                     0x0123456789abcdefull);
-    ap_write(g, gm + 0x308, 4, 0xfeedface);
+    qigvt_ap_write(g, gm + 0x308, 4, 0xfeedface);
     g_assert_cmphex(qtest_readl(g->qts, RAM_PAGE1 + 0x308), ==, 0xfeedface);
-    ap_write(g, gm + 0x30d, 2, 0xbeef);
+    qigvt_ap_write(g, gm + 0x30d, 2, 0xbeef);
     g_assert_cmphex(qtest_readw(g->qts, RAM_PAGE1 + 0x30d), ==, 0xbeef);
-    ap_write(g, gm + 0x310, 1, 0x5a);
+    qigvt_ap_write(g, gm + 0x310, 1, 0x5a);
     g_assert_cmphex(qtest_readb(g->qts, RAM_PAGE1 + 0x310), ==, 0x5a);
-    g_assert_cmphex(ap_read(g, gm + 0x308, 4), ==, 0xfeedface);
-    g_assert_cmpint(counter(g, "aperture-writes"), ==, writes + 4);
+    g_assert_cmphex(qigvt_ap_read(g, gm + 0x308, 4), ==, 0xfeedface);
+    g_assert_cmpint(qigvt_counter(g, "aperture-writes"), ==, writes + 4);
 
     /* A write across into the unmapped page writes the mapped part only */
-    ap_write(g, gm + PAGE - 2, 4, 0xa1b2c3d4);
+    qigvt_ap_write(g, gm + PAGE - 2, 4, 0xa1b2c3d4);
     g_assert_cmphex(qtest_readw(g->qts, RAM_PAGE1 + PAGE - 2), ==, 0xc3d4);
     g_assert_cmphex(qtest_readw(g->qts, RAM_PAGE2), ==,
                     page_pattern(0x80, 0, 2));
@@ -1233,14 +971,128 @@ static void test_aperture_access(void)
                     page_pattern(0xc0, 0, 2));
 
     /* Remapping the entry moves the aperture page */
-    ggtt_write(g, idx, RAM_PAGE3 | IGVT_PTE_PRESENT);
-    g_assert_cmphex(ap_read(g, gm + 0x300, 8), ==,
+    qigvt_ggtt_write(g, idx, RAM_PAGE3 | IGVT_PTE_PRESENT);
+    g_assert_cmphex(qigvt_ap_read(g, gm + 0x300, 8), ==,
                     page_pattern(0xc0, 0x300, 8));
-    ap_write(g, gm + 0x400, 4, 0x600dcafe);
+    qigvt_ap_write(g, gm + 0x400, 4, 0x600dcafe);
     g_assert_cmphex(qtest_readl(g->qts, RAM_PAGE3 + 0x400), ==, 0x600dcafe);
     g_assert_cmphex(qtest_readl(g->qts, RAM_PAGE1 + 0x400), ==,
                     page_pattern(0x40, 0x400, 4));
-    igvt_stop(g);
+    qigvt_free(g);
+}
+
+/*
+ * Fences: the CPU sees a fenced range of the aperture as a linear surface
+ * over tiled memory.  Eight pages of guest RAM hold the tiles, with every
+ * byte known; reads and writes of every size, aligned or not, through the
+ * fence must land where the tiling puts them, and nowhere else.  A fence
+ * turned off shows the raw tiles again; a GGTT remap moves a tile.
+ */
+typedef struct FenceCase {
+    const char *name;
+    QIgvtTiling tiling;
+    uint32_t pitch;             /* bytes */
+} FenceCase;
+
+static const FenceCase fence_cases[] = {
+    { "x", QIGVT_TILE_X, 1024 },        /* 2 X tiles a row, 4 rows */
+    { "y", QIGVT_TILE_Y, 512 },         /* 4 Y tiles a row, 2 rows */
+};
+
+#define FENCE_PAGES         8
+#define FENCE_RAM           0x200000
+
+static uint8_t fence_byte(uint64_t tiled)
+{
+    return tiled * 7 + (tiled >> 8) * 13 + 1;
+}
+
+static void fence_program(QIgvt *g, unsigned n, uint64_t start, uint64_t size,
+                          const FenceCase *c, bool valid)
+{
+    uint32_t lo = start | (c->tiling == QIGVT_TILE_Y ?
+                           R_FENCE_LO_TILING_Y_MASK : 0) |
+                  (valid ? R_FENCE_LO_VALID_MASK : 0);
+    uint32_t hi = (start + size - PAGE) |
+                  (c->pitch / IGVT_FENCE_PITCH_UNIT - 1);
+
+    qigvt_writel(g, IGVT_FENCE_HI(n), hi);
+    qigvt_writel(g, IGVT_FENCE_LO(n), lo);
+}
+
+static void test_aperture_fence(const void *opaque)
+{
+    const FenceCase *c = opaque;
+    QIgvt *g = igvt_start_pv();
+    uint64_t gm = slice(g, "aperture-base") + 16 * PAGE;
+    uint64_t size = FENCE_PAGES * PAGE, rows = size / c->pitch;
+    static const unsigned sizes[] = { 1, 2, 4, 8 };
+    g_autofree uint8_t *ram = g_malloc(size);
+    unsigned i, k;
+    uint64_t off;
+
+    for (off = 0; off < size; off++) {
+        ram[off] = fence_byte(off);
+    }
+    qtest_memwrite(g->qts, FENCE_RAM, ram, size);
+    qigvt_ggtt_map(g, gm, FENCE_RAM, size);
+    fence_program(g, 1, gm, size, c, true);
+
+    /* Reads: aligned and not, of every size, all over the surface */
+    for (i = 0; i < 400; i++) {
+        unsigned sz = sizes[i % ARRAY_SIZE(sizes)];
+        uint64_t y = g_test_rand_int_range(0, rows);
+        uint64_t xb = g_test_rand_int_range(0, c->pitch - sz + 1);
+        uint64_t v = qigvt_ap_read(g, gm + y * c->pitch + xb, sz);
+
+        if (i % 2) {
+            xb &= ~(uint64_t)(sz - 1);
+            v = qigvt_ap_read(g, gm + y * c->pitch + xb, sz);
+        }
+        for (k = 0; k < sz; k++) {
+            uint64_t t = qigvt_tiled_offset(c->tiling, c->pitch, xb + k, y);
+
+            g_assert_cmphex((v >> (8 * k)) & 0xff, ==, ram[t]);
+        }
+    }
+
+    /* Writes land in the tiles, and only there */
+    for (i = 0; i < 200; i++) {
+        unsigned sz = sizes[i % ARRAY_SIZE(sizes)];
+        uint64_t y = g_test_rand_int_range(0, rows);
+        uint64_t xb = g_test_rand_int_range(0, c->pitch - sz + 1);
+        uint64_t v = (uint64_t)g_test_rand_int() << 32 | g_test_rand_int();
+
+        qigvt_ap_write(g, gm + y * c->pitch + xb, sz, v);
+        for (k = 0; k < sz; k++) {
+            ram[qigvt_tiled_offset(c->tiling, c->pitch, xb + k, y)] =
+                v >> (8 * k);
+        }
+    }
+    {
+        g_autofree uint8_t *now = g_malloc(size);
+
+        qtest_memread(g->qts, FENCE_RAM, now, size);
+        g_assert_cmpmem(now, size, ram, size);
+    }
+
+    /* The fence off: the raw tiles */
+    fence_program(g, 1, gm, size, c, false);
+    g_assert_cmphex(qigvt_ap_read(g, gm + 0x1234, 4), ==,
+                    ldl_le_p(ram + 0x1234));
+    /* On again, and a tile's page remapped: its bytes come from there */
+    fence_program(g, 1, gm, size, c, true);
+    fill_page(g->qts, RAM_PAGE1, 0x40);
+    qigvt_ggtt_write(g, (gm + 3 * PAGE) / PAGE, RAM_PAGE1 | IGVT_PTE_PRESENT);
+    for (off = 0; off < size; off += 4) {
+        uint64_t y = off / c->pitch, xb = off % c->pitch;
+        uint64_t t = qigvt_tiled_offset(c->tiling, c->pitch, xb, y);
+        uint32_t want = t / PAGE == 3 ?
+                        page_pattern(0x40, t % PAGE, 4) : ldl_le_p(ram + t);
+
+        g_assert_cmphex(qigvt_ap_read(g, gm + off, 4), ==, want);
+    }
+    qigvt_free(g);
 }
 
 /* A page of guest RAM is unchanged from fill_page(@seed) */
@@ -1255,22 +1107,22 @@ static void assert_page_intact(QTestState *qts, uint64_t addr, uint8_t seed)
     }
 }
 
-static void assert_aperture_fault(Igvt *g, uint64_t off)
+static void assert_aperture_fault(QIgvt *g, uint64_t off)
 {
-    int64_t faults = counter(g, "aperture-faults");
+    int64_t faults = qigvt_counter(g, "aperture-faults");
     static const unsigned sizes[] = { 1, 2, 4, 8 };
     unsigned i;
 
     for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-        ap_write(g, off, sizes[i], 0x1111111111111111ull);
-        g_assert_cmphex(ap_read(g, off, sizes[i]), ==, 0);
+        qigvt_ap_write(g, off, sizes[i], 0x1111111111111111ull);
+        g_assert_cmphex(qigvt_ap_read(g, off, sizes[i]), ==, 0);
     }
-    g_assert_cmpint(counter(g, "aperture-faults"), >=, faults + 8);
+    g_assert_cmpint(qigvt_counter(g, "aperture-faults"), >=, faults + 8);
 }
 
 static void test_aperture_faults(void)
 {
-    Igvt *g = igvt_start_pv();
+    QIgvt *g = igvt_start_pv();
     uint64_t low = slice(g, "aperture-base");
     uint64_t idx = low / PAGE + 20;
     uint64_t gm = idx * PAGE;
@@ -1278,41 +1130,42 @@ static void test_aperture_faults(void)
     fill_page(g->qts, RAM_PAGE1, 0x17);
     fill_page(g->qts, RAM_PAGE2, 0x71);
     /* Map the whole first pages of the slice, so a leak would show */
-    ggtt_write(g, low / PAGE, RAM_PAGE1 | IGVT_PTE_PRESENT);
-    ggtt_write(g, idx - 1, RAM_PAGE1 | IGVT_PTE_PRESENT);
-    ggtt_write(g, idx + 1, RAM_PAGE1 | IGVT_PTE_PRESENT);
+    qigvt_ggtt_write(g, low / PAGE, RAM_PAGE1 | IGVT_PTE_PRESENT);
+    qigvt_ggtt_write(g, idx - 1, RAM_PAGE1 | IGVT_PTE_PRESENT);
+    qigvt_ggtt_write(g, idx + 1, RAM_PAGE1 | IGVT_PTE_PRESENT);
 
     /* Outside the slice, inside the BAR */
-    assert_aperture_fault(g, low + LOW_GM_SIZE);
-    assert_aperture_fault(g, low + LOW_GM_SIZE + 0x10);
-    assert_aperture_fault(g, APERTURE_SIZE - 8);
-    g_assert_cmphex(ap_read(g, APERTURE_SIZE - 1, 1), ==, 0);
+    assert_aperture_fault(g, low + QIGVT_LOW_GM_SIZE);
+    assert_aperture_fault(g, low + QIGVT_LOW_GM_SIZE + 0x10);
+    assert_aperture_fault(g, QIGVT_APERTURE_SIZE - 8);
+    g_assert_cmphex(qigvt_ap_read(g, QIGVT_APERTURE_SIZE - 1, 1), ==, 0);
     /* A never-written entry */
     assert_aperture_fault(g, gm);
     /* A non-present entry */
-    ggtt_write(g, idx, RAM_PAGE2);
+    qigvt_ggtt_write(g, idx, RAM_PAGE2);
     assert_aperture_fault(g, gm + 0x100);
     /* An entry outside guest RAM */
-    ggtt_write(g, idx, PTE_NOT_RAM | IGVT_PTE_PRESENT);
+    qigvt_ggtt_write(g, idx, QIGVT_PTE_NOT_RAM | IGVT_PTE_PRESENT);
     assert_aperture_fault(g, gm + 0x200);
     /* Entries pointing at MMIO: PVINFO and the aperture itself */
-    ggtt_write(g, idx, (g->mmio.addr + IGVT_PVINFO_BASE) | IGVT_PTE_PRESENT);
+    qigvt_ggtt_write(g, idx,
+                     (g->mmio.addr + IGVT_PVINFO_BASE) | IGVT_PTE_PRESENT);
     assert_aperture_fault(g, gm);
-    ggtt_write(g, idx, (g->aperture.addr + low) | IGVT_PTE_PRESENT);
+    qigvt_ggtt_write(g, idx, (g->aperture.addr + low) | IGVT_PTE_PRESENT);
     assert_aperture_fault(g, gm);
     /* A valid entry unmapped again */
-    ggtt_write(g, idx, RAM_PAGE2 | IGVT_PTE_PRESENT);
-    g_assert_cmphex(ap_read(g, gm, 4), ==, page_pattern(0x71, 0, 4));
-    ggtt_write(g, idx, RAM_PAGE2);
+    qigvt_ggtt_write(g, idx, RAM_PAGE2 | IGVT_PTE_PRESENT);
+    g_assert_cmphex(qigvt_ap_read(g, gm, 4), ==, page_pattern(0x71, 0, 4));
+    qigvt_ggtt_write(g, idx, RAM_PAGE2);
     assert_aperture_fault(g, gm + 0x300);
 
     /* None of those writes went anywhere */
     assert_page_intact(g->qts, RAM_PAGE1, 0x17);
     assert_page_intact(g->qts, RAM_PAGE2, 0x71);
-    g_assert_cmphex(mmio_readq(g, IGVT_PVINFO_MAGIC_OFF), ==,
+    g_assert_cmphex(qigvt_readq(g, IGVT_PVINFO_MAGIC_OFF), ==,
                     IGVT_PVINFO_MAGIC);
-    assert_running(g->qts);
-    igvt_stop(g);
+    qigvt_assert_running(g->qts);
+    qigvt_free(g);
 }
 
 /*
@@ -1322,50 +1175,43 @@ static void test_aperture_faults(void)
  */
 static void test_aperture_end(void)
 {
-    QTestState *qts = qtest_init(IGVT_TEST_MACHINE "-device igvt-vga,"
-                                 "addr=02.0,aperture-size=512M,"
-                                 "low-gm-size=512M,high-gm-size=64M");
-    Igvt g = { .qts = qts, .pci_addr = "00:02.0" };
+    QIgvt *g = qigvt_startf(0, QIGVT_MACHINE "-device igvt-vga,addr=02.0,"
+                            "aperture-size=512M,low-gm-size=512M,"
+                            "high-gm-size=64M");
+    QTestState *qts = g->qts;
     uint64_t top = 512 * MiB;
     int64_t faults;
     QDict *info;
 
-    g.bus = qpci_new_pc(qts, NULL);
-    g.dev = qpci_device_find(g.bus, QPCI_DEVFN(2, 0));
-    g_assert_nonnull(g.dev);
-    qpci_device_enable(g.dev);
-    g.mmio = qpci_iomap(g.dev, IGVT_BAR_GTTMMADR, NULL);
     /* 512 MiB does not fit libqos' window: put BAR2 in the PCI hole */
-    g.aperture.addr = 0x40000000;
-    qpci_config_writel(g.dev, PCI_BASE_ADDRESS_2, g.aperture.addr);
-    qpci_config_writel(g.dev, PCI_BASE_ADDRESS_3, 0);
-    info = query(&g);
+    g->aperture.addr = 0x40000000;
+    qpci_config_writel(g->dev, PCI_BASE_ADDRESS_2, g->aperture.addr);
+    qpci_config_writel(g->dev, PCI_BASE_ADDRESS_3, 0);
+    info = qigvt_query(g);
     g_assert_cmphex(qdict_get_int(qdict_get_qdict(info, "gmadr"), "address"),
-                    ==, g.aperture.addr);
+                    ==, g->aperture.addr);
     qobject_unref(info);
-    g_assert_cmphex(mmio_readq(&g, IGVT_PVINFO_MAGIC_OFF), ==,
+    g_assert_cmphex(qigvt_readq(g, IGVT_PVINFO_MAGIC_OFF), ==,
                     IGVT_PVINFO_MAGIC);
-    g_assert_cmphex(slice(&g, "aperture-base") +
-                    slice(&g, "aperture-size"), ==, top);
-    g_assert_cmphex(slice(&g, "hidden-base"), ==, top);
+    g_assert_cmphex(slice(g, "aperture-base") +
+                    slice(g, "aperture-size"), ==, top);
+    g_assert_cmphex(slice(g, "hidden-base"), ==, top);
 
     fill_page(qts, RAM_PAGE1, 0x21);
     fill_page(qts, RAM_PAGE2, 0x43);
-    ggtt_write(&g, top / PAGE - 1, RAM_PAGE1 | IGVT_PTE_PRESENT);
-    ggtt_write(&g, top / PAGE, RAM_PAGE2 | IGVT_PTE_PRESENT);
-    g_assert_cmphex(ap_read(&g, top - 8, 8), ==,
+    qigvt_ggtt_write(g, top / PAGE - 1, RAM_PAGE1 | IGVT_PTE_PRESENT);
+    qigvt_ggtt_write(g, top / PAGE, RAM_PAGE2 | IGVT_PTE_PRESENT);
+    g_assert_cmphex(qigvt_ap_read(g, top - 8, 8), ==,
                     page_pattern(0x21, PAGE - 8, 8));
-    faults = counter(&g, "aperture-faults");
-    g_assert_cmphex(ap_read(&g, top - 4, 8), ==,
+    faults = qigvt_counter(g, "aperture-faults");
+    g_assert_cmphex(qigvt_ap_read(g, top - 4, 8), ==,
                     page_pattern(0x21, PAGE - 4, 4));
-    ap_write(&g, top - 4, 8, 0);
+    qigvt_ap_write(g, top - 4, 8, 0);
     assert_page_intact(qts, RAM_PAGE2, 0x43);
     g_assert_cmphex(qtest_readl(qts, RAM_PAGE1 + PAGE - 4), ==, 0);
-    g_assert_cmpint(counter(&g, "aperture-faults"), >, faults);
+    g_assert_cmpint(qigvt_counter(g, "aperture-faults"), >, faults);
 
-    g_free(g.dev);
-    qpci_free_pc(g.bus);
-    qtest_quit(qts);
+    qigvt_free(g);
 }
 
 /*
@@ -1374,13 +1220,13 @@ static void test_aperture_end(void)
 
 static void test_query(void)
 {
-    QTestState *qts = qtest_init(IGVT_TEST_ARGS ",id=gpu0");
+    QTestState *qts = qtest_init(QIGVT_ARGS ",id=gpu0");
     QPCIBus *bus = qpci_new_pc(qts, NULL);
-    Igvt g = { 0 };
+    QIgvt *g;
     QDict *info, *bar, *sl, *c, *ret;
 
     /* Before the firmware maps the BARs */
-    info = query_vgpu(qts, "00:02.0");
+    info = qigvt_query_at(qts, "00:02.0");
     g_assert_cmpstr(qdict_get_str(info, "qom-path"), ==,
                     "/machine/peripheral/gpu0");
     g_assert_cmpstr(qdict_get_str(info, "id"), ==, "gpu0");
@@ -1400,10 +1246,10 @@ static void test_query(void)
     g_assert_cmphex(qdict_get_int(bar, "size"), ==, IGVT_GTTMMADR_SIZE);
     bar = qdict_get_qdict(info, "gmadr");
     g_assert_false(qdict_haskey(bar, "address"));
-    g_assert_cmphex(qdict_get_int(bar, "size"), ==, APERTURE_SIZE);
+    g_assert_cmphex(qdict_get_int(bar, "size"), ==, QIGVT_APERTURE_SIZE);
     sl = qdict_get_qdict(info, "slices");
-    g_assert_cmphex(qdict_get_int(sl, "aperture-size"), ==, LOW_GM_SIZE);
-    g_assert_cmphex(qdict_get_int(sl, "hidden-size"), ==, HIGH_GM_SIZE);
+    g_assert_cmphex(qdict_get_int(sl, "aperture-size"), ==, QIGVT_LOW_GM_SIZE);
+    g_assert_cmphex(qdict_get_int(sl, "hidden-size"), ==, QIGVT_HIGH_GM_SIZE);
     g_assert_cmphex(qdict_get_int(sl, "aperture-base") % (2 * MiB), ==, 0);
     g_assert_cmphex(qdict_get_int(sl, "hidden-base") % (2 * MiB), ==, 0);
     g_assert_cmpuint(qdict_get_int(sl, "fences"), ==, 4);
@@ -1433,34 +1279,34 @@ static void test_query(void)
     qobject_unref(info);
 
     /* The BAR addresses are what PCI config space says */
-    igvt_attach(&g, qts, bus, 2, "00:02.0");
-    info = query(&g);
+    g = qigvt_attach(qts, bus, 2, QIGVT_APERTURE);
+    info = qigvt_query(g);
     g_assert_cmphex(qdict_get_int(qdict_get_qdict(info, "gttmmadr"),
                                   "address"), ==,
-                    qpci_config_readl(g.dev, PCI_BASE_ADDRESS_0) &
+                    qpci_config_readl(g->dev, PCI_BASE_ADDRESS_0) &
                     PCI_BASE_ADDRESS_MEM_MASK);
     g_assert_cmphex(qdict_get_int(qdict_get_qdict(info, "gttmmadr"),
-                                  "address"), ==, g.mmio.addr);
+                                  "address"), ==, g->mmio.addr);
     g_assert_cmphex(qdict_get_int(qdict_get_qdict(info, "gmadr"),
                                   "address"), ==,
-                    qpci_config_readl(g.dev, PCI_BASE_ADDRESS_2) &
+                    qpci_config_readl(g->dev, PCI_BASE_ADDRESS_2) &
                     PCI_BASE_ADDRESS_MEM_MASK);
     qobject_unref(info);
 
     /* Counters follow the accesses */
-    mmio_readq(&g, IGVT_PVINFO_MAGIC_OFF);
-    mmio_readl(&g, UNTRACKED);
-    mmio_writel(&g, UNTRACKED, 1);
-    mmio_writeb(&g, UNTRACKED + 1, 1);
-    mmio_readl(&g, UNTRACKED + 1);
-    mmio_readl(&g, 4 * MiB);
-    ggtt_write(&g, 0, RAM_PAGE1 | IGVT_PTE_PRESENT);
-    ggtt_write(&g, 1, PTE_NOT_RAM | IGVT_PTE_PRESENT);
-    ggtt_write(&g, IGVT_GTT_ENTRIES - 1, 0);
-    ap_read(&g, 0, 4);
-    ap_read(&g, PAGE, 4);
-    ap_write(&g, 0, 4, 0);
-    info = query(&g);
+    qigvt_readq(g, IGVT_PVINFO_MAGIC_OFF);
+    qigvt_readl(g, UNTRACKED);
+    qigvt_writel(g, UNTRACKED, 1);
+    qigvt_writeb(g, UNTRACKED + 1, 1);
+    qigvt_readl(g, UNTRACKED + 1);
+    qigvt_readl(g, 4 * MiB);
+    qigvt_ggtt_write(g, 0, RAM_PAGE1 | IGVT_PTE_PRESENT);
+    qigvt_ggtt_write(g, 1, QIGVT_PTE_NOT_RAM | IGVT_PTE_PRESENT);
+    qigvt_ggtt_write(g, IGVT_GTT_ENTRIES - 1, 0);
+    qigvt_ap_read(g, 0, 4);
+    qigvt_ap_read(g, PAGE, 4);
+    qigvt_ap_write(g, 0, 4, 0);
+    info = qigvt_query(g);
     c = qdict_get_qdict(info, "counters");
     g_assert_true(qdict_get_bool(info, "pv-ready"));
     g_assert_cmpint(qdict_get_int(c, "mmio-reads"), ==, 3);
@@ -1475,7 +1321,7 @@ static void test_query(void)
     g_assert_cmpint(qdict_get_int(c, "aperture-faults"), ==, 1);
     qobject_unref(info);
 
-    g_free(g.dev);
+    qigvt_free(g);
     qpci_free_pc(bus);
     qtest_quit(qts);
 }
@@ -1496,8 +1342,8 @@ static void test_query_no_device(void)
 
 static void test_query_hmp(void)
 {
-    Igvt *g = igvt_start();
-    QDict *info = query(g);
+    QIgvt *g = igvt_start();
+    QDict *info = qigvt_query(g);
     g_autofree char *hmp = NULL;
     g_autofree char *bar0 = NULL;
 
@@ -1513,7 +1359,7 @@ static void test_query_hmp(void)
     g_assert_nonnull(strstr(hmp, "failsafe no"));
     g_assert_null(strstr(hmp, "(unmapped)"));
     qobject_unref(info);
-    igvt_stop(g);
+    qigvt_free(g);
 }
 
 /* Two ranges [a, a + as) and [b, b + bs) are disjoint */
@@ -1524,16 +1370,15 @@ static void assert_disjoint(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 
 static void test_query_two_vgpus(void)
 {
-    Igvt *a = igvt_startf("%s -device igvt-vga,addr=03.0,id=b,"
-                          "aperture-size=64M,low-gm-size=16M,"
-                          "high-gm-size=32M,fences=2", IGVT_TEST_ARGS);
-    Igvt *b = g_new0(Igvt, 1);
+    QIgvt *a = qigvt_startf(QIGVT_APERTURE, "%s -device igvt-vga,addr=03.0,"
+                            "id=b,aperture-size=64M,low-gm-size=16M,"
+                            "high-gm-size=32M,fences=2", QIGVT_ARGS);
+    QIgvt *b = qigvt_attach(a->qts, a->bus, 3, QIGVT_APERTURE);
     QDict *ia, *ib, *sa, *sb;
     uint64_t a_low, b_low;
 
-    igvt_attach(b, a->qts, a->bus, 3, "00:03.0");
-    ia = query(a);
-    ib = query(b);
+    ia = qigvt_query(a);
+    ib = qigvt_query(b);
     g_assert_cmpstr(qdict_get_str(ib, "qom-path"), ==,
                     "/machine/peripheral/b");
     g_assert_false(qdict_haskey(ia, "id"));
@@ -1544,13 +1389,13 @@ static void test_query_two_vgpus(void)
     g_assert_cmpuint(qdict_get_int(sb, "fences"), ==, 2);
 
     /* No graphics memory or fence is shared */
-    assert_disjoint(qdict_get_int(sa, "aperture-base"), LOW_GM_SIZE,
+    assert_disjoint(qdict_get_int(sa, "aperture-base"), QIGVT_LOW_GM_SIZE,
                     qdict_get_int(sb, "aperture-base"), 16 * MiB);
-    assert_disjoint(qdict_get_int(sa, "aperture-base"), LOW_GM_SIZE,
+    assert_disjoint(qdict_get_int(sa, "aperture-base"), QIGVT_LOW_GM_SIZE,
                     qdict_get_int(sb, "hidden-base"), 32 * MiB);
-    assert_disjoint(qdict_get_int(sa, "hidden-base"), HIGH_GM_SIZE,
+    assert_disjoint(qdict_get_int(sa, "hidden-base"), QIGVT_HIGH_GM_SIZE,
                     qdict_get_int(sb, "aperture-base"), 16 * MiB);
-    assert_disjoint(qdict_get_int(sa, "hidden-base"), HIGH_GM_SIZE,
+    assert_disjoint(qdict_get_int(sa, "hidden-base"), QIGVT_HIGH_GM_SIZE,
                     qdict_get_int(sb, "hidden-base"), 32 * MiB);
     assert_disjoint(qdict_get_int(sa, "fence-base"), 4,
                     qdict_get_int(sb, "fence-base"), 2);
@@ -1562,50 +1407,50 @@ static void test_query_two_vgpus(void)
     /* Each sees its own resources in PVINFO */
     check_pvinfo(a, 4);
     check_pvinfo(b, 2);
-    g_assert_cmpuint(mmio_readl(a, IGVT_PVINFO_VGT_ID), !=,
-                     mmio_readl(b, IGVT_PVINFO_VGT_ID));
+    g_assert_cmpuint(qigvt_readl(a, IGVT_PVINFO_VGT_ID), !=,
+                     qigvt_readl(b, IGVT_PVINFO_VGT_ID));
 
     /* ... and cannot reach the other's */
     fill_page(a->qts, RAM_PAGE1, 0x33);
-    ggtt_write(a, a_low / PAGE, RAM_PAGE1 | IGVT_PTE_PRESENT);
-    g_assert_cmphex(ap_read(a, a_low, 8), ==, page_pattern(0x33, 0, 8));
-    ggtt_write(b, a_low / PAGE, RAM_PAGE2 | IGVT_PTE_PRESENT);
-    g_assert_cmphex(ggtt_read(b, a_low / PAGE), ==, 0);
-    g_assert_cmpint(counter(b, "ggtt-dropped"), ==, 1);
-    g_assert_cmphex(ggtt_read(a, a_low / PAGE), ==,
+    qigvt_ggtt_write(a, a_low / PAGE, RAM_PAGE1 | IGVT_PTE_PRESENT);
+    g_assert_cmphex(qigvt_ap_read(a, a_low, 8), ==, page_pattern(0x33, 0, 8));
+    qigvt_ggtt_write(b, a_low / PAGE, RAM_PAGE2 | IGVT_PTE_PRESENT);
+    g_assert_cmphex(qigvt_ggtt_read(b, a_low / PAGE), ==, 0);
+    g_assert_cmpint(qigvt_counter(b, "ggtt-dropped"), ==, 1);
+    g_assert_cmphex(qigvt_ggtt_read(a, a_low / PAGE), ==,
                     RAM_PAGE1 | IGVT_PTE_PRESENT);
-    g_assert_cmphex(ap_read(a, a_low, 8), ==, page_pattern(0x33, 0, 8));
-    g_assert_cmphex(ap_read(b, a_low, 8), ==, 0);
-    g_assert_cmpint(counter(b, "aperture-faults"), ==, 1);
-    ap_write(b, a_low, 8, 0);
+    g_assert_cmphex(qigvt_ap_read(a, a_low, 8), ==, page_pattern(0x33, 0, 8));
+    g_assert_cmphex(qigvt_ap_read(b, a_low, 8), ==, 0);
+    g_assert_cmpint(qigvt_counter(b, "aperture-faults"), ==, 1);
+    qigvt_ap_write(b, a_low, 8, 0);
     assert_page_intact(a->qts, RAM_PAGE1, 0x33);
     /* b's own slice works */
-    ggtt_write(b, b_low / PAGE, RAM_PAGE1 | IGVT_PTE_PRESENT);
-    g_assert_cmphex(ap_read(b, b_low + 8, 8), ==, page_pattern(0x33, 8, 8));
-    g_assert_cmphex(ggtt_read(a, b_low / PAGE), ==, 0);
-    g_assert_cmphex(ap_read(a, b_low, 8), ==, 0);
+    qigvt_ggtt_write(b, b_low / PAGE, RAM_PAGE1 | IGVT_PTE_PRESENT);
+    g_assert_cmphex(qigvt_ap_read(b, b_low + 8, 8), ==,
+                    page_pattern(0x33, 8, 8));
+    g_assert_cmphex(qigvt_ggtt_read(a, b_low / PAGE), ==, 0);
+    g_assert_cmphex(qigvt_ap_read(a, b_low, 8), ==, 0);
 
-    g_free(b->dev);
-    g_free(b);
-    igvt_stop(a);
+    qigvt_free(b);
+    qigvt_free(a);
 }
 
 /* A vGPU whose slices cannot be found is refused */
 static void test_query_no_room(void)
 {
     /* The second aperture slice must lie below its 32 MiB BAR: taken */
-    assert_launch_fails(IGVT_TEST_DEVICE " -device igvt-vga,addr=03.0,"
+    assert_launch_fails(QIGVT_DEVICE " -device igvt-vga,addr=03.0,"
                         "aperture-size=32M,low-gm-size=16M,"
                         "high-gm-size=32M", "no room for a 16 MiB aperture");
     /* All of the hidden graphics memory */
-    assert_launch_fails(IGVT_TEST_DEVICE ",high-gm-size=4G",
+    assert_launch_fails(QIGVT_DEVICE ",high-gm-size=4G",
                         "no room for a 4096 MiB hidden slice");
     /* All fences */
-    assert_launch_fails(IGVT_TEST_DEVICE ",fences=32 -device igvt-vga,"
+    assert_launch_fails(QIGVT_DEVICE ",fences=32 -device igvt-vga,"
                         "addr=03.0,aperture-size=64M,low-gm-size=16M,"
                         "high-gm-size=32M,fences=1", "fence registers");
     /* ... which the same vGPUs fit in with room to spare */
-    assert_launch(IGVT_TEST_DEVICE ",fences=31 -device igvt-vga,addr=03.0,"
+    assert_launch(QIGVT_DEVICE ",fences=31 -device igvt-vga,addr=03.0,"
                   "aperture-size=64M,low-gm-size=16M,high-gm-size=32M,"
                   "fences=1", 0, NULL);
 }
@@ -1631,6 +1476,7 @@ static void test_bad_properties(void)
         { "fences=33", "fences must be between 1 and 32" },
         { "weight=0", "weight must be between 1 and 16" },
         { "weight=17", "weight must be between 1 and 16" },
+        { "x-watchdog-ms=10001", "x-watchdog-ms must be at most 10000" },
         { "model=foo", "foo" },
         { "backend=foo", "foo" },
         { "backend=host", "igvt" },
@@ -1639,7 +1485,7 @@ static void test_bad_properties(void)
     unsigned i;
 
     /* The mechanism first: a good configuration starts and quits */
-    assert_launch(IGVT_TEST_DEVICE, 0, NULL);
+    assert_launch(QIGVT_DEVICE, 0, NULL);
     for (i = 0; i < ARRAY_SIZE(bad); i++) {
         g_autofree char *args = g_strdup_printf("-device igvt-vga,addr=02.0,"
                                                 "aperture-size=64M,"
@@ -1648,6 +1494,12 @@ static void test_bad_properties(void)
 
         assert_launch_fails(args, bad[i].err);
     }
+    /*
+     * Behind an IOMMU the device's DMA would be translated (and faults
+     * reported) outside the BQL, where its GPU thread runs: refused
+     */
+    assert_launch_fails("-device intel-iommu " QIGVT_DEVICE,
+                        "does not work behind an IOMMU");
 }
 
 static void test_not_hotpluggable(void)
@@ -1672,7 +1524,7 @@ static void test_not_hotpluggable(void)
 
 static void test_hostile_mmio(void)
 {
-    Igvt *g = igvt_start_pv();
+    QIgvt *g = igvt_start_pv();
     static const uint32_t offs[] = {
         0x0, IGVT_RCS_BASE + IGVT_RING_MI_MODE,
         IGVT_RCS_BASE + IGVT_RING_RESET_CTL, A_GEN7_GT_MODE, A_GEN8_FUSE2,
@@ -1686,54 +1538,54 @@ static void test_hostile_mmio(void)
     unsigned i, j, mis;
 
     /* Misaligned accesses are refused: no effect, read 0 */
-    mmio_writel(g, UNTRACKED, 0x01020304);
-    mmio_writel(g, UNTRACKED + 4, 0x05060708);
-    invalid = counter(g, "mmio-invalid");
+    qigvt_writel(g, UNTRACKED, 0x01020304);
+    qigvt_writel(g, UNTRACKED + 4, 0x05060708);
+    invalid = qigvt_counter(g, "mmio-invalid");
     for (i = 0; i < ARRAY_SIZE(sizes); i++) {
         for (mis = 1; mis < sizes[i]; mis++) {
-            mmio_write(g, UNTRACKED + mis, sizes[i], 0xffffffffffffffffull);
-            g_assert_cmphex(mmio_read(g, UNTRACKED + mis, sizes[i]), ==, 0);
+            qigvt_write(g, UNTRACKED + mis, sizes[i], 0xffffffffffffffffull);
+            g_assert_cmphex(qigvt_read(g, UNTRACKED + mis, sizes[i]), ==, 0);
             expect += 2;
         }
     }
     /* An 8-byte access must be 8-byte aligned */
-    mmio_writeq(g, UNTRACKED + 4, 0xffffffffffffffffull);
-    g_assert_cmphex(mmio_readq(g, UNTRACKED + 4), ==, 0);
+    qigvt_writeq(g, UNTRACKED + 4, 0xffffffffffffffffull);
+    g_assert_cmphex(qigvt_readq(g, UNTRACKED + 4), ==, 0);
     expect += 2;
-    g_assert_cmpint(counter(g, "mmio-invalid"), ==, invalid + expect);
-    g_assert_cmphex(mmio_readq(g, UNTRACKED), ==, 0x0506070801020304ull);
+    g_assert_cmpint(qigvt_counter(g, "mmio-invalid"), ==, invalid + expect);
+    g_assert_cmphex(qigvt_readq(g, UNTRACKED), ==, 0x0506070801020304ull);
     /* Misaligned accesses to PVINFO read nothing either */
-    g_assert_cmphex(mmio_readl(g, IGVT_PVINFO_MAGIC_OFF + 1), ==, 0);
+    g_assert_cmphex(qigvt_readl(g, IGVT_PVINFO_MAGIC_OFF + 1), ==, 0);
 
     /* Every size at every alignment on interesting registers */
     for (i = 0; i < ARRAY_SIZE(offs); i++) {
         for (j = 0; j < ARRAY_SIZE(sizes); j++) {
             for (mis = 0; mis < 8; mis++) {
-                mmio_write(g, offs[i] + mis, sizes[j], rand64());
-                mmio_read(g, offs[i] + mis, sizes[j]);
+                qigvt_write(g, offs[i] + mis, sizes[j], rand64());
+                qigvt_read(g, offs[i] + mis, sizes[j]);
             }
         }
     }
     /* Across the end of the register file into the hole */
-    g_assert_cmphex(mmio_readq(g, IGVT_MMIO_SIZE - 4) >> 32, ==, 0);
-    mmio_writeq(g, IGVT_MMIO_SIZE - 4, 0xffffffffffffffffull);
-    mmio_readl(g, IGVT_MMIO_SIZE - 2);
-    assert_running(g->qts);
+    g_assert_cmphex(qigvt_readq(g, IGVT_MMIO_SIZE - 4) >> 32, ==, 0);
+    qigvt_writeq(g, IGVT_MMIO_SIZE - 4, 0xffffffffffffffffull);
+    qigvt_readl(g, IGVT_MMIO_SIZE - 2);
+    qigvt_assert_running(g->qts);
 
     /* Still the same device */
-    g_assert_cmphex(mmio_readq(g, IGVT_PVINFO_MAGIC_OFF), ==,
+    g_assert_cmphex(qigvt_readq(g, IGVT_PVINFO_MAGIC_OFF), ==,
                     IGVT_PVINFO_MAGIC);
-    g_assert_cmphex(mmio_readl(g, A_GEN8_FUSE2), ==,
+    g_assert_cmphex(qigvt_readl(g, A_GEN8_FUSE2), ==,
                     (1u << R_GEN8_FUSE2_S_ENA_SHIFT) |
                     (0x8u << R_GEN8_FUSE2_SS_DIS_SHIFT));
-    mmio_writel(g, A_GDRST, 1);
-    g_assert_cmphex(mmio_readl(g, A_GDRST), ==, 0);
-    igvt_stop(g);
+    qigvt_writel(g, A_GDRST, R_GDRST_FULL_MASK);
+    g_assert_cmphex(qigvt_readl(g, A_GDRST), ==, 0);
+    qigvt_free(g);
 }
 
 static void test_hostile_bar0_hole(void)
 {
-    Igvt *g = igvt_start_pv();
+    QIgvt *g = igvt_start_pv();
     static const uint64_t offs[] = {
         IGVT_MMIO_SIZE, IGVT_MMIO_SIZE + 1, 3 * MiB + 3, 5 * MiB,
         IGVT_GTT_OFFSET - 8,
@@ -1742,79 +1594,79 @@ static void test_hostile_bar0_hole(void)
     int64_t invalid;
     unsigned i, j;
 
-    ggtt_write(g, 0, RAM_PAGE1 | IGVT_PTE_PRESENT);
-    mmio_writel(g, IGVT_MMIO_SIZE - 4, 0x12345678);
-    invalid = counter(g, "mmio-invalid");
+    qigvt_ggtt_write(g, 0, RAM_PAGE1 | IGVT_PTE_PRESENT);
+    qigvt_writel(g, IGVT_MMIO_SIZE - 4, 0x12345678);
+    invalid = qigvt_counter(g, "mmio-invalid");
     for (i = 0; i < ARRAY_SIZE(offs); i++) {
         for (j = 0; j < ARRAY_SIZE(sizes); j++) {
-            mmio_write(g, offs[i], sizes[j], 0xffffffffffffffffull);
-            g_assert_cmphex(mmio_read(g, offs[i], sizes[j]), ==, 0);
+            qigvt_write(g, offs[i], sizes[j], 0xffffffffffffffffull);
+            g_assert_cmphex(qigvt_read(g, offs[i], sizes[j]), ==, 0);
         }
     }
-    g_assert_cmpint(counter(g, "mmio-invalid"), ==,
+    g_assert_cmpint(qigvt_counter(g, "mmio-invalid"), ==,
                     invalid + 2 * ARRAY_SIZE(offs) * ARRAY_SIZE(sizes));
     /* Nothing around the hole changed */
-    g_assert_cmphex(ggtt_read(g, 0), ==, RAM_PAGE1 | IGVT_PTE_PRESENT);
-    g_assert_cmphex(mmio_readl(g, IGVT_MMIO_SIZE - 4), ==, 0x12345678);
+    g_assert_cmphex(qigvt_ggtt_read(g, 0), ==, RAM_PAGE1 | IGVT_PTE_PRESENT);
+    g_assert_cmphex(qigvt_readl(g, IGVT_MMIO_SIZE - 4), ==, 0x12345678);
     /* Across into the GGTT */
-    mmio_readq(g, IGVT_GTT_OFFSET - 4);
-    mmio_writeq(g, IGVT_GTT_OFFSET - 4, 0xffffffffffffffffull);
-    g_assert_cmphex(mmio_readl(g, IGVT_MMIO_SIZE - 4), ==, 0x12345678);
-    g_assert_cmphex(mmio_readq(g, IGVT_PVINFO_MAGIC_OFF), ==,
+    qigvt_readq(g, IGVT_GTT_OFFSET - 4);
+    qigvt_writeq(g, IGVT_GTT_OFFSET - 4, 0xffffffffffffffffull);
+    g_assert_cmphex(qigvt_readl(g, IGVT_MMIO_SIZE - 4), ==, 0x12345678);
+    g_assert_cmphex(qigvt_readq(g, IGVT_PVINFO_MAGIC_OFF), ==,
                     IGVT_PVINFO_MAGIC);
-    assert_running(g->qts);
-    igvt_stop(g);
+    qigvt_assert_running(g->qts);
+    qigvt_free(g);
 }
 
-static void pvinfo_fill(Igvt *g, bool random)
+static void pvinfo_fill(QIgvt *g, bool random)
 {
     static const unsigned sizes[] = { 1, 2, 4, 8 };
     unsigned i, off;
 
     for (i = 0; i < ARRAY_SIZE(sizes); i++) {
         for (off = 0; off < IGVT_PVINFO_SIZE; off += sizes[i]) {
-            mmio_write(g, IGVT_PVINFO_BASE + off, sizes[i],
-                       random ? rand64() : 0xffffffffffffffffull);
+            qigvt_write(g, IGVT_PVINFO_BASE + off, sizes[i],
+                        random ? rand64() : 0xffffffffffffffffull);
         }
     }
 }
 
 static void test_hostile_pvinfo(void)
 {
-    Igvt *g = igvt_start();
+    QIgvt *g = igvt_start();
 
     assert_failsafe(g, NULL);
     pvinfo_fill(g, false);
     pvinfo_fill(g, true);
-    assert_running(g->qts);
+    qigvt_assert_running(g->qts);
 
     /* The device's part of PVINFO is intact */
     check_pvinfo(g, 4);
-    g_assert_cmpuint(mmio_readl(g, IGVT_PVINFO_VGT_ID), ==, 1);
+    g_assert_cmpuint(qigvt_readl(g, IGVT_PVINFO_VGT_ID), ==, 1);
 
     /* Writing rsv5 is the guest saying its resources are too few */
     assert_failsafe(g, "insufficient-resource");
-    igvt_reset(g);
+    qigvt_reset(g);
     assert_failsafe(g, NULL);
     check_pvinfo(g, 4);
 
     /* Any write to any rsv5 dword does it */
-    mmio_writel(g, IGVT_PVINFO_RSV5 + 12, 0);
+    qigvt_writel(g, IGVT_PVINFO_RSV5 + 12, 0);
     assert_failsafe(g, "insufficient-resource");
-    igvt_reset(g);
-    mmio_writeb(g, IGVT_PVINFO_RSV5 + 5, 1);
+    qigvt_reset(g);
+    qigvt_writeb(g, IGVT_PVINFO_RSV5 + 5, 1);
     assert_failsafe(g, "insufficient-resource");
-    igvt_reset(g);
+    qigvt_reset(g);
     /* But not one next to it */
-    mmio_writel(g, IGVT_PVINFO_RSV5 - 4, 0xffffffff);
-    mmio_writel(g, IGVT_PVINFO_RSV5 + 16, 0xffffffff);
+    qigvt_writel(g, IGVT_PVINFO_RSV5 - 4, 0xffffffff);
+    qigvt_writel(g, IGVT_PVINFO_RSV5 + 16, 0xffffffff);
     assert_failsafe(g, NULL);
-    igvt_stop(g);
+    qigvt_free(g);
 }
 
 static void test_hostile_ggtt(void)
 {
-    Igvt *g = igvt_start_pv();
+    QIgvt *g = igvt_start_pv();
     uint64_t low = slice(g, "aperture-base") / PAGE;
     uint64_t high = slice(g, "hidden-base") / PAGE;
     static const unsigned sizes[] = { 1, 2, 4, 8 };
@@ -1825,34 +1677,34 @@ static void test_hostile_ggtt(void)
     unsigned i, mis, n = 0;
 
     /* Only naturally aligned 4- and 8-byte accesses are allowed */
-    ggtt_write(g, low, e0);
-    invalid = counter(g, "mmio-invalid");
+    qigvt_ggtt_write(g, low, e0);
+    invalid = qigvt_counter(g, "mmio-invalid");
     for (i = 0; i < ARRAY_SIZE(sizes); i++) {
         for (mis = 0; mis < 8; mis++) {
             if ((sizes[i] == 4 || sizes[i] == 8) && !(mis % sizes[i])) {
                 continue;
             }
-            mmio_write(g, ggtt_off(low) + mis, sizes[i], rand64());
-            g_assert_cmphex(mmio_read(g, ggtt_off(low) + mis, sizes[i]), ==,
-                            0);
+            qigvt_write(g, qigvt_ggtt_off(low) + mis, sizes[i], rand64());
+            g_assert_cmphex(qigvt_read(g, qigvt_ggtt_off(low) + mis,
+                                       sizes[i]), ==, 0);
             expect += 2;
         }
     }
-    g_assert_cmpint(counter(g, "mmio-invalid"), ==, invalid + expect);
-    g_assert_cmphex(ggtt_read(g, low), ==, e0);
+    g_assert_cmpint(qigvt_counter(g, "mmio-invalid"), ==, invalid + expect);
+    g_assert_cmphex(qigvt_ggtt_read(g, low), ==, e0);
 
     /* Random values at random entries, half of them in the slices */
-    dropped = counter(g, "ggtt-dropped");
+    dropped = qigvt_counter(g, "ggtt-dropped");
     for (i = 0; i < 2048; i++) {
         uint64_t pte = rand64();
         uint32_t idx;
 
         switch (i % 4) {
         case 0:
-            idx = low + g_test_rand_int_range(0, LOW_GM_SIZE / PAGE);
+            idx = low + g_test_rand_int_range(0, QIGVT_LOW_GM_SIZE / PAGE);
             break;
         case 1:
-            idx = high + g_test_rand_int_range(0, HIGH_GM_SIZE / PAGE);
+            idx = high + g_test_rand_int_range(0, QIGVT_HIGH_GM_SIZE / PAGE);
             break;
         default:
             idx = g_test_rand_int_range(0, IGVT_GTT_ENTRIES);
@@ -1863,71 +1715,72 @@ static void test_hostile_ggtt(void)
             pte = (pte & 0x0ffff000) | IGVT_PTE_PRESENT;
         }
         if (i % 5 == 0) {
-            mmio_writel(g, ggtt_off(idx), pte);
-            mmio_writel(g, ggtt_off(idx) + 4, pte >> 32);
+            qigvt_writel(g, qigvt_ggtt_off(idx), pte);
+            qigvt_writel(g, qigvt_ggtt_off(idx) + 4, pte >> 32);
         } else {
-            ggtt_write(g, idx, pte);
+            qigvt_ggtt_write(g, idx, pte);
         }
-        if ((idx >= low && idx < low + LOW_GM_SIZE / PAGE) ||
-            (idx >= high && idx < high + HIGH_GM_SIZE / PAGE)) {
+        if ((idx >= low && idx < low + QIGVT_LOW_GM_SIZE / PAGE) ||
+            (idx >= high && idx < high + QIGVT_HIGH_GM_SIZE / PAGE)) {
             shadow[idx] = pte;
         } else {
             outside += i % 5 == 0 ? 2 : 1;
         }
         written[n++] = idx;
     }
-    assert_running(g->qts);
-    g_assert_cmpint(counter(g, "ggtt-dropped"), ==, dropped + outside);
+    qigvt_assert_running(g->qts);
+    g_assert_cmpint(qigvt_counter(g, "ggtt-dropped"), ==, dropped + outside);
     for (i = 0; i < n; i++) {
-        g_assert_cmphex(ggtt_read(g, written[i]), ==, shadow[written[i]]);
+        g_assert_cmphex(qigvt_ggtt_read(g, written[i]), ==, shadow[written[i]]);
     }
 
     /* Huge values: every bit set, with and without present */
-    ggtt_write(g, low + 1, UINT64_MAX);
-    g_assert_cmphex(ggtt_read(g, low + 1), ==, UINT64_MAX);
-    ggtt_write(g, low + 1, UINT64_MAX & ~IGVT_PTE_PRESENT);
-    g_assert_cmphex(ggtt_read(g, low + 1), ==, UINT64_MAX & ~IGVT_PTE_PRESENT);
-    ggtt_write(g, IGVT_GTT_ENTRIES - 1, UINT64_MAX);
-    g_assert_cmphex(ggtt_read(g, IGVT_GTT_ENTRIES - 1), ==, 0);
-    assert_running(g->qts);
-    igvt_stop(g);
+    qigvt_ggtt_write(g, low + 1, UINT64_MAX);
+    g_assert_cmphex(qigvt_ggtt_read(g, low + 1), ==, UINT64_MAX);
+    qigvt_ggtt_write(g, low + 1, UINT64_MAX & ~IGVT_PTE_PRESENT);
+    g_assert_cmphex(qigvt_ggtt_read(g, low + 1), ==,
+                    UINT64_MAX & ~IGVT_PTE_PRESENT);
+    qigvt_ggtt_write(g, IGVT_GTT_ENTRIES - 1, UINT64_MAX);
+    g_assert_cmphex(qigvt_ggtt_read(g, IGVT_GTT_ENTRIES - 1), ==, 0);
+    qigvt_assert_running(g->qts);
+    qigvt_free(g);
 }
 
 static void test_hostile_aperture(void)
 {
-    Igvt *g = igvt_start_pv();
+    QIgvt *g = igvt_start_pv();
     uint64_t low = slice(g, "aperture-base") / PAGE;
-    int64_t reads = counter(g, "aperture-reads");
-    int64_t writes = counter(g, "aperture-writes");
+    int64_t reads = qigvt_counter(g, "aperture-reads");
+    int64_t writes = qigvt_counter(g, "aperture-writes");
     unsigned i, n = 0;
     uint64_t off;
 
     /* Some entries map RAM, some do not */
-    for (i = 0; i < LOW_GM_SIZE / PAGE; i += 97) {
+    for (i = 0; i < QIGVT_LOW_GM_SIZE / PAGE; i += 97) {
         uint64_t pte = (uint64_t)(0x300 + i % 512) * PAGE;
 
-        ggtt_write(g, low + i, i % 2 ? pte | IGVT_PTE_PRESENT :
-                   rand64() | IGVT_PTE_PRESENT);
+        qigvt_ggtt_write(g, low + i, i % 2 ? pte | IGVT_PTE_PRESENT :
+                         rand64() | IGVT_PTE_PRESENT);
     }
     /* Accesses of every size, everywhere in the BAR */
-    for (off = 0; off < APERTURE_SIZE; off += 64 * KiB + 4093) {
+    for (off = 0; off < QIGVT_APERTURE_SIZE; off += 64 * KiB + 4093) {
         unsigned size = 1 << g_test_rand_int_range(0, 4);
 
-        ap_write(g, off, size, rand64());
-        ap_read(g, off, size);
+        qigvt_ap_write(g, off, size, rand64());
+        qigvt_ap_read(g, off, size);
         n++;
     }
-    g_assert_cmpint(counter(g, "aperture-reads"), ==, reads + n);
-    g_assert_cmpint(counter(g, "aperture-writes"), ==, writes + n);
+    g_assert_cmpint(qigvt_counter(g, "aperture-reads"), ==, reads + n);
+    g_assert_cmpint(qigvt_counter(g, "aperture-writes"), ==, writes + n);
     /* The last bytes, and across the end of the BAR */
-    ap_write(g, APERTURE_SIZE - 1, 1, 0xff);
-    g_assert_cmphex(ap_read(g, APERTURE_SIZE - 1, 1), ==, 0);
-    ap_read(g, APERTURE_SIZE - 4, 8);
-    ap_write(g, APERTURE_SIZE - 4, 8, UINT64_MAX);
-    assert_running(g->qts);
-    g_assert_cmphex(mmio_readq(g, IGVT_PVINFO_MAGIC_OFF), ==,
+    qigvt_ap_write(g, QIGVT_APERTURE_SIZE - 1, 1, 0xff);
+    g_assert_cmphex(qigvt_ap_read(g, QIGVT_APERTURE_SIZE - 1, 1), ==, 0);
+    qigvt_ap_read(g, QIGVT_APERTURE_SIZE - 4, 8);
+    qigvt_ap_write(g, QIGVT_APERTURE_SIZE - 4, 8, UINT64_MAX);
+    qigvt_assert_running(g->qts);
+    g_assert_cmphex(qigvt_readq(g, IGVT_PVINFO_MAGIC_OFF), ==,
                     IGVT_PVINFO_MAGIC);
-    igvt_stop(g);
+    qigvt_free(g);
 }
 
 /*
@@ -1936,50 +1789,50 @@ static void test_hostile_aperture(void)
 
 static void test_failsafe_unsupported_guest(void)
 {
-    Igvt *g = igvt_start();
+    QIgvt *g = igvt_start();
     uint32_t ring_mode = IGVT_RCS_BASE + IGVT_RING_MODE;
 
     /* Execlists on without having looked at PVINFO: a native driver */
-    mmio_writel(g, ring_mode, 0x80008000);
+    qigvt_writel(g, ring_mode, 0x80008000);
     assert_failsafe(g, "unsupported-guest");
     g_assert_false(query_bool(g, "pv-ready"));
     /* The first reason stays */
-    mmio_writel(g, IGVT_PVINFO_RSV5, 1);
+    qigvt_writel(g, IGVT_PVINFO_RSV5, 1);
     assert_failsafe(g, "unsupported-guest");
-    assert_running(g->qts);
+    qigvt_assert_running(g->qts);
 
     /* A reset gives the next driver a chance: this one reads PVINFO */
-    igvt_reset(g);
+    qigvt_reset(g);
     assert_failsafe(g, NULL);
-    g_assert_cmphex(mmio_readq(g, IGVT_PVINFO_MAGIC_OFF), ==,
+    g_assert_cmphex(qigvt_readq(g, IGVT_PVINFO_MAGIC_OFF), ==,
                     IGVT_PVINFO_MAGIC);
-    mmio_writel(g, ring_mode, 0x80008000);
-    g_assert_cmphex(mmio_readl(g, ring_mode), ==, 0x8000);
-    mmio_writel(g, IGVT_BCS_BASE + IGVT_RING_MODE, 0x80008000);
+    qigvt_writel(g, ring_mode, 0x80008000);
+    g_assert_cmphex(qigvt_readl(g, ring_mode), ==, 0x8000);
+    qigvt_writel(g, IGVT_BCS_BASE + IGVT_RING_MODE, 0x80008000);
     assert_failsafe(g, NULL);
 
     /* Other engines count too */
-    igvt_reset(g);
-    mmio_writel(g, IGVT_VECS_BASE + IGVT_RING_MODE, 0x80008000);
+    qigvt_reset(g);
+    qigvt_writel(g, IGVT_VECS_BASE + IGVT_RING_MODE, 0x80008000);
     assert_failsafe(g, "unsupported-guest");
 
     /* Execlists left off is fine */
-    igvt_reset(g);
-    mmio_writel(g, ring_mode, 0x80000000);
-    mmio_writel(g, ring_mode, 0x00008000);
+    qigvt_reset(g);
+    qigvt_writel(g, ring_mode, 0x80000000);
+    qigvt_writel(g, ring_mode, 0x00008000);
     assert_failsafe(g, NULL);
 
     /* So is a fence beyond the vGPU's, before PVINFO */
-    igvt_reset(g);
-    g_assert_cmphex(mmio_readl(g, IGVT_FENCE_BASE + 4 * 8), ==, 0);
+    qigvt_reset(g);
+    g_assert_cmphex(qigvt_readl(g, IGVT_FENCE_BASE + 4 * 8), ==, 0);
     assert_failsafe(g, "unsupported-guest");
-    igvt_reset(g);
-    mmio_writel(g, IGVT_FENCE_BASE + 31 * 8 + 4, 0);
+    qigvt_reset(g);
+    qigvt_writel(g, IGVT_FENCE_BASE + 31 * 8 + 4, 0);
     assert_failsafe(g, "unsupported-guest");
-    igvt_reset(g);
-    mmio_writel(g, IGVT_FENCE_BASE + 3 * 8, 0);
+    qigvt_reset(g);
+    qigvt_writel(g, IGVT_FENCE_BASE + 3 * 8, 0);
     assert_failsafe(g, NULL);
-    igvt_stop(g);
+    qigvt_free(g);
 }
 
 /*
@@ -1987,75 +1840,48 @@ static void test_failsafe_unsupported_guest(void)
  * driver reads PVINFO
  */
 
-static void vbe_write(QTestState *qts, uint16_t index, uint16_t val)
-{
-    qtest_outw(qts, VBE_PORT_INDEX, index);
-    qtest_outw(qts, VBE_PORT_DATA, val);
-}
-
-static uint16_t vbe_read(QTestState *qts, uint16_t index)
-{
-    qtest_outw(qts, VBE_PORT_INDEX, index);
-    return qtest_inw(qts, VBE_PORT_DATA);
-}
-
-/* Set 1024x768x32 with the linear framebuffer; returns the VBE memory */
-static uint64_t vbe_enable(QTestState *qts)
-{
-    g_assert_cmphex(vbe_read(qts, VBE_DISPI_INDEX_ID), >=, VBE_DISPI_ID0);
-    vbe_write(qts, VBE_DISPI_INDEX_XRES, 1024);
-    vbe_write(qts, VBE_DISPI_INDEX_YRES, 768);
-    vbe_write(qts, VBE_DISPI_INDEX_BPP, 32);
-    vbe_write(qts, VBE_DISPI_INDEX_ENABLE,
-              VBE_DISPI_ENABLED | VBE_DISPI_LFB_ENABLED);
-    g_assert_cmphex(vbe_read(qts, VBE_DISPI_INDEX_ENABLE) &
-                    VBE_DISPI_ENABLED, ==, VBE_DISPI_ENABLED);
-    return (uint64_t)vbe_read(qts, VBE_DISPI_INDEX_VIDEO_MEMORY_64K) *
-           64 * KiB;
-}
-
 static void test_vga_lfb(void)
 {
-    Igvt *g = igvt_start();
+    QIgvt *g = igvt_start();
     int64_t reads;
 
     g_assert_true(query_bool(g, "vga"));
-    g_assert_cmpuint(vbe_enable(g->qts), >=, 1024 * 768 * 4);
+    g_assert_cmpuint(qigvt_vbe_enable(g->qts), >=, 1024 * 768 * 4);
 
     /* BAR0 is the framebuffer: VGACNTRL's offset is just memory */
-    reads = counter(g, "mmio-reads");
-    mmio_writel(g, A_VGACNTRL, 0xcafef00d);
-    g_assert_cmphex(mmio_readl(g, A_VGACNTRL), ==, 0xcafef00d);
-    g_assert_cmphex(mmio_readb(g, A_VGACNTRL + 1), ==, 0xf0);
-    mmio_writel(g, 0, 0x00ff00ff);
-    g_assert_cmphex(mmio_readl(g, 0), ==, 0x00ff00ff);
-    g_assert_cmpint(counter(g, "mmio-reads"), ==, reads);
+    reads = qigvt_counter(g, "mmio-reads");
+    qigvt_writel(g, A_VGACNTRL, 0xcafef00d);
+    g_assert_cmphex(qigvt_readl(g, A_VGACNTRL), ==, 0xcafef00d);
+    g_assert_cmphex(qigvt_readb(g, A_VGACNTRL + 1), ==, 0xf0);
+    qigvt_writel(g, 0, 0x00ff00ff);
+    g_assert_cmphex(qigvt_readl(g, 0), ==, 0x00ff00ff);
+    g_assert_cmpint(qigvt_counter(g, "mmio-reads"), ==, reads);
     g_assert_true(query_bool(g, "vga"));
     g_assert_false(query_bool(g, "pv-ready"));
 
     /* PVINFO can still be found, and from then on BAR0 is registers */
-    g_assert_cmphex(mmio_readq(g, IGVT_PVINFO_MAGIC_OFF), ==,
+    g_assert_cmphex(qigvt_readq(g, IGVT_PVINFO_MAGIC_OFF), ==,
                     IGVT_PVINFO_MAGIC);
     g_assert_true(query_bool(g, "pv-ready"));
-    g_assert_cmphex(mmio_readl(g, A_VGACNTRL), ==, 0);
-    g_assert_cmphex(mmio_readl(g, 0), ==, 0);
+    g_assert_cmphex(qigvt_readl(g, A_VGACNTRL), ==, 0);
+    g_assert_cmphex(qigvt_readl(g, 0), ==, 0);
 
     /* The driver turns the VGA plane off, and on again */
-    mmio_writel(g, A_VGACNTRL, R_VGACNTRL_VGA_DISP_DISABLE_MASK);
+    qigvt_writel(g, A_VGACNTRL, R_VGACNTRL_VGA_DISP_DISABLE_MASK);
     g_assert_false(query_bool(g, "vga"));
-    mmio_writel(g, A_VGACNTRL, 0);
+    qigvt_writel(g, A_VGACNTRL, 0);
     g_assert_true(query_bool(g, "vga"));
-    mmio_writel(g, A_VGACNTRL, R_VGACNTRL_VGA_DISP_DISABLE_MASK);
+    qigvt_writel(g, A_VGACNTRL, R_VGACNTRL_VGA_DISP_DISABLE_MASK);
     g_assert_false(query_bool(g, "vga"));
 
     /* A reset hands BAR0 back to the VGA BIOS */
-    igvt_reset(g);
+    qigvt_reset(g);
     g_assert_true(query_bool(g, "vga"));
-    g_assert_cmpuint(vbe_read(g->qts, VBE_DISPI_INDEX_ENABLE), ==, 0);
-    vbe_enable(g->qts);
-    mmio_writel(g, A_VGACNTRL, 0x12345678);
-    g_assert_cmphex(mmio_readl(g, A_VGACNTRL), ==, 0x12345678);
-    igvt_stop(g);
+    g_assert_cmpuint(qigvt_vbe_read(g->qts, VBE_DISPI_INDEX_ENABLE), ==, 0);
+    qigvt_vbe_enable(g->qts);
+    qigvt_writel(g, A_VGACNTRL, 0x12345678);
+    g_assert_cmphex(qigvt_readl(g, A_VGACNTRL), ==, 0x12345678);
+    qigvt_free(g);
 }
 
 /*
@@ -2064,40 +1890,20 @@ static void test_vga_lfb(void)
  */
 static void test_vga_lfb_size(void)
 {
-    Igvt *g = igvt_start();
-    uint64_t vram = vbe_enable(g->qts);
+    QIgvt *g = igvt_start();
+    uint64_t vram = qigvt_vbe_enable(g->qts);
     uint64_t fb_end = MIN(1024 * 768 * 4, vram);
     uint64_t offs[] = { fb_end - 4, vram / 16 * 5, vram - 8 };
     unsigned i;
 
     for (i = 0; i < ARRAY_SIZE(offs); i++) {
-        mmio_writel(g, offs[i], 0x5a000000 | i);
+        qigvt_writel(g, offs[i], 0x5a000000 | i);
     }
     for (i = 0; i < ARRAY_SIZE(offs); i++) {
         g_test_message("VBE memory at BAR0 + 0x%" PRIx64, offs[i]);
-        g_assert_cmphex(mmio_readl(g, offs[i]), ==, 0x5a000000 | i);
+        g_assert_cmphex(qigvt_readl(g, offs[i]), ==, 0x5a000000 | i);
     }
-    igvt_stop(g);
-}
-
-/* Wait until @qts reports migration status @want */
-static void wait_migration(QTestState *qts, const char *want)
-{
-    for (int i = 0; i < 600; i++) {
-        QDict *rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
-        QDict *ret = qdict_get_qdict(rsp, "return");
-        const char *status = qdict_haskey(ret, "status") ?
-                             qdict_get_str(ret, "status") : "none";
-        bool done = !strcmp(status, want);
-
-        g_assert_cmpstr(status, !=, "failed");
-        qobject_unref(rsp);
-        if (done) {
-            return;
-        }
-        g_usleep(50 * 1000);
-    }
-    g_assert_not_reached();
+    qigvt_free(g);
 }
 
 /*
@@ -2108,11 +1914,8 @@ static void wait_migration(QTestState *qts, const char *want)
  */
 static void test_migration(void)
 {
-    Igvt *src = igvt_start_pv();
-    Igvt *dst = g_new0(Igvt, 1);
-    g_autofree char *dir = g_dir_make_tmp("igvt-migration-XXXXXX", NULL);
-    g_autofree char *file = g_strdup_printf("%s/state", dir);
-    g_autofree char *uri = g_strdup_printf("file:%s", file);
+    QIgvt *src = igvt_start_pv();
+    QIgvt *dst;
     uint64_t low = slice(src, "aperture-base") / PAGE;
     uint64_t pte = RAM_PAGE1 | IGVT_PTE_PRESENT;
     uint64_t pattern = page_pattern(0x5a, 0x40, 8);
@@ -2120,51 +1923,36 @@ static void test_migration(void)
     QDict *info;
 
     /* Guest-visible state on the source */
-    mmio_writel(src, UNTRACKED, 0xfeedf00d);
-    mmio_writel(src, 0x7008, 0x00050005);              /* GEN7_GT_MODE */
-    mmio_writel(src, IGVT_PVINFO_DISPLAY_READY, 1);
-    ggtt_write(src, low + 1, pte);
-    ap_write(src, PAGE + 0x40, 8, pattern);
-    writes = counter(src, "ggtt-writes");
+    qigvt_writel(src, UNTRACKED, 0xfeedf00d);
+    qigvt_writel(src, A_GEN7_GT_MODE, 0x00050005);
+    qigvt_writel(src, IGVT_PVINFO_DISPLAY_READY, 1);
+    qigvt_ggtt_write(src, low + 1, pte);
+    qigvt_ap_write(src, PAGE + 0x40, 8, pattern);
+    writes = qigvt_counter(src, "ggtt-writes");
 
-    qtest_qmp_assert_success(src->qts, "{'execute': 'stop'}");
-    qtest_qmp_assert_success(src->qts, "{'execute': 'migrate',"
-                             " 'arguments': {'uri': %s}}", uri);
-    wait_migration(src->qts, "completed");
+    dst = qigvt_migrate(src, QIGVT_ARGS);
 
-    dst->qts = qtest_initf(IGVT_TEST_ARGS " -incoming defer");
-    dst->bus = qpci_new_pc(dst->qts, NULL);
-    dst->dev = qpci_device_find(dst->bus, QPCI_DEVFN(2, 0));
-    g_assert_nonnull(dst->dev);
-    dst->pci_addr = src->pci_addr;
-    /* The BARs come back where the source had them */
-    dst->mmio = src->mmio;
-    dst->aperture = src->aperture;
-    qtest_qmp_assert_success(dst->qts, "{'execute': 'migrate-incoming',"
-                             " 'arguments': {'uri': %s}}", uri);
-    wait_migration(dst->qts, "completed");
-
-    g_assert_cmphex(mmio_readl(dst, UNTRACKED), ==, 0xfeedf00d);
-    g_assert_cmphex(mmio_readl(dst, 0x7008), ==, 0x0005);
-    g_assert_cmphex(mmio_readl(dst, IGVT_PVINFO_DISPLAY_READY), ==, 1);
-    g_assert_cmphex(ggtt_read(dst, low + 1), ==, pte);
+    g_assert_cmphex(qigvt_readl(dst, UNTRACKED), ==, 0xfeedf00d);
+    g_assert_cmphex(qigvt_readl(dst, A_GEN7_GT_MODE), ==, 0x0005);
+    g_assert_cmphex(qigvt_readl(dst, IGVT_PVINFO_DISPLAY_READY), ==, 1);
+    g_assert_cmphex(qigvt_ggtt_read(dst, low + 1), ==, pte);
     /* Through the rebuilt host GGTT to the same guest page */
-    g_assert_cmphex(ap_read(dst, PAGE + 0x40, 8), ==, pattern);
+    g_assert_cmphex(qigvt_ap_read(dst, PAGE + 0x40, 8), ==, pattern);
     g_assert_cmphex(qtest_readq(dst->qts, RAM_PAGE1 + 0x40), ==, pattern);
-    g_assert_cmpint(counter(dst, "ggtt-writes"), ==, writes);
-    info = query(dst);
+    g_assert_cmpint(qigvt_counter(dst, "ggtt-writes"), ==, writes);
+    info = qigvt_query(dst);
     g_assert_true(qdict_get_bool(info, "pv-ready"));
     g_assert_false(qdict_get_bool(info, "failsafe"));
     qobject_unref(info);
 
-    unlink(file);
-    rmdir(dir);
-    igvt_stop(dst);
-    igvt_stop(src);
+    qigvt_free(dst);
+    qigvt_free(src);
 }
 
 int main(int argc, char **argv)
 {
+    size_t i;
+
     g_test_init(&argc, &argv, NULL);
 
     qtest_add_func("/igvt/pci/identity", test_pci_identity);
@@ -2187,6 +1975,12 @@ int main(int argc, char **argv)
     qtest_add_func("/igvt/aperture/access", test_aperture_access);
     qtest_add_func("/igvt/aperture/faults", test_aperture_faults);
     qtest_add_func("/igvt/aperture/end-of-bar", test_aperture_end);
+    for (i = 0; i < ARRAY_SIZE(fence_cases); i++) {
+        g_autofree char *path = g_strdup_printf("/igvt/aperture/fence/%s",
+                                                fence_cases[i].name);
+
+        qtest_add_data_func(path, &fence_cases[i], test_aperture_fence);
+    }
     qtest_add_func("/igvt/qmp/query", test_query);
     qtest_add_func("/igvt/qmp/no-device", test_query_no_device);
     qtest_add_func("/igvt/qmp/hmp", test_query_hmp);

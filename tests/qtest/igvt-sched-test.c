@@ -1,165 +1,77 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * qtest of igvt's GPU scheduler with two vGPUs on one software backend:
- * a vGPU whose batches never end does not stall the other, and busy
- * vGPUs share GPU time by their weights.
+ * a vGPU whose batches never end does not stall the other, and two busy
+ * vGPUs both run, each with its weight and charged exactly the GPU time
+ * of its own workloads.
+ *
+ * How busy vGPUs share GPU time by weight is the policy's, tested without
+ * a clock by tests/unit/test-igvt-sched.c.  The share this host really
+ * gives them depends on its load, so it is measured, never asserted:
+ * "-m perf" adds /igvt/sched/share, which make bench-exec runs and
+ * reports.
  */
 
 #include "qemu/osdep.h"
 #include "libqtest.h"
-#include "libqos/pci-pc.h"
-#include "qobject/qdict.h"
-#include "qobject/qlist.h"
-#include "hw/display/igvt.h"
-#include "hw/display/igvt/regs.h"
+#include "libqos/igvt.h"
 
-#define PAGE            0x1000
-#define SLICE_ARGS      "aperture-size=64M,low-gm-size=32M,high-gm-size=64M"
+#define CTX_ID          0x42
 
-/* Offsets in each vGPU's aperture slice, and in its own guest RAM */
-#define OFF_HWSP        0x1000
-#define OFF_LRCA        0x2000          /* two pages: PPHWSP, state */
-#define OFF_RING        0x4000
-#define OFF_TARGET      0x5000
-#define OFF_BATCH       0x6000
-#define OFF_END         0x8000
-
-#define RCS             IGVT_RCS_BASE
-#define MI_NOOP         0x00000000u
-#define MI_SDI_GGTT     (0x10000000u | (1u << 22) | 2)
-#define MI_BB_START     (0x18800000u | 1)
-
-typedef struct Vgpu {
-    QTestState *qts;
-    QPCIDevice *dev;
-    QPCIBar mmio;
-    uint64_t gm;                /* start of its aperture slice */
-    uint64_t ram;               /* guest RAM behind it */
-} Vgpu;
-
-static void wr(Vgpu *v, uint32_t off, uint32_t val)
+/* vGPU A at 00:02.0 with weight @wa, B at 00:03.0 with @wb */
+static void start_two(unsigned wa, unsigned wb, QIgvt **a, QIgvt **b)
 {
-    qpci_io_writel(v->dev, v->mmio, off, val);
+    *a = qigvt_startf(QIGVT_PV, QIGVT_MACHINE
+                      "-device igvt-vga,id=gpua,addr=02.0," QIGVT_SLICES
+                      ",weight=%u -device igvt-vga,id=gpub,addr=03.0,"
+                      QIGVT_SLICES ",weight=%u", wa, wb);
+    *b = qigvt_attach((*a)->qts, (*a)->bus, 3, QIGVT_PV);
+    g_assert_cmphex((*a)->gm, !=, (*b)->gm);
+    qigvt_exec_init(*a, 0x300000);
+    qigvt_exec_init(*b, 0x400000);
 }
 
-/* Take the vGPU at @slot as a GVT-g aware driver would */
-static void vgpu_init(Vgpu *v, QTestState *qts, QPCIBus *bus, int slot,
-                      uint64_t ram)
+static void stop_two(QIgvt *a, QIgvt *b)
 {
-    uint64_t off;
-
-    v->qts = qts;
-    v->ram = ram;
-    v->dev = qpci_device_find(bus, QPCI_DEVFN(slot, 0));
-    g_assert_nonnull(v->dev);
-    qpci_device_enable(v->dev);
-    v->mmio = qpci_iomap(v->dev, IGVT_BAR_GTTMMADR, NULL);
-    g_assert_cmphex(qpci_io_readq(v->dev, v->mmio, IGVT_PVINFO_MAGIC_OFF),
-                    ==, IGVT_PVINFO_MAGIC);
-    v->gm = qpci_io_readl(v->dev, v->mmio, IGVT_PVINFO_APERTURE_BASE);
-    for (off = OFF_HWSP; off < OFF_END; off += PAGE) {
-        qpci_io_writeq(v->dev, v->mmio, IGVT_GTT_OFFSET +
-                       (v->gm + off) / PAGE * IGVT_GTT_PTE_SIZE,
-                       (ram + off) | IGVT_PTE_PRESENT);
-    }
-    wr(v, RCS + 0x29c, 0x80008000);                 /* execlists on */
-    wr(v, RCS + 0x80, v->gm + OFF_HWSP);            /* HWS_PGA */
-    wr(v, RCS + 0x3a0, 0xffff0000 | 5 << 8 | 5);    /* CSB pointers */
-    qtest_memset(qts, ram + OFF_HWSP, 0xff, PAGE);
-}
-
-/* A context whose ring holds @cmds (an even number), head at 0 */
-static void vgpu_context(Vgpu *v, const uint32_t *cmds, unsigned n)
-{
-    unsigned i;
-
-    for (i = 0; i < n; i++) {
-        qtest_writel(v->qts, v->ram + OFF_RING + i * 4, cmds[i]);
-    }
-    qtest_memset(v->qts, v->ram + OFF_LRCA + PAGE, 0, 0x100);
-    qtest_writel(v->qts, v->ram + OFF_LRCA + PAGE + 0x07 * 4, n * 4);
-    qtest_writel(v->qts, v->ram + OFF_LRCA + PAGE + 0x09 * 4,
-                 v->gm + OFF_RING);
-    qtest_writel(v->qts, v->ram + OFF_LRCA + PAGE + 0x0b * 4, 1);
+    qigvt_free(b);
+    qigvt_free(a);
 }
 
 /* A batch that jumps to itself: only the watchdog ends it */
-static void vgpu_endless(Vgpu *v)
+static void put_endless(QIgvt *v)
 {
-    const uint32_t ring[] = { MI_BB_START, v->gm + OFF_BATCH, 0, MI_NOOP };
-    const uint32_t batch[] = { MI_BB_START, v->gm + OFF_BATCH, 0 };
-    unsigned i;
+    const uint32_t ring[] = {
+        QIGVT_BB_START_GGTT, v->gm + QIGVT_BATCH, 0, IGVT_MI_NOOP,
+    };
+    const uint32_t batch[] = {
+        QIGVT_BB_START_GGTT, v->gm + QIGVT_BATCH, 0,
+    };
 
-    for (i = 0; i < ARRAY_SIZE(batch); i++) {
-        qtest_writel(v->qts, v->ram + OFF_BATCH + i * 4, batch[i]);
+    qtest_memwrite(v->qts, v->ram + QIGVT_BATCH, batch, sizeof(batch));
+    qigvt_put_context(v, ring, ARRAY_SIZE(ring));
+}
+
+/* Submit the context again, its ring from the start */
+static void submit(QIgvt *v)
+{
+    qigvt_ctx_write(v, IGVT_CTX_RING_HEAD, 0);
+    qigvt_submit(v, IGVT_RCS_BASE, CTX_ID);
+}
+
+/* Once @v's workload is reported, submit it again; true if it was */
+static bool keep_busy(QIgvt *v)
+{
+    if (qigvt_hwsp(v, IGVT_HWSP_CSB_WRITE) != 1) {
+        return false;
     }
-    vgpu_context(v, ring, ARRAY_SIZE(ring));
+    qigvt_csb_reset(v, IGVT_RCS_BASE);
+    submit(v);
+    return true;
 }
 
-static void vgpu_submit(Vgpu *v)
+static int64_t rcs_stat(QIgvt *v, const char *key)
 {
-    /* The ring runs again from the start */
-    qtest_writel(v->qts, v->ram + OFF_LRCA + PAGE + 0x05 * 4, 0);
-    wr(v, RCS + IGVT_RING_ELSP, 0);
-    wr(v, RCS + IGVT_RING_ELSP, 0);
-    wr(v, RCS + IGVT_RING_ELSP, 0x42);
-    wr(v, RCS + IGVT_RING_ELSP, (v->gm + OFF_LRCA) | 1);
-}
-
-/* The HWSP's CSB write pointer */
-static uint32_t vgpu_csb(Vgpu *v)
-{
-    return qtest_readl(v->qts, v->ram + OFF_HWSP + 0x1f * 4);
-}
-
-/* Member @key of vGPU @idx's query-igvt-engines entry (of rcs if @rcs) */
-static int64_t engines_stat(QTestState *qts, const char *id, bool rcs,
-                            const char *key)
-{
-    QDict *rsp = qtest_qmp(qts, "{'execute': 'query-igvt-engines'}");
-    QListEntry *e;
-    int64_t v = -1;
-
-    QLIST_FOREACH_ENTRY(qdict_get_qlist(rsp, "return"), e) {
-        QDict *vgpu = qobject_to(QDict, qlist_entry_obj(e));
-        QDict *d = vgpu;
-
-        if (!g_str_has_suffix(qdict_get_str(vgpu, "qom-path"), id)) {
-            continue;
-        }
-        if (rcs) {
-            d = qobject_to(QDict,
-                           qlist_peek(qdict_get_qlist(vgpu, "engines")));
-        }
-        v = qdict_get_int(d, key);
-    }
-    qobject_unref(rsp);
-    return v;
-}
-
-static QTestState *start_two(unsigned weight_a, unsigned weight_b,
-                             QPCIBus **bus, Vgpu *a, Vgpu *b)
-{
-    QTestState *qts = qtest_initf("-machine q35 -nodefaults -vga none "
-                                  "-device igvt-vga,id=gpua,addr=02.0,"
-                                  SLICE_ARGS ",weight=%u "
-                                  "-device igvt-vga,id=gpub,addr=03.0,"
-                                  SLICE_ARGS ",weight=%u",
-                                  weight_a, weight_b);
-
-    *bus = qpci_new_pc(qts, NULL);
-    vgpu_init(a, qts, *bus, 2, 0x300000);
-    vgpu_init(b, qts, *bus, 3, 0x400000);
-    g_assert_cmphex(a->gm, !=, b->gm);
-    return qts;
-}
-
-static void stop_two(QTestState *qts, QPCIBus *bus, Vgpu *a, Vgpu *b)
-{
-    g_free(a->dev);
-    g_free(b->dev);
-    qpci_free_pc(bus);
-    qtest_quit(qts);
+    return qigvt_engine_stat(v, "rcs", key);
 }
 
 /*
@@ -168,90 +80,138 @@ static void stop_two(QTestState *qts, QPCIBus *bus, Vgpu *a, Vgpu *b)
  */
 static void test_hog(void)
 {
-    const uint32_t store[] = { 0, 0, 0, 0x600d };
     gint64 deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
-    uint32_t ring[4];
-    QPCIBus *bus;
-    Vgpu a, b;
-    QTestState *qts = start_two(16, 1, &bus, &a, &b);
-    unsigned a_runs = 0;
+    QIgvt *a, *b;
+    uint32_t ring[] = { QIGVT_SDI_GGTT, 0, 0, 0x600d };
 
-    vgpu_endless(&a);
-    memcpy(ring, store, sizeof(ring));
-    ring[0] = MI_SDI_GGTT;
-    ring[1] = b.gm + OFF_TARGET;
-    vgpu_context(&b, ring, ARRAY_SIZE(ring));
+    start_two(16, 1, &a, &b);
+    put_endless(a);
+    ring[1] = b->gm + QIGVT_TARGET;
+    qigvt_put_context(b, ring, ARRAY_SIZE(ring));
 
-    vgpu_submit(&a);
-    vgpu_submit(&b);
+    submit(a);
+    submit(b);
     /* B's store completes while A resubmits its endless batch */
-    while (qtest_readl(qts, b.ram + OFF_TARGET) != 0x600d &&
+    while (qigvt_target(b, 0) != 0x600d &&
            g_get_monotonic_time() < deadline) {
-        if (vgpu_csb(&a) == 1) {
-            qtest_memset(qts, a.ram + OFF_HWSP, 0xff, PAGE);
-            wr(&a, RCS + 0x3a0, 0xffff0000 | 5 << 8 | 5);
-            vgpu_submit(&a);
-            a_runs++;
-        }
+        keep_busy(a);
         g_usleep(100);
     }
-    g_assert_cmphex(qtest_readl(qts, b.ram + OFF_TARGET), ==, 0x600d);
-    while (vgpu_csb(&b) != 1 && g_get_monotonic_time() < deadline) {
-        g_usleep(100);
-    }
-    g_assert_cmpuint(vgpu_csb(&b), ==, 1);
-    g_assert_cmpint(engines_stat(qts, "gpub", true, "completed"), ==, 1);
-    g_assert_cmpint(engines_stat(qts, "gpub", true, "hung"), ==, 0);
+    g_assert_cmphex(qigvt_target(b, 0), ==, 0x600d);
+    g_assert_cmpuint(qigvt_wait_csb(b, 1), ==, 1);
+    g_assert_cmpint(rcs_stat(b, "completed"), ==, 1);
+    g_assert_cmpint(rcs_stat(b, "hung"), ==, 0);
     /* A's first batch was stopped by the watchdog, not B's doing */
-    while (engines_stat(qts, "gpua", true, "hung") < 1 &&
-           g_get_monotonic_time() < deadline) {
+    while (rcs_stat(a, "hung") < 1 && g_get_monotonic_time() < deadline) {
         g_usleep(1000);
     }
-    g_assert_cmpint(engines_stat(qts, "gpua", true, "hung"), >=, 1);
-    g_assert_cmpint(engines_stat(qts, "gpua", true, "completed"), ==, 0);
-    stop_two(qts, bus, &a, &b);
+    g_assert_cmpint(rcs_stat(a, "hung"), >=, 1);
+    g_assert_cmpint(rcs_stat(a, "completed"), ==, 0);
+    stop_two(a, b);
 }
 
 /*
- * Two vGPUs submitting the same endless batches again and again get GPU
- * time in proportion to their weights (8 and 2).
+ * Both vGPUs submit the same endless batch again and again, each time the
+ * last one is reported, until @done says so; returns how many of A's and
+ * B's were reported
  */
-static void test_weights(void)
+static void run_busy(QIgvt *a, QIgvt *b,
+                     bool (*done)(const unsigned *runs, void *opaque),
+                     void *opaque, unsigned *runs)
 {
-    gint64 end = g_get_monotonic_time() + 3 * G_USEC_PER_SEC;
-    QPCIBus *bus;
-    Vgpu a, b;
-    QTestState *qts = start_two(8, 2, &bus, &a, &b);
-    Vgpu *v[2] = { &a, &b };
-    int64_t ta, tb;
-    double ratio;
+    QIgvt *v[2] = { a, b };
     int i;
 
-    vgpu_endless(&a);
-    vgpu_endless(&b);
-    vgpu_submit(&a);
-    vgpu_submit(&b);
-    while (g_get_monotonic_time() < end) {
+    runs[0] = runs[1] = 0;
+    put_endless(a);
+    put_endless(b);
+    submit(a);
+    submit(b);
+    while (!done(runs, opaque)) {
         for (i = 0; i < 2; i++) {
-            if (vgpu_csb(v[i]) == 1) {
-                qtest_memset(qts, v[i]->ram + OFF_HWSP, 0xff, PAGE);
-                wr(v[i], RCS + 0x3a0, 0xffff0000 | 5 << 8 | 5);
-                vgpu_submit(v[i]);
-            }
+            runs[i] += keep_busy(v[i]);
         }
         g_usleep(50);
     }
-    ta = engines_stat(qts, "gpua", false, "gpu-time-ns");
-    tb = engines_stat(qts, "gpub", false, "gpu-time-ns");
+}
+
+#define BUSY_RUNS       3
+
+/* Each has had BUSY_RUNS workloads (a hang guard: 60 s at most) */
+static bool both_ran(const unsigned *runs, void *opaque)
+{
+    const gint64 *deadline = opaque;
+
+    g_assert_cmpint(g_get_monotonic_time(), <, *deadline);
+    return runs[0] >= BUSY_RUNS && runs[1] >= BUSY_RUNS;
+}
+
+/*
+ * Two busy vGPUs (weights 8 and 2) both run, and once the VM stops (which
+ * drains the GPU) each has been charged exactly the GPU time its engine
+ * reports for its workloads: neither pays for the other's.
+ */
+static void test_weights(void)
+{
+    gint64 deadline = g_get_monotonic_time() + 60 * G_USEC_PER_SEC;
+    QIgvt *a, *b, *v[2];
+    unsigned runs[2];
+    int i;
+
+    start_two(8, 2, &a, &b);
+    v[0] = a;
+    v[1] = b;
+    run_busy(a, b, both_ran, &deadline, runs);
+    qtest_qmp_assert_success(a->qts, "{'execute': 'stop'}");
+
+    g_assert_cmpint(qigvt_engines_member(a, "weight"), ==, 8);
+    g_assert_cmpint(qigvt_engines_member(b, "weight"), ==, 2);
+    for (i = 0; i < 2; i++) {
+        /* The one submitted last was reported by the stop, or not run */
+        g_assert_cmpint(rcs_stat(v[i], "hung"), >=, runs[i]);
+        g_assert_cmpint(rcs_stat(v[i], "hung"), <=, runs[i] + 1);
+        g_assert_cmpint(rcs_stat(v[i], "completed"), ==, 0);
+        g_assert_cmpint(rcs_stat(v[i], "active"), ==,
+                        rcs_stat(v[i], "hung") == runs[i]);
+        g_assert_cmpint(qigvt_engines_member(v[i], "gpu-time-ns"), >, 0);
+        g_assert_cmpint(qigvt_engines_member(v[i], "gpu-time-ns"), ==,
+                        rcs_stat(v[i], "busy-ns"));
+    }
+    stop_two(a, b);
+}
+
+/* Until the monotonic time in @opaque */
+static bool time_up(const unsigned *runs, void *opaque)
+{
+    const gint64 *end = opaque;
+
+    return g_get_monotonic_time() >= *end;
+}
+
+/*
+ * -m perf: the GPU time two busy vGPUs of weights 8 and 2 get in 3 s of
+ * this host's time.  Reported, not asserted: it depends on how quickly
+ * this test resubmits, i.e. on the host's load.
+ */
+static void perf_share(void)
+{
+    gint64 end = g_get_monotonic_time() + 3 * G_USEC_PER_SEC;
+    QIgvt *a, *b;
+    unsigned runs[2];
+    int64_t ta, tb;
+
+    start_two(8, 2, &a, &b);
+    run_busy(a, b, time_up, &end, runs);
+    qtest_qmp_assert_success(a->qts, "{'execute': 'stop'}");
+    ta = qigvt_engines_member(a, "gpu-time-ns");
+    tb = qigvt_engines_member(b, "gpu-time-ns");
+    /* Something to report: both ran */
+    g_assert_cmpint(ta, >, 0);
     g_assert_cmpint(tb, >, 0);
-    ratio = (double)ta / tb;
-    g_test_message("GPU time: A %" PRId64 " ns, B %" PRId64 " ns, "
-                   "ratio %.2f (weights 8:2)", ta, tb, ratio);
-    /* Loose bounds: turns are whole workloads */
-    g_assert_cmpfloat(ratio, >, 2.5);
-    g_assert_cmpfloat(ratio, <, 6.0);
-    g_assert_cmpint(engines_stat(qts, "gpua", false, "weight"), ==, 8);
-    stop_two(qts, bus, &a, &b);
+    g_test_message("igvt-sched-share: weights 8 2 runs %u %u "
+                   "gpu-time-ns %" PRId64 " %" PRId64 " ratio %.2f",
+                   runs[0], runs[1], ta, tb, (double)ta / tb);
+    stop_two(a, b);
 }
 
 int main(int argc, char **argv)
@@ -259,5 +219,8 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/igvt/sched/hog", test_hog);
     qtest_add_func("/igvt/sched/weights", test_weights);
+    if (g_test_perf()) {
+        qtest_add_func("/igvt/sched/share", perf_share);
+    }
     return g_test_run();
 }

@@ -321,7 +321,7 @@ static void check_children(gconstpointer opaque)
     /* The monitor's port: present, DP, with an AUX channel */
     g_assert_true(seen[monitor]);
     g_assert_cmphex(expected_children[monitor].aux, !=, 0);
-    g_assert_cmpint(igvt_opregion_aux_port(monitor), ==,
+    g_assert_cmpint(igvt_port_info[monitor].aux_port, ==,
                     monitor == IGVT_PORT_E ? IGVT_PORT_A : monitor);
     /* and the boot display */
     g_assert_cmphex(lduw_le_p(defs + 2), ==,

@@ -18,29 +18,7 @@
  * PPGTT (walked and checked entry by entry) for per-process ones, and
  * only ever guest RAM.
  *
- * Blits.  Facts from the Linux i915 driver (gt/intel_gpu_commands.h,
- * i915_reg.h, i915_cmd_parser.c) and IGT (lib/intel_batchbuffer.c,
- * lib/intel_reg.h, tests/i915/gem_ctx_isolation.c):
- *  - XY_COLOR_BLT and XY_SRC_COPY_BLT: header bit 11 says the destination
- *    is tiled, bit 15 the source (XY_SRC_COPY_BLT); whether a tiled
- *    surface is X or Y tiled is BCS_SWCTRL's (0x22200) business: bit 0
- *    Y-tiled source, bit 1 Y-tiled destination, else X.  Only PATCOPY
- *    fills and SRCCOPY copies are executed; 32 bpp ones write alpha
- *    (header bit 21) and/or RGB (bit 20).
- *  - XY_FAST_COPY_BLT: header bits 21:20 are the source's tile type,
- *    14:13 the destination's (0 linear, 1 X, 2 Y, 3 Ys); with type 2,
- *    dword 1 bit 31 (source) or 30 (destination) selects Yf instead of
- *    legacy Y.  Yf and Ys fast copies are logged as unimplemented.
- *  - A tiled surface's pitch field counts dwords, a linear one's bytes.
- *    A tiled pitch must be a whole number of tiles (512 bytes for X, 128
- *    for Y), or the workload fails like a hung one.  Tile layouts are
- *    fb-format.c's (igvt_tile_offset(), shared with the display); a
- *    surface's tiles are counted from its base address as given.
- * A blit runs a band of rows at a time (the rows inside one row of tiles
- * of every tiled surface): a tiled source is read a band's tiles at once,
- * a tiled destination is assembled in memory and written back as the
- * contiguous runs of bytes the rectangle covers, never rewriting bytes
- * outside it.  Overlapping source and destination get no special order.
+ * Blits are soft-blt.c's.
  *
  * Registers.  Each workload has its own register state, all 0 when it
  * starts: the command streamer's 16 64-bit GPRs (CS_GPR0-15, engine base
@@ -89,41 +67,53 @@
  * MI_BATCH_BUFFER_END, when its compare bit (21) is set and the dword at
  * its address (GGTT if bit 22, else PPGTT) is less than or equal to its
  * inline data; compare mask mode (bit 19) is refused as a fault.  The
- * auditor forbids the command (as GVT-g does), so no guest workload
- * reaches this today.
+ * auditor lets it through in PPGTT batches only (rings and GGTT batches
+ * refuse it, as GVT-g does).
  */
 
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "qapi/error.h"
-#include "igvt.h"
-#include "backend.h"
 #include "qemu/log.h"
-#include "hw/pci/pci_device.h"
+#include "qapi/qapi-types-igvt.h"
+#include "hw/display/igvt.h"
+#include "backend.h"
+#include "hwinfo.h"
 #include "regs.h"
 #include "cmd-parser.h"
 #include "workload.h"
-#include "fb-format.h"
-#include "qemu/bitmap.h"
 #include "trace.h"
 #include "qemu/timer.h"
 #include "soft-alu.h"
+#include "soft-gpu.h"
+
+/* The software GPU's graphics memory: 4 GiB, 512 MiB of aperture */
+#define IGVT_SOFT_GM_SIZE       IGVT_GM_SIZE
+#define IGVT_SOFT_APERTURE_SIZE (512 * MiB)
+#define IGVT_SOFT_FENCES        32
 
 typedef struct IgvtSoftGpu {
     uint64_t *ggtt;             /* IGVT_HOST_PTE_VALID | DMA address */
 } IgvtSoftGpu;
 
-static bool igvt_soft_open(IgvtBackend *b, Error **errp)
+static bool igvt_soft_open(IgvtBackend *b, IgvtBackendInfo *info,
+                           Error **errp)
 {
     IgvtSoftGpu *gpu = g_new0(IgvtSoftGpu, 1);
 
-    gpu->ggtt = g_try_new0(uint64_t, igvt_backend_soft_ops.gm_size /
-                                     IGVT_GTT_PAGE_SIZE);
+    gpu->ggtt = g_try_new0(uint64_t, IGVT_SOFT_GM_SIZE / IGVT_GTT_PAGE_SIZE);
     if (!gpu->ggtt) {
         g_free(gpu);
         error_setg(errp, "igvt: cannot allocate the software GPU's GGTT");
         return false;
     }
+    *info = (IgvtBackendInfo) {
+        .gm_size = IGVT_SOFT_GM_SIZE,
+        .aperture_size = IGVT_SOFT_APERTURE_SIZE,
+        .num_fences = IGVT_SOFT_FENCES,
+        .executes = BIT(IGVT_WORK_CLASS_MI) | BIT(IGVT_WORK_CLASS_BLITTER),
+        .max_inflight = 1,
+    };
     b->opaque = gpu;
     return true;
 }
@@ -136,46 +126,85 @@ static void igvt_soft_close(IgvtBackend *b)
     g_free(gpu);
 }
 
-static void igvt_soft_ggtt_set(IgvtBackend *b, uint64_t index, uint64_t addr,
-                               bool valid)
+static bool igvt_soft_ggtt_set_range(IgvtBackend *b, uint64_t first,
+                                     uint64_t count, const uint64_t *ptes,
+                                     Error **errp)
 {
     IgvtSoftGpu *gpu = b->opaque;
+    uint64_t i;
 
-    /* The worker thread reads entries while vCPUs write them */
-    qatomic_set(&gpu->ggtt[index], valid ? (addr | IGVT_HOST_PTE_VALID) : 0);
+    if (first > IGVT_SOFT_GM_SIZE / IGVT_GTT_PAGE_SIZE ||
+        count > IGVT_SOFT_GM_SIZE / IGVT_GTT_PAGE_SIZE - first) {
+        error_setg(errp, "GGTT entries %" PRIu64 "+%" PRIu64 " past the "
+                   "software GPU's GGTT", first, count);
+        return false;
+    }
+    for (i = 0; i < count; i++) {
+        /* The worker thread reads entries while vCPUs write them */
+        qatomic_set(&gpu->ggtt[first + i], ptes[i]);
+    }
+    return true;
 }
 
-static bool igvt_soft_ggtt_get(IgvtBackend *b, uint64_t index, uint64_t *addr)
-{
-    IgvtSoftGpu *gpu = b->opaque;
-    uint64_t pte = qatomic_read(&gpu->ggtt[index]);
+/*
+ * The GGTT as a workload's engine sees it: the host GGTT, only inside the
+ * vGPU's slices (the audit keeps commands inside them; blits, whose
+ * extent it does not bound, fault outside them)
+ */
+typedef struct IgvtSoftGgtt {
+    IgvtSoftGpu *gpu;
+    const IgvtSlice *slice;
+} IgvtSoftGgtt;
 
-    *addr = pte & IGVT_PTE_ADDR_MASK;
+static bool igvt_soft_ggtt_lookup(void *opaque, uint64_t index, uint64_t *dma)
+{
+    IgvtSoftGgtt *g = opaque;
+    const IgvtSlice *sl = g->slice;
+    uint64_t gm = index * IGVT_GTT_PAGE_SIZE;
+    uint64_t pte;
+
+    if (gm - sl->low_base >= sl->low_size &&
+        gm - sl->high_base >= sl->high_size) {
+        return false;
+    }
+    pte = qatomic_read(&g->gpu->ggtt[index]);
+    *dma = pte & IGVT_PTE_ADDR_MASK;
     return pte & IGVT_HOST_PTE_VALID;
 }
 
 /*
- * Work one workload may do before the watchdog stops it, in units of one
- * command or 4 KiB of blitted data (at most 256 MiB of blits).  It also
- * bounds how long one workload can hold the GPU from other vGPUs.
+ * The watchdog.  A workload may do IGVT_SOFT_BUDGET units of work: a unit
+ * is one command, one access to guest memory, or 4 KiB of memory the GPU
+ * reads, writes or assembles in its own buffers, so a guest is charged
+ * for what a command really costs: 1 GiB in all (a linear 3840x2160
+ * XRGB copy costs about 20000 units, a tenth of it).  It may also take
+ * at most w->time_limit_ns of the GPU
+ * thread's CPU time (the x-watchdog-ms property, 100 ms by default; CPU
+ * time, so a worker the host did not schedule is not blamed).  Whichever
+ * ends first stops it, reported to the guest as a hang.  The time bound
+ * is what bounds legitimate work; the budget stops cheap endless loops
+ * sooner.  Together they say how long one workload can hold the GPU from
+ * the other vGPUs of the process, and how long stopping the VM (which
+ * drains the GPU holding the BQL) can wait for it.
+ *
+ * 100 ms is chosen against i915's own hang detection (Debian's kernels:
+ * CONFIG_DRM_I915_PREEMPT_TIMEOUT=640, CONFIG_DRM_I915_HEARTBEAT_INTERVAL
+ * =2500): bare metal resets an engine whose context does not yield within
+ * 640 ms of a preemption request, and a GVT-g guest, which gets no
+ * preemption, resets it after its heartbeat has gone unanswered for
+ * several 2.5 s intervals.  A workload stopped at 100 ms is one either
+ * kernel would consider hung long after; the vGPUs sharing the GPU are
+ * delayed by at most that per workload, far below their own heartbeat.
+ * The software GPU runs natively: the largest legitimate workloads (a
+ * few blits of a 4K frame) take a few milliseconds each.
  */
-#define IGVT_SOFT_BUDGET        (64 * 1024)
+#define IGVT_SOFT_BUDGET        (256 * 1024)
+#define IGVT_SOFT_UNIT_BYTES    4096
+/* Look at the clock after this many units (a system call each time) */
+#define IGVT_SOFT_CLOCK_UNITS   64
 
-/* Registers of the workload's register state (offsets from the engine) */
-#define IGVT_SOFT_GPR           0x600   /* CS_GPR0-15, 64 bits each */
-#define IGVT_SOFT_GPR_END       (IGVT_SOFT_GPR + IGVT_ALU_GPRS * 8)
-#define IGVT_SOFT_TIMESTAMP     0x358   /* RING_TIMESTAMP, _UDW at + 4 */
-#define IGVT_SOFT_CTX_TIMESTAMP 0x3a8   /* RING_CTX_TIMESTAMP */
-/* ... and absolute ones: the render engine's predicate */
-#define IGVT_PRED_SRC0          0x2400  /* MI_PREDICATE_SRC0, 64 bits */
-#define IGVT_PRED_SRC1          0x2408  /* MI_PREDICATE_SRC1, 64 bits */
-#define IGVT_PRED_RESULT        0x2418  /* MI_PREDICATE_RESULT */
-#define IGVT_PRED_RESULT_1      0x241c  /* MI_PREDICATE_RESULT_1 */
-/* BCS_SWCTRL: Y (not X) tiling of the XY_* blits' tiled surfaces */
-#define IGVT_BCS_SWCTRL         0x22200
-#define IGVT_BCS_SWCTRL_SRC_Y   (1u << 0)
-#define IGVT_BCS_SWCTRL_DST_Y   (1u << 1)
-#define IGVT_BCS_SWCTRL_BITS    (IGVT_BCS_SWCTRL_SRC_Y | IGVT_BCS_SWCTRL_DST_Y)
+/* The GPRs of the workload's register state (offsets from the engine) */
+#define IGVT_SOFT_GPR_END       IGVT_RING_GPR(IGVT_ALU_GPRS)
 /* Register offsets in register commands: bits 22:2 */
 #define IGVT_SOFT_REG_MASK      0x007ffffcu
 /* The timestamp's rate, 12 MHz: ticks of @ns nanoseconds */
@@ -184,23 +213,76 @@ static inline uint64_t igvt_soft_ticks(int64_t ns)
     return (uint64_t)ns * 3 / 250;
 }
 
-typedef struct IgvtSoftExec {
-    IgvtWorkload *w;
-    bool user_irq;
-    unsigned budget;
-    uint32_t mmio_base;         /* the engine's */
-    uint64_t gpr[IGVT_ALU_GPRS];        /* CS_GPR0-15 */
-    GHashTable *regs;           /* other registers written: offset, value */
-    int64_t start_ns;           /* get_clock() when the workload started */
-    const char *why;
-    uint64_t why_addr;
-} IgvtSoftExec;
-
-static bool igvt_soft_fail(IgvtSoftExec *x, const char *why, uint64_t addr)
+bool igvt_soft_fail(IgvtSoftExec *x, const char *why, uint64_t addr)
 {
     x->why = why;
     x->why_addr = addr;
     return false;
+}
+
+/* CPU time of the calling (GPU) thread */
+static int64_t igvt_soft_cpu_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * NANOSECONDS_PER_SECOND + ts.tv_nsec;
+}
+
+/*
+ * Charge @units of work (see IGVT_SOFT_BUDGET) done for the command or
+ * memory at @addr; false once the workload must stop: the watchdog, or an
+ * engine reset asked it to.
+ */
+bool igvt_soft_charge(IgvtSoftExec *x, uint64_t units, uint64_t addr)
+{
+    uint64_t limit = x->w->time_limit_ns;
+
+    if (qatomic_read(&x->w->cancel)) {
+        return igvt_soft_fail(x, igvt_mem_strerror(IGVT_MEM_STOPPED), addr);
+    }
+    if (x->budget < units) {
+        x->budget = 0;
+        return igvt_soft_fail(x, "watchdog: the workload does too much work",
+                              addr);
+    }
+    x->budget -= units;
+    x->clock_units += units;
+    if (limit && x->clock_units >= IGVT_SOFT_CLOCK_UNITS) {
+        x->clock_units = 0;
+        if (igvt_soft_cpu_ns() - x->cpu_start_ns > limit) {
+            x->budget = 0;
+            return igvt_soft_fail(x, "watchdog: the workload runs too long",
+                                  addr);
+        }
+    }
+    return true;
+}
+
+/* The units @bytes of memory traffic cost */
+uint64_t igvt_soft_bytes(uint64_t bytes)
+{
+    return DIV_ROUND_UP(bytes, IGVT_SOFT_UNIT_BYTES);
+}
+
+/*
+ * Every access the software GPU makes to memory: charged, and stopped
+ * between pages by an engine reset.
+ */
+bool igvt_soft_mem(IgvtSoftExec *x, bool ggtt, uint64_t addr,
+                          void *buf, size_t len, bool is_write)
+{
+    IgvtWorkload *w = x->w;
+    const char *why = NULL;
+
+    if (!igvt_soft_charge(x, 1 + igvt_soft_bytes(len), addr)) {
+        return false;
+    }
+    if (igvt_gpu_mem_rw(&x->mem, w->pml4, ggtt, addr, buf, len, is_write,
+                        &w->cancel, &why) != IGVT_MEM_OK) {
+        return igvt_soft_fail(x, why, addr);
+    }
+    return true;
 }
 
 /* Immediate data of a store: where it starts in the command */
@@ -227,7 +309,6 @@ static bool igvt_soft_store(IgvtSoftExec *x, const IgvtCmdInfo *ci,
                        dwords > 1 ? cpu_to_le32(ci->dw[data + 1]) : 0 };
     bool ggtt = ci->flags & IGVT_CMDF_GGTT;
     uint64_t addr = ci->addr;
-    const char *why;
 
     if (ci->flags & IGVT_CMDF_HWSP_INDEX) {
         /* Store-index commands write the context's own status page */
@@ -235,29 +316,27 @@ static bool igvt_soft_store(IgvtSoftExec *x, const IgvtCmdInfo *ci,
         ggtt = true;
     }
     trace_igvt_soft_store(ggtt, addr, dwords, ci->dw[data]);
-    return igvt_engine_mem(w->s, w->pml4, ggtt, addr, le, dwords * 4, true,
-                           &why) ||
-           igvt_soft_fail(x, why, addr);
+    return igvt_soft_mem(x, ggtt, addr, le, dwords * 4, true);
 }
 
 /*
  * The workload's registers (see the header comment): an absolute MMIO
  * offset's value as this workload last wrote it, else 0.
  */
-static uint32_t igvt_soft_reg_read(IgvtSoftExec *x, uint32_t reg)
+uint32_t igvt_soft_reg_read(IgvtSoftExec *x, uint32_t reg)
 {
     uint32_t rel = reg - x->mmio_base;
     uint64_t ticks;
 
-    if (rel >= IGVT_SOFT_GPR && rel < IGVT_SOFT_GPR_END) {
-        rel -= IGVT_SOFT_GPR;
+    if (rel >= IGVT_RING_GPR_BASE && rel < IGVT_SOFT_GPR_END) {
+        rel -= IGVT_RING_GPR_BASE;
         return x->gpr[rel / 8] >> (rel % 8 ? 32 : 0);
     }
-    if (rel == IGVT_SOFT_TIMESTAMP || rel == IGVT_SOFT_TIMESTAMP + 4) {
+    if (rel == IGVT_RING_TIMESTAMP || rel == IGVT_RING_TIMESTAMP + 4) {
         ticks = igvt_soft_ticks(get_clock());
-        return ticks >> (rel == IGVT_SOFT_TIMESTAMP ? 0 : 32);
+        return ticks >> (rel == IGVT_RING_TIMESTAMP ? 0 : 32);
     }
-    if (rel == IGVT_SOFT_CTX_TIMESTAMP) {
+    if (rel == IGVT_RING_CTX_TIMESTAMP) {
         return igvt_soft_ticks(get_clock() - x->start_ns);
     }
     if (!x->regs) {
@@ -279,8 +358,8 @@ static void igvt_soft_reg_write(IgvtSoftExec *x, uint32_t reg, uint32_t v)
     uint32_t mask, old;
 
     trace_igvt_soft_reg_write(reg, v);
-    if (rel >= IGVT_SOFT_GPR && rel < IGVT_SOFT_GPR_END) {
-        rel -= IGVT_SOFT_GPR;
+    if (rel >= IGVT_RING_GPR_BASE && rel < IGVT_SOFT_GPR_END) {
+        rel -= IGVT_RING_GPR_BASE;
         x->gpr[rel / 8] = deposit64(x->gpr[rel / 8], rel % 8 ? 32 : 0, 32, v);
         return;
     }
@@ -300,8 +379,6 @@ static void igvt_soft_reg_write(IgvtSoftExec *x, uint32_t reg, uint32_t v)
 /* MI_LOAD_REGISTER_IMM/MEM/REG and MI_STORE_REGISTER_MEM */
 static bool igvt_soft_reg_cmd(IgvtSoftExec *x, const IgvtCmdInfo *ci)
 {
-    IgvtWorkload *w = x->w;
-    const char *why = NULL;
     bool ggtt = ci->flags & IGVT_CMDF_GGTT;
     uint32_t i, le;
 
@@ -317,9 +394,8 @@ static bool igvt_soft_reg_cmd(IgvtSoftExec *x, const IgvtCmdInfo *ci)
             return igvt_soft_fail(x, "MI_LOAD_REGISTER_MEM too short",
                                   ci->addr);
         }
-        if (!igvt_engine_mem(w->s, w->pml4, ggtt, ci->addr, &le, 4, false,
-                             &why)) {
-            return igvt_soft_fail(x, why, ci->addr);
+        if (!igvt_soft_mem(x, ggtt, ci->addr, &le, 4, false)) {
+            return false;
         }
         igvt_soft_reg_write(x, ci->dw[1] & IGVT_SOFT_REG_MASK,
                             le32_to_cpu(le));
@@ -340,11 +416,7 @@ static bool igvt_soft_reg_cmd(IgvtSoftExec *x, const IgvtCmdInfo *ci)
         le = cpu_to_le32(igvt_soft_reg_read(x, ci->dw[1] &
                                                IGVT_SOFT_REG_MASK));
         trace_igvt_soft_store(ggtt, ci->addr, 1, le32_to_cpu(le));
-        if (!igvt_engine_mem(w->s, w->pml4, ggtt, ci->addr, &le, 4, true,
-                             &why)) {
-            return igvt_soft_fail(x, why, ci->addr);
-        }
-        return true;
+        return igvt_soft_mem(x, ggtt, ci->addr, &le, 4, true);
     default:
         return true;
     }
@@ -360,7 +432,7 @@ static bool igvt_soft_math(IgvtSoftExec *x, const IgvtCmdInfo *ci,
     st = igvt_alu_run(x->gpr, ci->dw + 1, ci->len - 1, &bad);
     if (st != IGVT_ALU_OK) {
         qemu_log_mask(LOG_GUEST_ERROR, "igvt: %s: %s (0x%08x at 0x%" PRIx64
-                      ")\n", igvt_engines[x->w->engine].name,
+                      ")\n", igvt_engine_name(x->w->engine),
                       igvt_alu_strerror(st), ci->dw[1 + bad], addr);
         return igvt_soft_fail(x, igvt_alu_strerror(st), addr);
     }
@@ -374,18 +446,18 @@ static bool igvt_soft_predicate(IgvtSoftExec *x, const IgvtCmdInfo *ci,
     bool result;
 
     if (!igvt_predicate_eval(ci->dw[0],
-                             igvt_soft_reg_read64(x, IGVT_PRED_SRC0),
-                             igvt_soft_reg_read64(x, IGVT_PRED_SRC1),
-                             igvt_soft_reg_read(x, IGVT_PRED_RESULT) & 1,
+                             igvt_soft_reg_read64(x, IGVT_MI_PREDICATE_SRC0),
+                             igvt_soft_reg_read64(x, IGVT_MI_PREDICATE_SRC1),
+                             igvt_soft_reg_read(x, IGVT_MI_PREDICATE_RESULT) & 1,
                              &result)) {
         qemu_log_mask(LOG_UNIMP, "igvt: %s: MI_PREDICATE 0x%08x: only the "
                       "TRUE, FALSE and SRCS_EQUAL compares with KEEP, LOAD "
                       "or LOADINV are executed\n",
-                      igvt_engines[x->w->engine].name, ci->dw[0]);
+                      igvt_engine_name(x->w->engine), ci->dw[0]);
         return igvt_soft_fail(x, "MI_PREDICATE operation not executed",
                               addr);
     }
-    igvt_soft_reg_write(x, IGVT_PRED_RESULT, result);
+    igvt_soft_reg_write(x, IGVT_MI_PREDICATE_RESULT, result);
     return true;
 }
 
@@ -397,7 +469,6 @@ static bool igvt_soft_cond_bbe(IgvtSoftExec *x, const IgvtCmdInfo *ci,
                                const IgvtCmdBuf *b, uint64_t addr, bool *ends)
 {
     IgvtWorkload *w = x->w;
-    const char *why = NULL;
     bool refused;
     uint32_t le;
 
@@ -413,449 +484,18 @@ static bool igvt_soft_cond_bbe(IgvtSoftExec *x, const IgvtCmdInfo *ci,
     if (!(ci->dw[0] & IGVT_COND_BBE_COMPARE)) {
         return true;
     }
-    if (!igvt_engine_mem(w->s, w->pml4, ci->flags & IGVT_CMDF_GGTT, ci->addr,
-                         &le, 4, false, &why)) {
-        return igvt_soft_fail(x, why, ci->addr);
+    if (!igvt_soft_mem(x, ci->flags & IGVT_CMDF_GGTT, ci->addr, &le, 4,
+                       false)) {
+        return false;
     }
     *ends = igvt_cond_bbe_ends(ci->dw[0], ci->dw[1], le32_to_cpu(le),
                                &refused);
     if (refused) {
         qemu_log_mask(LOG_UNIMP, "igvt: %s: MI_CONDITIONAL_BATCH_BUFFER_END "
                       "compare mask mode is not executed\n",
-                      igvt_engines[w->engine].name);
+                      igvt_engine_name(w->engine));
         return igvt_soft_fail(x, "MI_CONDITIONAL_BATCH_BUFFER_END compare "
                               "mask mode not executed", addr);
-    }
-    return true;
-}
-
-/* Largest blit row the software GPU copies at once */
-#define IGVT_BLT_ROW_MAX        (64 * KiB)
-
-/* XY_COLOR_BLT and XY_SRC_COPY_BLT header: which surfaces are tiled */
-#define IGVT_BLT_DST_TILED      (1u << 11)
-#define IGVT_BLT_SRC_TILED      (1u << 15)
-/* XY_FAST_COPY_BLT: tile types in the header, Yf selects in dword 1 */
-#define IGVT_FAST_SRC_TILE_SHIFT 20
-#define IGVT_FAST_DST_TILE_SHIFT 13
-#define IGVT_FAST_TILE_LINEAR   0
-#define IGVT_FAST_TILE_X        1
-#define IGVT_FAST_TILE_Y        2       /* legacy TileY, or Yf */
-#define IGVT_FAST_TILE_YS       3
-#define IGVT_FAST_SRC_YF        (1u << 31)
-#define IGVT_FAST_DST_YF        (1u << 30)
-
-
-/* One surface of a blit: the rectangle's corner in it and its layout */
-typedef struct IgvtBltSurf {
-    uint64_t base;
-    uint64_t pitch;             /* bytes from one row to the next */
-    IgvtTiling tiling;
-    uint32_t x, y;              /* top left pixel of the rectangle */
-} IgvtBltSurf;
-
-typedef struct IgvtBlt {
-    IgvtBltSurf dst, src;
-    uint32_t width, height;     /* pixels, rows; 0: nothing to do */
-    unsigned cpp;
-    bool fill;
-    uint32_t color;
-    uint32_t byte_mask;         /* 32 bpp: which bytes of a pixel change */
-} IgvtBlt;
-
-/* Bytes per pixel of XY_* blits (BR13 bits 25:24) */
-static const unsigned igvt_blt_cpp[4] = { 1, 2, 2, 4 };
-/* ... and of XY_FAST_COPY_BLT (bits 26:24); 0: not supported */
-static const unsigned igvt_fast_blt_cpp[8] = { 1, 2, 0, 4, 8, 16, 0, 0 };
-
-/* A surface of an XY_* blit: tiled or not by the command, X or Y by SWCTRL */
-static IgvtTiling igvt_blt_xy_tiling(bool tiled, bool y_tiled)
-{
-    return !tiled ? IGVT_TILING_LINEAR :
-           y_tiled ? IGVT_TILING_Y : IGVT_TILING_X;
-}
-
-/* A surface of a fast copy; false for the tilings not executed (Yf, Ys) */
-static bool igvt_blt_fast_tiling(uint32_t mode, bool yf, IgvtTiling *t)
-{
-    switch (mode) {
-    case IGVT_FAST_TILE_LINEAR:
-        *t = IGVT_TILING_LINEAR;
-        return true;
-    case IGVT_FAST_TILE_X:
-        *t = IGVT_TILING_X;
-        return true;
-    case IGVT_FAST_TILE_Y:
-        *t = IGVT_TILING_Y;
-        return !yf;
-    default:
-        return false;
-    }
-}
-
-/*
- * Decode a blit into @b, with @swctrl the engine's BCS_SWCTRL; false (and
- * *why) if the software GPU can't do it.  Tiled pitches are in dwords.
- */
-static bool igvt_blt_decode(const IgvtCmdInfo *ci, uint32_t swctrl,
-                            IgvtBlt *b, const char **why)
-{
-    const uint32_t *d = ci->dw;
-    uint32_t rop, x1, y1, x2, y2;
-
-    memset(b, 0, sizeof(*b));
-    b->byte_mask = 0xf;
-    *why = "blitter command too short";
-    switch (ci->opcode) {
-    case IGVT_XY_COLOR_BLT:
-        if (ci->len < 7) {
-            return false;
-        }
-        b->fill = true;
-        b->color = d[6];
-        rop = extract32(d[1], 16, 8);
-        if (rop != 0xf0) {
-            *why = "only PATCOPY colour fills are executed";
-            return false;
-        }
-        b->cpp = igvt_blt_cpp[extract32(d[1], 24, 2)];
-        b->dst.tiling = igvt_blt_xy_tiling(d[0] & IGVT_BLT_DST_TILED,
-                                           swctrl & IGVT_BCS_SWCTRL_DST_Y);
-        break;
-    case IGVT_XY_SRC_COPY_BLT:
-        if (ci->len < 10) {
-            return false;
-        }
-        rop = extract32(d[1], 16, 8);
-        if (rop != 0xcc) {
-            *why = "only SRCCOPY copies are executed";
-            return false;
-        }
-        b->cpp = igvt_blt_cpp[extract32(d[1], 24, 2)];
-        b->dst.tiling = igvt_blt_xy_tiling(d[0] & IGVT_BLT_DST_TILED,
-                                           swctrl & IGVT_BCS_SWCTRL_DST_Y);
-        b->src.tiling = igvt_blt_xy_tiling(d[0] & IGVT_BLT_SRC_TILED,
-                                           swctrl & IGVT_BCS_SWCTRL_SRC_Y);
-        break;
-    case IGVT_XY_FAST_COPY_BLT:
-        if (ci->len < 10) {
-            return false;
-        }
-        if (!igvt_blt_fast_tiling(extract32(d[0], IGVT_FAST_DST_TILE_SHIFT, 2),
-                                  d[1] & IGVT_FAST_DST_YF, &b->dst.tiling) ||
-            !igvt_blt_fast_tiling(extract32(d[0], IGVT_FAST_SRC_TILE_SHIFT, 2),
-                                  d[1] & IGVT_FAST_SRC_YF, &b->src.tiling)) {
-            *why = "Yf and Ys tiled fast copies are not executed";
-            return false;
-        }
-        b->cpp = igvt_fast_blt_cpp[extract32(d[1], 24, 3)];
-        break;
-    default:
-        *why = "blitter command not executed";
-        return false;
-    }
-    if (!b->cpp) {
-        *why = "blit colour depth not supported";
-        return false;
-    }
-    if (b->cpp == 4 && ci->opcode != IGVT_XY_FAST_COPY_BLT) {
-        /* Write alpha (bit 21) and/or RGB (bit 20) */
-        b->byte_mask = (d[0] & (1u << 21) ? 0x8 : 0) |
-                       (d[0] & (1u << 20) ? 0x7 : 0);
-    }
-    x1 = extract32(d[2], 0, 16);
-    y1 = extract32(d[2], 16, 16);
-    x2 = extract32(d[3], 0, 16);
-    y2 = extract32(d[3], 16, 16);
-    if (x2 > x1 && y2 > y1) {
-        b->width = x2 - x1;
-        b->height = y2 - y1;
-    }
-    b->dst.x = x1;
-    b->dst.y = y1;
-    b->dst.pitch = extract32(d[1], 0, 16);
-    b->dst.base = d[4] | (uint64_t)d[5] << 32;
-    if (b->dst.tiling != IGVT_TILING_LINEAR) {
-        b->dst.pitch *= 4;
-    }
-    if (!b->fill) {
-        b->src.x = extract32(d[6], 0, 16);
-        b->src.y = extract32(d[6], 16, 16);
-        b->src.pitch = extract32(d[7], 0, 16);
-        b->src.base = d[8] | (uint64_t)d[9] << 32;
-        if (b->src.tiling != IGVT_TILING_LINEAR) {
-            b->src.pitch *= 4;
-        }
-    }
-    return true;
-}
-
-/* A tiled surface's rows are whole tiles apart */
-static bool igvt_blt_pitch_ok(const IgvtBltSurf *s)
-{
-    return s->tiling == IGVT_TILING_LINEAR ||
-           (s->pitch && s->pitch % igvt_tile_width(s->tiling) == 0);
-}
-
-/* Rows from rectangle row @r on that lie in the same row of tiles of @s */
-static uint64_t igvt_blt_rows_left(const IgvtBltSurf *s, uint64_t r)
-{
-    uint32_t h = igvt_tile_height(s->tiling);
-
-    if (s->tiling == IGVT_TILING_LINEAR) {
-        return UINT64_MAX;
-    }
-    return h - (s->y + r) % h;
-}
-
-/*
- * The tiles of a tiled surface that one band of rows of the rectangle
- * (rows inside one row of tiles) touches: consecutive tiles of that row
- * of tiles, contiguous in memory.  *off is their offset from the base.
- */
-static uint64_t igvt_blt_span(const IgvtBltSurf *s, unsigned cpp,
-                              uint64_t bytes, uint64_t r, uint64_t *off)
-{
-    uint32_t tw = igvt_tile_width(s->tiling);
-    uint32_t th = igvt_tile_height(s->tiling);
-    uint64_t xb = (uint64_t)s->x * cpp, y = s->y + r;
-
-    if (off) {
-        *off = igvt_tile_offset(s->tiling, s->pitch, xb - xb % tw,
-                                y - y % th);
-    }
-    return ((xb + bytes - 1) / tw - xb / tw + 1) * IGVT_FB_TILE_SIZE;
-}
-
-/*
- * Where byte @xb of rectangle row @r of @s lies in its band's span, and
- * how many bytes from there on are contiguous (at most @bytes - @xb).
- */
-static uint64_t igvt_blt_span_pos(const IgvtBltSurf *s, unsigned cpp,
-                                  uint64_t bytes, uint64_t span_off,
-                                  uint64_t r, uint64_t xb, uint64_t *run)
-{
-    uint64_t sxb = (uint64_t)s->x * cpp + xb;
-
-    *run = MIN(igvt_tile_run(s->tiling, sxb), bytes - xb);
-    return igvt_tile_offset(s->tiling, s->pitch, sxb, s->y + r) - span_off;
-}
-
-/* Linear surfaces: the address of rectangle row @r */
-static uint64_t igvt_blt_row_addr(const IgvtBltSurf *s, unsigned cpp,
-                                  uint64_t r)
-{
-    return s->base + (s->y + r) * s->pitch + (uint64_t)s->x * cpp;
-}
-
-/*
- * Read @n rows of the source rectangle from row @r on into @pix (linear,
- * @bytes per row).  A tiled source is read a band's tiles at once into
- * @span.
- */
-static bool igvt_blt_gather(IgvtSoftExec *x, const IgvtBlt *b, bool ggtt,
-                            uint64_t r, uint64_t n, uint64_t bytes,
-                            uint8_t *pix, uint8_t *span)
-{
-    IgvtWorkload *w = x->w;
-    const IgvtBltSurf *s = &b->src;
-    uint64_t i, xb, run, pos, span_off, len, addr;
-    const char *why = NULL;
-
-    if (s->tiling == IGVT_TILING_LINEAR) {
-        for (i = 0; i < n; i++) {
-            addr = igvt_blt_row_addr(s, b->cpp, r + i);
-            if (!igvt_engine_mem(w->s, w->pml4, ggtt, addr, pix + i * bytes,
-                                 bytes, false, &why)) {
-                return igvt_soft_fail(x, why, addr);
-            }
-        }
-        return true;
-    }
-    len = igvt_blt_span(s, b->cpp, bytes, r, &span_off);
-    if (!igvt_engine_mem(w->s, w->pml4, ggtt, s->base + span_off, span, len,
-                         false, &why)) {
-        return igvt_soft_fail(x, why, s->base + span_off);
-    }
-    for (i = 0; i < n; i++) {
-        for (xb = 0; xb < bytes; xb += run) {
-            pos = igvt_blt_span_pos(s, b->cpp, bytes, span_off, r + i, xb,
-                                    &run);
-            memcpy(pix + i * bytes + xb, span + pos, run);
-        }
-    }
-    return true;
-}
-
-/* Copy @len bytes of pixels, only the bytes of each pixel @mask names */
-static void igvt_blt_merge(uint8_t *dst, const uint8_t *src, uint64_t len,
-                           uint32_t mask)
-{
-    uint64_t i;
-
-    if (mask == 0xf) {
-        memcpy(dst, src, len);
-        return;
-    }
-    for (i = 0; i < len; i++) {
-        if (mask & (1u << (i % 4))) {
-            dst[i] = src[i];
-        }
-    }
-}
-
-/*
- * Write @n rows of pixels @pix to the destination rectangle from row @r
- * on.  A tiled destination is assembled in @span (read first only when
- * some bytes of each pixel must be kept) and written back as the runs of
- * bytes the rectangle covers (@touched marks them), so bytes around the
- * rectangle are never rewritten.
- */
-static bool igvt_blt_scatter(IgvtSoftExec *x, const IgvtBlt *b, bool ggtt,
-                             uint64_t r, uint64_t n, uint64_t bytes,
-                             uint8_t *pix, uint8_t *span,
-                             unsigned long *touched)
-{
-    IgvtWorkload *w = x->w;
-    const IgvtBltSurf *s = &b->dst;
-    uint64_t i, xb, run, pos, span_off, len, addr, start, end;
-    const char *why = NULL;
-
-    if (s->tiling == IGVT_TILING_LINEAR) {
-        for (i = 0; i < n; i++) {
-            uint8_t *row = pix + i * bytes;
-
-            addr = igvt_blt_row_addr(s, b->cpp, r + i);
-            if (b->byte_mask != 0xf) {
-                /* Keep the bytes of each pixel the blit does not write */
-                if (!igvt_engine_mem(w->s, w->pml4, ggtt, addr, span, bytes,
-                                     false, &why)) {
-                    return igvt_soft_fail(x, why, addr);
-                }
-                igvt_blt_merge(span, row, bytes, b->byte_mask);
-                row = span;
-            }
-            if (!igvt_engine_mem(w->s, w->pml4, ggtt, addr, row, bytes,
-                                 true, &why)) {
-                return igvt_soft_fail(x, why, addr);
-            }
-        }
-        return true;
-    }
-
-    len = igvt_blt_span(s, b->cpp, bytes, r, &span_off);
-    if (b->byte_mask != 0xf &&
-        !igvt_engine_mem(w->s, w->pml4, ggtt, s->base + span_off, span, len,
-                         false, &why)) {
-        return igvt_soft_fail(x, why, s->base + span_off);
-    }
-    bitmap_zero(touched, len);
-    for (i = 0; i < n; i++) {
-        for (xb = 0; xb < bytes; xb += run) {
-            pos = igvt_blt_span_pos(s, b->cpp, bytes, span_off, r + i, xb,
-                                    &run);
-            igvt_blt_merge(span + pos, pix + i * bytes + xb, run,
-                           b->byte_mask);
-            bitmap_set(touched, pos, run);
-        }
-    }
-    for (start = find_first_bit(touched, len); start < len;
-         start = find_next_bit(touched, len, end)) {
-        end = find_next_zero_bit(touched, len, start);
-        addr = s->base + span_off + start;
-        if (!igvt_engine_mem(w->s, w->pml4, ggtt, addr, span + start,
-                             end - start, true, &why)) {
-            return igvt_soft_fail(x, why, addr);
-        }
-    }
-    return true;
-}
-
-/*
- * Execute a blit through the engine's view of memory (the buffer's own
- * address space), one band of rows at a time: a band lies in one row of
- * tiles of every tiled surface (one row when neither is tiled).  Rows
- * cost budget like commands do.
- */
-static bool igvt_soft_blt(IgvtSoftExec *x, const IgvtCmdInfo *ci, bool ppgtt)
-{
-    IgvtWorkload *w = x->w;
-    g_autofree uint8_t *pix = NULL;
-    g_autofree uint8_t *span = NULL;
-    g_autofree unsigned long *touched = NULL;
-    const char *why = NULL;
-    uint64_t bytes, r, n, i, cost, span_max = 0, band_max = 1;
-    IgvtBlt b;
-
-    if (!igvt_blt_decode(ci, igvt_soft_reg_read(x, IGVT_BCS_SWCTRL), &b,
-                         &why)) {
-        qemu_log_mask(LOG_UNIMP, "igvt: %s: %s (0x%08x)\n",
-                      igvt_engines[w->engine].name, why, ci->dw[0]);
-        return true;
-    }
-    if (!b.width) {
-        return true;
-    }
-    bytes = (uint64_t)b.width * b.cpp;
-    if (bytes > IGVT_BLT_ROW_MAX) {
-        return igvt_soft_fail(x, "blit rows too wide", b.dst.base);
-    }
-    if (!igvt_blt_pitch_ok(&b.dst)) {
-        return igvt_soft_fail(x, "tiled blit pitch not a whole number of "
-                              "tiles", b.dst.base);
-    }
-    if (!b.fill && !igvt_blt_pitch_ok(&b.src)) {
-        return igvt_soft_fail(x, "tiled blit pitch not a whole number of "
-                              "tiles", b.src.base);
-    }
-    trace_igvt_soft_blt(b.fill, b.dst.tiling, b.dst.base, b.dst.pitch,
-                        b.src.tiling, b.src.base, b.src.pitch, b.width,
-                        b.height, b.cpp);
-
-    /* Buffers: a band of linear pixels, a band's tiles (or one row) */
-    if (b.dst.tiling != IGVT_TILING_LINEAR) {
-        band_max = igvt_tile_height(b.dst.tiling);
-        span_max = igvt_blt_span(&b.dst, b.cpp, bytes, 0, NULL);
-        touched = bitmap_new(span_max);
-    } else if (b.byte_mask != 0xf) {
-        span_max = bytes;
-    }
-    if (!b.fill && b.src.tiling != IGVT_TILING_LINEAR) {
-        band_max = MAX(band_max, igvt_tile_height(b.src.tiling));
-        span_max = MAX(span_max, igvt_blt_span(&b.src, b.cpp, bytes, 0,
-                                               NULL));
-    }
-    pix = g_malloc(band_max * bytes);
-    span = span_max ? g_malloc(span_max) : NULL;
-    if (b.fill) {
-        for (i = 0; i < band_max * bytes; i++) {
-            pix[i] = b.color >> (8 * (i % b.cpp));
-        }
-    }
-
-    for (r = 0; r < b.height; r += n) {
-        n = MIN(b.height - r, band_max);
-        n = MIN(n, igvt_blt_rows_left(&b.dst, r));
-        if (!b.fill) {
-            n = MIN(n, igvt_blt_rows_left(&b.src, r));
-        }
-        cost = n * (1 + bytes / 4096);
-        if (x->budget < cost) {
-            x->budget = 0;
-            return igvt_soft_fail(x, "watchdog: blit too large", b.dst.base);
-        }
-        x->budget -= cost;
-        if (qatomic_read(&x->w->cancel)) {
-            return igvt_soft_fail(x, "engine reset", b.dst.base);
-        }
-        if (!b.fill &&
-            !igvt_blt_gather(x, &b, !ppgtt, r, n, bytes, pix, span)) {
-            return false;
-        }
-        if (!igvt_blt_scatter(x, &b, !ppgtt, r, n, bytes, pix, span,
-                              touched)) {
-            return false;
-        }
     }
     return true;
 }
@@ -868,7 +508,7 @@ static bool igvt_soft_blt(IgvtSoftExec *x, const IgvtCmdInfo *ci, bool ppgtt)
  */
 static bool igvt_soft_run(IgvtSoftExec *x, const IgvtCmdBuf *b)
 {
-    const char *engine = igvt_engines[x->w->engine].name;
+    const char *engine = igvt_engine_name(x->w->engine);
     IgvtCmdError err;
     IgvtCmdInfo ci;
     uint32_t i = 0;
@@ -877,16 +517,14 @@ static bool igvt_soft_run(IgvtSoftExec *x, const IgvtCmdBuf *b)
     bool ends;
 
     while (i < b->len) {
-        if (!x->budget--) {
-            return igvt_soft_fail(x, "watchdog: the workload does not end",
-                                  b->addr + i * 4);
-        }
-        if (qatomic_read(&x->w->cancel)) {
-            return igvt_soft_fail(x, "engine reset", b->addr + i * 4);
-        }
         if (!igvt_cmd_decode(x->w->engine, b->dw + i, b->len - i, &ci,
                              &err)) {
             return igvt_soft_fail(x, igvt_cmd_strerror(err), b->addr + i * 4);
+        }
+        /* A unit per command, more for long ones (MI_MATH, LRI) */
+        if (!igvt_soft_charge(x, igvt_soft_bytes(ci.len * 4),
+                              b->addr + i * 4)) {
+            return false;
         }
         trace_igvt_soft_cmd(engine, ci.name, ci.dw[0], ci.flags, ci.addr,
                             ci.size, ci.len);
@@ -907,7 +545,7 @@ static bool igvt_soft_run(IgvtSoftExec *x, const IgvtCmdBuf *b)
             const IgvtCmdBuf *next;
 
             if ((ci.flags & IGVT_CMDF_BB_PREDICATED) &&
-                !(igvt_soft_reg_read(x, IGVT_PRED_RESULT_1) & 1)) {
+                !(igvt_soft_reg_read(x, IGVT_MI_PREDICATE_RESULT_1) & 1)) {
                 /* Predicated off: the command is ignored */
                 continue;
             }
@@ -973,40 +611,41 @@ static bool igvt_soft_run(IgvtSoftExec *x, const IgvtCmdBuf *b)
     return true;
 }
 
-static bool igvt_soft_execute(IgvtBackend *b, IgvtWorkload *w,
-                              bool *user_irq)
+/* Run @w on the calling (worker) thread, and report its end */
+static void igvt_soft_submit(IgvtBackend *b, IgvtWorkload *w)
 {
+    IgvtSoftGgtt ggtt = { .gpu = b->opaque, .slice = &w->slice };
     IgvtSoftExec x = {
         .w = w,
+        .mem = {
+            .ggtt = igvt_soft_ggtt_lookup,
+            .ggtt_opaque = &ggtt,
+            .dma = w->dma,
+        },
         .budget = IGVT_SOFT_BUDGET,
         .mmio_base = igvt_engine_mmio_base(w->engine),
         .start_ns = get_clock(),
+        .cpu_start_ns = igvt_soft_cpu_ns(),
     };
-    bool ok;
 
-    trace_igvt_soft_exec(igvt_engines[w->engine].name, w->lrca,
+    trace_igvt_soft_exec(igvt_engine_name(w->engine), w->lrca,
                          w->ring.len, w->batches->len);
-    ok = igvt_soft_run(&x, &w->ring);
+    w->ok = igvt_soft_run(&x, &w->ring);
     if (x.regs) {
         g_hash_table_destroy(x.regs);
     }
-    if (!ok) {
+    if (!w->ok) {
         w->why = x.why;
         w->addr = x.why_addr;
     }
-    *user_irq |= x.user_irq;
-    return ok;
+    w->user_irq |= x.user_irq;
+    igvt_backend_done(w);
 }
 
 const IgvtBackendOps igvt_backend_soft_ops = {
     .kind = IGVT_BACKEND_KIND_SOFT,
-    .gm_size = IGVT_GM_SIZE,
-    .aperture_size = 512 * MiB,
-    .num_fences = 32,
-    .executes = BIT(IGVT_WORK_CLASS_MI) | BIT(IGVT_WORK_CLASS_BLITTER),
     .open = igvt_soft_open,
     .close = igvt_soft_close,
-    .ggtt_set = igvt_soft_ggtt_set,
-    .ggtt_get = igvt_soft_ggtt_get,
-    .execute = igvt_soft_execute,
+    .ggtt_set_range = igvt_soft_ggtt_set_range,
+    .submit = igvt_soft_submit,
 };

@@ -10,7 +10,6 @@
 #include "qapi/qapi-types-igvt.h"
 #include "igvt.h"
 #include "backend.h"
-#include "sched.h"
 #include "trace.h"
 
 /* Slices are 2 MiB aligned so the guest can use huge GTT pages in them */
@@ -50,11 +49,10 @@ IgvtBackend *igvt_backend_get(IgvtBackendKind kind, Error **errp)
     }
     b = g_new0(IgvtBackend, 1);
     b->ops = ops;
-    if (!ops->open(b, errp)) {
+    if (!ops->open(b, &b->info, errp)) {
         g_free(b);
         return NULL;
     }
-    b->sched = igvt_sched_new(b);
     b->users = 1;
     igvt_backends[kind] = b;
     trace_igvt_backend_open(IgvtBackendKind_str(kind));
@@ -68,7 +66,6 @@ void igvt_backend_put(IgvtBackend *b)
     }
     trace_igvt_backend_close(IgvtBackendKind_str(b->ops->kind));
     igvt_backends[b->ops->kind] = NULL;
-    igvt_sched_free(b->sched);
     b->ops->close(b);
     g_list_free_full(b->gm_allocs, g_free);
     g_list_free_full(b->fence_allocs, g_free);
@@ -134,11 +131,15 @@ bool igvt_backend_alloc_slice(IgvtBackend *b, uint64_t low_size,
                               uint64_t aperture_limit, IgvtSlice *slice,
                               Error **errp)
 {
-    const IgvtBackendOps *ops = b->ops;
-    uint64_t low_end = MIN(ops->aperture_size, aperture_limit);
-    uint64_t high_start = MAX(ops->aperture_size, aperture_limit);
+    const IgvtBackendInfo *info = &b->info;
+    uint64_t low_end = MIN(info->aperture_size, aperture_limit);
+    uint64_t high_start = MAX(info->aperture_size, aperture_limit);
     uint64_t fence_base;
 
+    if (b->ops->alloc_slice) {
+        return b->ops->alloc_slice(b, low_size, high_size, fences,
+                                   aperture_limit, slice, errp);
+    }
     if (!igvt_range_alloc(&b->gm_allocs, 0, low_end, low_size,
                           IGVT_GM_ALIGN, &slice->low_base)) {
         error_setg(errp, "igvt: no room for a %" PRIu64 " MiB aperture slice "
@@ -148,7 +149,7 @@ bool igvt_backend_alloc_slice(IgvtBackend *b, uint64_t low_size,
                           "or run fewer vGPUs.\n");
         return false;
     }
-    if (!igvt_range_alloc(&b->gm_allocs, high_start, ops->gm_size, high_size,
+    if (!igvt_range_alloc(&b->gm_allocs, high_start, info->gm_size, high_size,
                           IGVT_GM_ALIGN, &slice->high_base)) {
         igvt_range_free(&b->gm_allocs, slice->low_base, low_size);
         error_setg(errp, "igvt: no room for a %" PRIu64 " MiB hidden slice "
@@ -156,12 +157,12 @@ bool igvt_backend_alloc_slice(IgvtBackend *b, uint64_t low_size,
         error_append_hint(errp, "Reduce high-gm-size or run fewer vGPUs.\n");
         return false;
     }
-    if (!igvt_range_alloc(&b->fence_allocs, 0, ops->num_fences, fences, 1,
+    if (!igvt_range_alloc(&b->fence_allocs, 0, info->num_fences, fences, 1,
                           &fence_base)) {
         igvt_range_free(&b->gm_allocs, slice->low_base, low_size);
         igvt_range_free(&b->gm_allocs, slice->high_base, high_size);
         error_setg(errp, "igvt: no %u free fence registers left of the "
-                   "host's %u", fences, ops->num_fences);
+                   "host's %u", fences, info->num_fences);
         return false;
     }
     slice->low_size = low_size;
@@ -176,6 +177,10 @@ bool igvt_backend_alloc_slice(IgvtBackend *b, uint64_t low_size,
 
 void igvt_backend_free_slice(IgvtBackend *b, const IgvtSlice *slice)
 {
+    if (b->ops->free_slice) {
+        b->ops->free_slice(b, slice);
+        return;
+    }
     igvt_range_free(&b->gm_allocs, slice->low_base, slice->low_size);
     igvt_range_free(&b->gm_allocs, slice->high_base, slice->high_size);
     igvt_range_free(&b->fence_allocs, slice->fence_base, slice->fence_count);

@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * igvt: the backend contract, i.e. what the mediation needs from "the host
- * GPU".  One backend instance per QEMU process serves every vGPU in it; it
- * owns the host GGTT and its partition between vGPUs.
+ * GPU".  One backend instance per QEMU process serves every vGPU in it.
  *
- * The mediation calls a backend only through the functions below.  The
- * software backend (backend-soft.c) models the host GPU; a host backend
- * (a thin i915 kernel shim) implements the same operations.
+ * The mediation calls a backend only through the operations below, and a
+ * backend reaches guest memory only through the interface a workload
+ * hands it (IgvtDma): it knows no vGPU, no register file, no GGTT
+ * validation.  The software backend (backend-soft.c) models the host GPU;
+ * a host backend (the thin i915 kernel shim, docs/igvt/host-backend.md)
+ * implements the same operations.
+ *
+ * Threads: open, close, alloc_slice, free_slice, ggtt_set_range and
+ * map_aperture are called with the BQL; submit and cancel from the GPU
+ * scheduler's worker thread (sched.c), which never holds the BQL.
  */
 
 #ifndef HW_DISPLAY_IGVT_BACKEND_H
@@ -15,48 +21,86 @@
 #include "qapi/qapi-types-igvt.h"
 
 typedef struct IgvtBackend IgvtBackend;
-typedef struct IgvtSlice IgvtSlice;
-typedef struct IgvtState IgvtState;
 typedef struct IgvtWorkload IgvtWorkload;
 
-/* A host GGTT entry as the backend keeps it */
+/* Host resources this vGPU owns, handed out by the backend */
+typedef struct IgvtSlice {
+    uint64_t low_base;
+    uint64_t low_size;
+    uint64_t high_base;
+    uint64_t high_size;
+    uint32_t fence_base;
+    uint32_t fence_count;
+} IgvtSlice;
+
+/* A host GGTT entry as the mediation programs it: a DMA address, valid */
 #define IGVT_HOST_PTE_VALID     (1ull << 0)
+
+/* What the host GPU offers; open fills it in */
+typedef struct IgvtBackendInfo {
+    uint64_t gm_size;           /* graphics memory: the GGTT's span */
+    uint64_t aperture_size;     /* its CPU-visible part */
+    uint32_t num_fences;
+    uint32_t executes;          /* BIT(IgvtWorkClass) really executed */
+    uint32_t pci_device_id;     /* the host GPU's, 0 without one */
+    uint32_t api_version;       /* the host shim's, 0 without one */
+    /*
+     * Workloads the GPU runs at once; the scheduler never submits more.
+     * The software backend runs one at a time on the worker thread.
+     */
+    unsigned max_inflight;
+} IgvtBackendInfo;
 
 typedef struct IgvtBackendOps {
     IgvtBackendKind kind;
-    /* Geometry of the host GPU's graphics memory */
-    uint64_t gm_size;
-    uint64_t aperture_size;
-    uint32_t num_fences;
-    /* What it really executes: BIT(IgvtWorkClass); the rest is skipped */
-    uint32_t executes;
 
-    bool (*open)(IgvtBackend *b, Error **errp);
+    bool (*open)(IgvtBackend *b, IgvtBackendInfo *info, Error **errp);
     void (*close)(IgvtBackend *b);
     /*
-     * Point host GGTT entry @index at guest DMA address @addr, or at the
-     * scratch page when @valid is false.  Only entries inside a slice the
-     * caller owns are ever passed.
+     * Reserve graphics memory and fences for a vGPU (see
+     * igvt_backend_alloc_slice); NULL: the mediation partitions the
+     * geometry open reported itself.
      */
-    void (*ggtt_set)(IgvtBackend *b, uint64_t index, uint64_t addr,
-                     bool valid);
-    /* The host GGTT entry @index: true and its address if valid */
-    bool (*ggtt_get)(IgvtBackend *b, uint64_t index, uint64_t *addr);
+    bool (*alloc_slice)(IgvtBackend *b, uint64_t low_size,
+                        uint64_t high_size, uint32_t fences,
+                        uint64_t aperture_limit, IgvtSlice *slice,
+                        Error **errp);
+    void (*free_slice)(IgvtBackend *b, const IgvtSlice *slice);
     /*
-     * Run workload @w: its ring segment and batch buffers, copied and
-     * audited by the mediation (workload.h).  Called from the scheduler's
-     * worker thread, without the BQL: it may touch only @w, the backend's
-     * own state and guest RAM through the DMA API.  Sets *user_irq if the
-     * work raised a user interrupt.  False if it did not complete (a
-     * fault, the watchdog, or w->cancel was set), with w->why and w->addr
-     * saying why: the engine is then reset as after a hang.
+     * Program host GGTT entries [@first, @first + @count): ptes[i] is
+     * IGVT_HOST_PTE_VALID | the guest DMA address of a page the mediation
+     * validated, or 0 for the scratch page.  Only entries inside a slice
+     * the caller owns are passed.  False (and @errp) if the host could
+     * not take them; the entries then point at the scratch page.
      */
-    bool (*execute)(IgvtBackend *b, IgvtWorkload *w, bool *user_irq);
+    bool (*ggtt_set_range)(IgvtBackend *b, uint64_t first, uint64_t count,
+                           const uint64_t *ptes, Error **errp);
+    /*
+     * Host memory behind aperture slice @sl that the CPU may map directly
+     * (*size bytes), or NULL if the aperture must trap.  NULL op: traps.
+     */
+    void *(*map_aperture)(IgvtBackend *b, const IgvtSlice *sl,
+                          uint64_t *size, Error **errp);
+    /*
+     * Start audited workload @w (workload.h): its ring segment and batch
+     * buffers, copied and audited by the mediation.  The backend reports
+     * its end exactly once with igvt_backend_done() -- from any thread,
+     * possibly before submit returns -- with w->ok false, w->why and
+     * w->addr saying why if it did not complete (a fault, the watchdog,
+     * or a cancellation): the engine is then reset as after a hang.
+     */
+    void (*submit)(IgvtBackend *b, IgvtWorkload *w);
+    /*
+     * Stop @w (submitted, not yet reported done) as soon as possible: an
+     * engine reset.  w->cancel is already set.  NULL: the backend looks
+     * at w->cancel itself, at every command and access to memory.
+     */
+    void (*cancel)(IgvtBackend *b, IgvtWorkload *w);
 } IgvtBackendOps;
 
 struct IgvtBackend {
     const IgvtBackendOps *ops;
-    struct IgvtSched *sched;    /* feeds it work from every vGPU */
+    IgvtBackendInfo info;
     unsigned users;
     GList *gm_allocs;           /* IgvtRange, sorted by start */
     GList *fence_allocs;
@@ -80,27 +124,15 @@ bool igvt_backend_alloc_slice(IgvtBackend *b, uint64_t low_size,
                               Error **errp);
 void igvt_backend_free_slice(IgvtBackend *b, const IgvtSlice *slice);
 
-static inline struct IgvtSched *igvt_backend_sched(IgvtBackend *b)
+static inline bool igvt_backend_ggtt_set_range(IgvtBackend *b,
+                                               uint64_t first, uint64_t count,
+                                               const uint64_t *ptes,
+                                               Error **errp)
 {
-    return b->sched;
+    return b->ops->ggtt_set_range(b, first, count, ptes, errp);
 }
 
-static inline void igvt_backend_ggtt_set(IgvtBackend *b, uint64_t index,
-                                         uint64_t addr, bool valid)
-{
-    b->ops->ggtt_set(b, index, addr, valid);
-}
-
-static inline bool igvt_backend_execute(IgvtBackend *b, IgvtWorkload *w,
-                                        bool *user_irq)
-{
-    return b->ops->execute(b, w, user_irq);
-}
-
-static inline bool igvt_backend_ggtt_get(IgvtBackend *b, uint64_t index,
-                                         uint64_t *addr)
-{
-    return b->ops->ggtt_get(b, index, addr);
-}
+/* A workload's end, from the backend (sched.c) */
+void igvt_backend_done(IgvtWorkload *w);
 
 #endif /* HW_DISPLAY_IGVT_BACKEND_H */

@@ -98,10 +98,10 @@ static void igvt_cfg_swsci(IgvtState *s)
     uint8_t zero[8] = { 0 };
 
     trace_igvt_swsci(asls);
-    if (asls && igvt_dma_is_ram(s, asls, IGVT_OPREGION_SIZE)) {
-        pci_dma_write(dev, asls + IGVT_OPREGION_SWSCI_OFFSET, zero,
-                      sizeof(zero));
-    } else {
+    if (!asls ||
+        igvt_dma_rw(pci_get_address_space(dev),
+                    asls + IGVT_OPREGION_SWSCI_OFFSET, zero, sizeof(zero),
+                    true, NULL) != IGVT_MEM_OK) {
         IGVT_GUEST_ERR(igvt_err_swsci, "SWSCI with OpRegion at 0x%x, which "
                        "is not guest RAM", asls);
     }

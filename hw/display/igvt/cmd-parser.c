@@ -413,27 +413,6 @@ static const CmdTable type3_tables[IGVT_ENGINE__MAX] = {
     [IGVT_ENGINE_VCS2] = { vcs_cmds, ARRAY_SIZE(vcs_cmds) },
 };
 
-static const struct {
-    const char *name;
-    uint32_t mmio_base;
-} engine_info[IGVT_ENGINE__MAX] = {
-    [IGVT_ENGINE_RCS] = { "rcs", 0x2000 },
-    [IGVT_ENGINE_BCS] = { "bcs", 0x22000 },
-    [IGVT_ENGINE_VCS] = { "vcs", 0x12000 },
-    [IGVT_ENGINE_VECS] = { "vecs", 0x1a000 },
-    [IGVT_ENGINE_VCS2] = { "vcs2", 0x1c000 },
-};
-
-const char *igvt_engine_name(IgvtEngine e)
-{
-    return (unsigned)e < IGVT_ENGINE__MAX ? engine_info[e].name : NULL;
-}
-
-uint32_t igvt_engine_mmio_base(IgvtEngine e)
-{
-    return (unsigned)e < IGVT_ENGINE__MAX ? engine_info[e].mmio_base : 0;
-}
-
 static const char *const cmd_errors[IGVT_CMD_ERR__MAX] = {
     [IGVT_CMD_OK] = "ok",
     [IGVT_CMD_ERR_ENGINE] = "invalid engine or buffer level",
@@ -800,7 +779,7 @@ bool igvt_audit_reg_ok(const IgvtAuditPolicy *p, IgvtEngine e,
     if ((unsigned)e >= IGVT_ENGINE__MAX) {
         return false;
     }
-    base = engine_info[e].mmio_base;
+    base = igvt_engine_mmio_base(e);
     for (i = 0; i < p->nr_regs; i++) {
         const IgvtRegRange *r = &p->regs[i];
         uint64_t start = r->start + (r->access & IGVT_REG_RELATIVE ? base : 0);

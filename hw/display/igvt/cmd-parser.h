@@ -29,22 +29,7 @@
 #ifndef HW_DISPLAY_IGVT_CMD_PARSER_H
 #define HW_DISPLAY_IGVT_CMD_PARSER_H
 
-/* Command streamers of a Gen9 GT (VCS2 only with a second VDBOX) */
-typedef enum IgvtEngine {
-    IGVT_ENGINE_RCS,            /* render, MMIO base 0x2000 */
-    IGVT_ENGINE_BCS,            /* blitter, 0x22000 */
-    IGVT_ENGINE_VCS,            /* video, 0x12000 */
-    IGVT_ENGINE_VECS,           /* video enhancement, 0x1a000 */
-    IGVT_ENGINE_VCS2,           /* second video, 0x1c000: VCS commands */
-    IGVT_ENGINE__MAX,
-} IgvtEngine;
-
-#define IGVT_ENGINE_BIT(e)      (1u << (e))
-#define IGVT_ENGINES_ALL        ((1u << IGVT_ENGINE__MAX) - 1)
-
-/* Engine name ("rcs", ...) and MMIO base; NULL and 0 when out of range */
-const char *igvt_engine_name(IgvtEngine e);
-uint32_t igvt_engine_mmio_base(IgvtEngine e);
+#include "hwinfo.h"
 
 /*
  * Canonical command ids: the header with every bit but the type and

@@ -19,7 +19,10 @@
 #include "regs.h"
 #include "trace.h"
 
+/* Refresh rates in mHz: what inconsistent timings give, and the range */
 #define IGVT_DEFAULT_REFRESH_MHZ    60000
+#define IGVT_MIN_REFRESH_MHZ        20000
+#define IGVT_MAX_REFRESH_MHZ        250000
 
 static unsigned igvt_pipe_of(uint32_t offset)
 {
@@ -44,22 +47,17 @@ void igvt_pwr_well_write(IgvtState *s, uint32_t offset, uint32_t old,
 }
 
 /* DBUF and the PLLs report the state they were asked for */
-void igvt_dbuf_write(IgvtState *s, uint32_t offset, uint32_t old,
-                     uint32_t val)
+uint32_t igvt_dbuf_pre_write(IgvtState *s, uint32_t offset, uint32_t old,
+                             uint32_t val)
 {
-    val = FIELD_DP32(val, DBUF_CTL, POWER_STATE,
-                     FIELD_EX32(val, DBUF_CTL, POWER_REQUEST));
-    igvt_reg_set(s, offset, val);
+    return FIELD_DP32(val, DBUF_CTL, POWER_STATE,
+                      FIELD_EX32(val, DBUF_CTL, POWER_REQUEST));
 }
 
-void igvt_pll_write(IgvtState *s, uint32_t offset, uint32_t old, uint32_t val)
+uint32_t igvt_pll_pre_write(IgvtState *s, uint32_t offset, uint32_t old,
+                            uint32_t val)
 {
-    if (val & IGVT_PLL_ENABLE) {
-        val |= IGVT_PLL_LOCK;
-    } else {
-        val &= ~IGVT_PLL_LOCK;
-    }
-    igvt_reg_set(s, offset, val);
+    return val & IGVT_PLL_ENABLE ? val | IGVT_PLL_LOCK : val & ~IGVT_PLL_LOCK;
 }
 
 /* DPLL0-3 run off LCPLL1, LCPLL2, WRPLL1 and WRPLL2 */
@@ -80,12 +78,11 @@ uint32_t igvt_dpll_status_read(IgvtState *s, uint32_t offset)
 }
 
 /* A DDI buffer is idle exactly while it is disabled */
-void igvt_ddi_buf_write(IgvtState *s, uint32_t offset, uint32_t old,
-                        uint32_t val)
+uint32_t igvt_ddi_buf_pre_write(IgvtState *s, uint32_t offset, uint32_t old,
+                                uint32_t val)
 {
-    val = FIELD_DP32(val, DDI_BUF_CTL, IS_IDLE,
-                     !FIELD_EX32(val, DDI_BUF_CTL, ENABLE));
-    igvt_reg_set(s, offset, val);
+    return FIELD_DP32(val, DDI_BUF_CTL, IS_IDLE,
+                      !FIELD_EX32(val, DDI_BUF_CTL, ENABLE));
 }
 
 /* Sending the idle pattern is done as soon as it is asked for */
@@ -108,22 +105,12 @@ void igvt_pp_control_write(IgvtState *s, uint32_t offset, uint32_t old,
                             FIELD_EX32(val, PCH_PP_CONTROL, POWER_TARGET_ON)));
 }
 
-/* Hotplug pulse status bits clear when the guest writes them back */
-void igvt_pch_hotplug_write(IgvtState *s, uint32_t offset, uint32_t old,
+/* The sideband interface completes every request successfully */
+uint32_t igvt_sbi_pre_write(IgvtState *s, uint32_t offset, uint32_t old,
                             uint32_t val)
 {
-    uint32_t status = offset == A_PCH_PORT_HOTPLUG ?
-                      IGVT_PCH_HOTPLUG_STATUS : IGVT_PCH_HOTPLUG2_STATUS;
-
-    igvt_reg_set(s, offset, (val & ~status) | (old & ~val & status));
-}
-
-/* The sideband interface completes every request successfully */
-void igvt_sbi_write(IgvtState *s, uint32_t offset, uint32_t old, uint32_t val)
-{
     val = FIELD_DP32(val, SBI_CTL_STAT, BUSY, 0);
-    val = FIELD_DP32(val, SBI_CTL_STAT, RESPONSE_FAIL, 0);
-    igvt_reg_set(s, offset, val);
+    return FIELD_DP32(val, SBI_CTL_STAT, RESPONSE_FAIL, 0);
 }
 
 /*
@@ -139,15 +126,20 @@ static uint32_t igvt_pipe_refresh_mhz(IgvtState *s, unsigned pipe)
         540000, 270000, 162000, 324000, 216000, 432000, 0, 0,
     };
     uint32_t base = pipe * IGVT_PIPE_STRIDE;
-    uint32_t ddi_func = igvt_reg(s, A_TRANS_DDI_FUNC_CTL_A + base);
-    unsigned port = extract32(ddi_func, 28, 3) % IGVT_NUM_PORTS;
-    uint32_t ctrl2 = igvt_reg(s, A_DPLL_CTRL2);
-    unsigned dpll = extract32(ctrl2, port * 3 + 1, 2);
-    unsigned rate = extract32(igvt_reg(s, A_DPLL_CTRL1), dpll * 6 + 1, 3);
-    uint64_t m = igvt_reg(s, A_PIPE_LINK_M1_A + base) & 0xffffff;
-    uint64_t n = igvt_reg(s, A_PIPE_LINK_N1_A + base) & 0xffffff;
-    uint64_t htotal = (igvt_reg(s, A_HTOTAL_A + base) >> 16) + 1;
-    uint64_t vtotal = (igvt_reg(s, A_VTOTAL_A + base) >> 16) + 1;
+    unsigned port = FIELD_EX32(igvt_reg(s, A_TRANS_DDI_FUNC_CTL_A + base),
+                               TRANS_DDI_FUNC_CTL, PORT) % IGVT_PORT__MAX;
+    unsigned dpll = extract32(igvt_reg(s, A_DPLL_CTRL2),
+                              IGVT_DPLL_CTRL2_DDI_CLK_SEL_SHIFT(port), 2);
+    unsigned rate = extract32(igvt_reg(s, A_DPLL_CTRL1),
+                              IGVT_DPLL_CTRL1_LINK_RATE_SHIFT(dpll), 3);
+    uint64_t m = FIELD_EX32(igvt_reg(s, A_PIPE_LINK_M1_A + base),
+                            PIPE_LINK_M1, M);
+    uint64_t n = FIELD_EX32(igvt_reg(s, A_PIPE_LINK_N1_A + base),
+                            PIPE_LINK_N1, N);
+    uint64_t htotal = FIELD_EX32(igvt_reg(s, A_HTOTAL_A + base), HTOTAL,
+                                 TOTAL) + 1;
+    uint64_t vtotal = FIELD_EX32(igvt_reg(s, A_VTOTAL_A + base), VTOTAL,
+                                 TOTAL) + 1;
     uint64_t pixel_khz, mhz;
 
     if (!n || !m || !link_khz[rate]) {
@@ -155,7 +147,7 @@ static uint32_t igvt_pipe_refresh_mhz(IgvtState *s, unsigned pipe)
     }
     pixel_khz = link_khz[rate] * m / n;
     mhz = pixel_khz * 1000000 / (htotal * vtotal);
-    if (mhz < 20000 || mhz > 250000) {
+    if (mhz < IGVT_MIN_REFRESH_MHZ || mhz > IGVT_MAX_REFRESH_MHZ) {
         return IGVT_DEFAULT_REFRESH_MHZ;
     }
     return mhz;
@@ -210,7 +202,8 @@ uint32_t igvt_pipedsl_read(IgvtState *s, uint32_t offset)
     }
     period = igvt_pipe_period_ns(s, pipe);
     in_frame = (now - p->base_ns) % period;
-    vtotal = (igvt_reg(s, A_VTOTAL_A + pipe * IGVT_PIPE_STRIDE) >> 16) + 1;
+    vtotal = FIELD_EX32(igvt_reg(s, A_VTOTAL_A + pipe * IGVT_PIPE_STRIDE),
+                        VTOTAL, TOTAL) + 1;
     return in_frame * vtotal / period;
 }
 
@@ -267,7 +260,15 @@ static void igvt_vblank(void *opaque)
     igvt_display_update_timers(s);
 }
 
-/* A transcoder's state follows its enable bit; the counter starts there */
+/* A transcoder's state follows its enable bit ... */
+uint32_t igvt_transconf_pre_write(IgvtState *s, uint32_t offset, uint32_t old,
+                                  uint32_t val)
+{
+    return FIELD_DP32(val, TRANSCONF, STATE,
+                      FIELD_EX32(val, TRANSCONF, ENABLE));
+}
+
+/* ... and the pipe's frame counter starts or stops there */
 void igvt_transconf_write(IgvtState *s, uint32_t offset, uint32_t old,
                           uint32_t val)
 {
@@ -277,7 +278,6 @@ void igvt_transconf_write(IgvtState *s, uint32_t offset, uint32_t old,
     unsigned pipe = igvt_pipe_of(offset);
     IgvtPipe *p = &s->display.pipes[pipe];
 
-    igvt_reg_set(s, offset, FIELD_DP32(val, TRANSCONF, STATE, on));
     if (offset == A_TRANSCONF_EDP || on == was) {
         return;
     }
@@ -312,7 +312,7 @@ void igvt_plane_surf_write(IgvtState *s, uint32_t offset, uint32_t old,
     if (plane < IGVT_NUM_PLANES && igvt_pipe_enabled(s, pipe)) {
         s->display.pipes[pipe].flips_pending |= 1u << plane;
     }
-    s->display.dirty = true;
+    igvt_console_invalidate(s);
     trace_igvt_display_flip(pipe, plane, val);
     igvt_display_update_timers(s);
 }
@@ -322,7 +322,7 @@ void igvt_palette_write(IgvtState *s, uint32_t offset, uint32_t old,
                         uint32_t val)
 {
     if (old != val) {
-        s->display.dirty = true;
+        igvt_console_invalidate(s);
     }
 }
 
@@ -337,13 +337,6 @@ void igvt_display_reset(IgvtState *s)
 {
     unsigned i;
 
-    /* CDCLK PLL locked on DPLL0 (VCO 8100), as the firmware leaves it */
-    igvt_reg_set(s, A_LCPLL1_CTL, IGVT_PLL_ENABLE | IGVT_PLL_LOCK);
-    igvt_reg_set(s, A_DPLL_CTRL1, 0x5);
-    for (i = 0; i < IGVT_NUM_PORTS; i++) {
-        igvt_reg_set(s, A_DDI_BUF_CTL_A + i * IGVT_PORT_STRIDE,
-                     R_DDI_BUF_CTL_IS_IDLE_MASK);
-    }
     for (i = 0; i < IGVT_NUM_PIPES; i++) {
         IgvtPipe *p = &s->display.pipes[i];
 
@@ -358,18 +351,13 @@ void igvt_display_reset(IgvtState *s)
     /* The monitor's port shows live hotplug status */
     igvt_reg_set(s, A_SDEISR, igvt_display_hotplug_bit(s));
     igvt_monitor_reset(s);
-    s->display.dirty = true;
+    igvt_console_invalidate(s);
 }
 
 uint32_t igvt_display_hotplug_bit(IgvtState *s)
 {
-    static const uint32_t bit[IGVT_NUM_PORTS] = {
-        IGVT_SDE_PORTA_HOTPLUG, IGVT_SDE_PORTB_HOTPLUG,
-        IGVT_SDE_PORTC_HOTPLUG, IGVT_SDE_PORTD_HOTPLUG,
-        IGVT_SDE_PORTE_HOTPLUG,
-    };
-
-    return s->display.connected ? bit[s->display.port % IGVT_NUM_PORTS] : 0;
+    return s->display.connected ?
+           igvt_port_info[s->display.port % IGVT_PORT__MAX].sde_hotplug : 0;
 }
 
 void igvt_display_init(IgvtState *s)
@@ -395,6 +383,7 @@ void igvt_display_fini(IgvtState *s)
     }
 }
 
+/* A stream whose values no source can have produced is refused */
 int igvt_display_post_load(IgvtState *s)
 {
     unsigned i;
@@ -402,12 +391,16 @@ int igvt_display_post_load(IgvtState *s)
     for (i = 0; i < IGVT_NUM_PIPES; i++) {
         IgvtPipe *p = &s->display.pipes[i];
 
-        if (p->refresh_mhz < 20000 || p->refresh_mhz > 250000) {
-            p->refresh_mhz = IGVT_DEFAULT_REFRESH_MHZ;
+        if (p->refresh_mhz < IGVT_MIN_REFRESH_MHZ ||
+            p->refresh_mhz > IGVT_MAX_REFRESH_MHZ ||
+            p->flips_pending >= BIT(IGVT_NUM_PLANES)) {
+            return -EINVAL;
         }
     }
-    s->display.port %= IGVT_NUM_PORTS;
-    s->display.dirty = true;
+    if (s->display.port >= IGVT_PORT__MAX) {
+        return -EINVAL;
+    }
+    igvt_console_invalidate(s);
     igvt_display_update_timers(s);
     return 0;
 }

@@ -28,52 +28,31 @@
 #include "igvt.h"
 #include "backend.h"
 #include "workload.h"
+#include "context.h"
 #include "regs.h"
 #include "trace.h"
 
-/* CSB event bits (Gen8/9) */
-#define IGVT_CSB_IDLE_TO_ACTIVE     (1u << 0)
-#define IGVT_CSB_PREEMPTED          (1u << 1)
-#define IGVT_CSB_ELEMENT_SWITCH     (1u << 2)
-#define IGVT_CSB_ACTIVE_TO_IDLE     (1u << 3)
-#define IGVT_CSB_COMPLETE           (1u << 4)
-#define IGVT_CSB_LITE_RESTORE       (1u << 15)
-#define IGVT_CSB_ENTRIES            6
-/* Where the CSB lives in the HWSP, in dwords */
-#define IGVT_HWSP_CSB               0x10
-#define IGVT_HWSP_CSB_WRITE         0x1f
-
-/* GT interrupt bits, relative to the engine's shift */
-#define IGVT_GT_USER_INTERRUPT      (1u << 0)
-#define IGVT_GT_CONTEXT_SWITCH      (1u << 8)
-
-#define IGVT_CTX_VALID              (1ull << 0)
-#define IGVT_CTX_LRCA_MASK          0xfffff000ull
-
-const IgvtEngineInfo igvt_engines[IGVT_NUM_ENGINES] = {
-    [IGVT_ENGINE_RCS] = { "rcs", IGVT_RCS_BASE, IGVT_IRQ_GT0, 0 },
-    [IGVT_ENGINE_BCS] = { "bcs", IGVT_BCS_BASE, IGVT_IRQ_GT0, 16 },
-    [IGVT_ENGINE_VCS] = { "vcs0", IGVT_VCS0_BASE, IGVT_IRQ_GT1, 0 },
-    [IGVT_ENGINE_VECS] = { "vecs", IGVT_VECS_BASE, IGVT_IRQ_GT3, 0 },
-};
-
+/* The engine of ELSP register @offset, or -1 */
 static int igvt_engine_of(uint32_t offset)
 {
-    int i;
+    int e = igvt_engine_of_offset(offset);
 
-    for (i = 0; i < IGVT_NUM_ENGINES; i++) {
-        if (offset - igvt_engines[i].base < 0x1000) {
-            return i;
-        }
-    }
-    return -1;
+    return e < IGVT_NUM_ENGINES ? e : -1;
+}
+
+/* Raise GT interrupt @events (relative to the engine's bits) of engine @e */
+static void igvt_engine_irq(IgvtState *s, int e, uint32_t events)
+{
+    const IgvtEngineInfo *ei = &igvt_engine_info[e];
+
+    igvt_irq_raise(s, IGVT_IRQ_GT0 + ei->gt_bank, events << ei->irq_shift);
 }
 
 /* Append one event to the engine's CSB (MMIO copy and HWSP) */
 static void igvt_csb_event(IgvtState *s, int e, uint32_t status,
                            uint32_t ctx_id)
 {
-    uint32_t base = igvt_engines[e].base;
+    uint32_t base = igvt_engine_mmio_base(e);
     uint32_t ptr = igvt_reg(s, base + IGVT_RING_CSB_PTR);
     uint32_t wp = ((ptr & 0x7) + 1) % IGVT_CSB_ENTRIES;
     uint32_t hwsp = igvt_reg(s, base + IGVT_RING_HWS_PGA) & ~0xfffu;
@@ -88,9 +67,9 @@ static void igvt_csb_event(IgvtState *s, int e, uint32_t status,
         !igvt_gm_rw(s, hwsp + IGVT_HWSP_CSB_WRITE * 4, &wp_le,
                     sizeof(wp_le), true)) {
         IGVT_GUEST_ERR(igvt_err_hwsp, "%s HWSP at 0x%x is not mapped",
-                       igvt_engines[e].name, hwsp);
+                       igvt_engine_name(e), hwsp);
     }
-    trace_igvt_csb(igvt_engines[e].name, wp, status, ctx_id);
+    trace_igvt_csb(igvt_engine_name(e), wp, status, ctx_id);
 }
 
 /*
@@ -144,10 +123,8 @@ static void igvt_execlist_advance(IgvtState *s, int e, bool user_irq)
         igvt_execlist_latency(s, e);
     }
     igvt_csb_event(s, e, status, desc >> 32);
-    igvt_irq_raise(s, igvt_engines[e].irq_bank,
-                   (IGVT_GT_CONTEXT_SWITCH |
-                    (user_irq ? IGVT_GT_USER_INTERRUPT : 0)) <<
-                   igvt_engines[e].irq_shift);
+    igvt_engine_irq(s, e, IGVT_GT_CONTEXT_SWITCH |
+                          (user_irq ? IGVT_GT_USER_INTERRUPT : 0));
 }
 
 /* May the engines take new work?  Not while the VM is stopped */
@@ -181,14 +158,15 @@ static void igvt_execlist_start(IgvtState *s, int e)
             st->last_reject_addr = w->addr;
             IGVT_GUEST_ERR(igvt_err_workload, "%s: workload refused: %s "
                            "(command %s 0x%08x, address 0x%" PRIx64 ")",
-                           igvt_engines[e].name, w->why,
+                           igvt_engine_name(e), w->why,
                            w->cmd_name ? w->cmd_name : "-", w->header,
                            w->addr);
-            igvt_workload_retire(w);
+            igvt_workload_retire(s, w);
             igvt_workload_free(w);
             igvt_enter_failsafe(s, IGVT_FAILSAFE_REASON_GUEST_ERROR);
         } else {
             w->submit_ns = el->submit_ns;
+            w->time_limit_ns = (uint64_t)s->params.watchdog_ms * SCALE_MS;
             el->inflight = true;
             igvt_sched_submit(&s->sched, w);
             return;
@@ -228,10 +206,11 @@ static void igvt_execlist_complete_bh(void *opaque)
             st->completed++;
         } else {
             st->hung++;
+            pstrcpy((char *)st->last_hang, sizeof(st->last_hang), w->why);
             IGVT_GUEST_ERR(igvt_err_soft_exec, "%s: %s (0x%" PRIx64 ")",
-                           igvt_engines[e].name, w->why, w->addr);
+                           igvt_engine_name(e), w->why, w->addr);
         }
-        igvt_workload_retire(w);
+        igvt_workload_retire(s, w);
         igvt_workload_free(w);
         s->execlists[e].inflight = false;
         igvt_execlist_advance(s, e, user_irq);
@@ -263,10 +242,10 @@ void igvt_elsp_write(IgvtState *s, uint32_t offset, uint32_t old,
     el->elsp_count = 0;
     pair[1] = (uint64_t)el->elsp[0] << 32 | el->elsp[1];
     pair[0] = (uint64_t)el->elsp[2] << 32 | el->elsp[3];
-    trace_igvt_elsp(igvt_engines[e].name, pair[0], pair[1]);
+    trace_igvt_elsp(igvt_engine_name(e), pair[0], pair[1]);
     if (!(pair[0] & IGVT_CTX_VALID)) {
         IGVT_GUEST_ERR(igvt_err_elsp, "%s: element 0 is not valid",
-                       igvt_engines[e].name);
+                       igvt_engine_name(e));
         return;
     }
     if (!s->pv_ready) {
@@ -276,7 +255,7 @@ void igvt_elsp_write(IgvtState *s, uint32_t offset, uint32_t old,
         /* Busy: the pair takes over once the running element is done */
         if (el->pending[0] & IGVT_CTX_VALID) {
             IGVT_GUEST_ERR(igvt_err_elsp, "%s: a pair is already pending",
-                           igvt_engines[e].name);
+                           igvt_engine_name(e));
         }
         el->pending[0] = pair[0];
         el->pending[1] = pair[1];
@@ -288,8 +267,7 @@ void igvt_elsp_write(IgvtState *s, uint32_t offset, uint32_t old,
     el->current = 0;
     el->submit_ns = get_clock();
     igvt_csb_event(s, e, IGVT_CSB_IDLE_TO_ACTIVE, pair[0] >> 32);
-    igvt_irq_raise(s, igvt_engines[e].irq_bank,
-                   IGVT_GT_CONTEXT_SWITCH << igvt_engines[e].irq_shift);
+    igvt_engine_irq(s, e, IGVT_GT_CONTEXT_SWITCH);
     qemu_bh_schedule(s->execlist_bh);
 }
 
@@ -314,13 +292,16 @@ static void igvt_execlist_vm_change(void *opaque, bool running,
 bool igvt_execlist_init(IgvtState *s, Error **errp)
 {
     DeviceState *dev = DEVICE(s);
+    IgvtSched *sc;
 
     s->execlist_bh = qemu_bh_new_guarded(igvt_execlist_bh, s,
                                          &dev->mem_reentrancy_guard);
     s->complete_bh = qemu_bh_new_guarded(igvt_execlist_complete_bh, s,
                                          &dev->mem_reentrancy_guard);
-    if (!igvt_sched_attach(igvt_backend_sched(s->backend), &s->sched,
-                           s->params.weight, s->complete_bh, errp)) {
+    sc = igvt_sched_get(s->backend);
+    if (!igvt_sched_attach(sc, &s->sched, s->params.weight, s->complete_bh,
+                           errp)) {
+        igvt_sched_put(sc);
         igvt_execlist_fini(s);
         return false;
     }
@@ -362,27 +343,34 @@ void igvt_execlist_reset(IgvtState *s)
     igvt_execlist_engine_reset(s, BIT(IGVT_NUM_ENGINES) - 1);
 }
 
-/* Work submitted before migration runs on the destination */
-void igvt_execlist_post_load(IgvtState *s)
+/*
+ * Work submitted before migration runs on the destination.  A stream no
+ * source can have produced is refused; the diagnostic strings are only
+ * terminated, since nothing but QMP reads them.
+ */
+int igvt_execlist_post_load(IgvtState *s)
 {
     int e;
 
     for (e = 0; e < IGVT_NUM_ENGINES; e++) {
         IgvtExeclist *el = &s->execlists[e];
+        IgvtEngineStats *st = &s->engine_stats[e];
 
-        el->elsp_count %= 4;
-        el->current &= 1;
+        if (el->elsp_count >= 4 || el->current > 1) {
+            return -EINVAL;
+        }
         el->inflight = false;
         el->submit_ns = el->pending_ns = get_clock();
-        s->engine_stats[e].last_reject[sizeof(s->engine_stats[e].last_reject)
-                                       - 1] = 0;
+        st->last_reject[sizeof(st->last_reject) - 1] = 0;
+        st->last_hang[sizeof(st->last_hang) - 1] = 0;
     }
     qemu_bh_schedule(s->execlist_bh);
+    return 0;
 }
 
 const VMStateDescription vmstate_igvt_engine_stats = {
     .name = "igvt/engine-stats",
-    .version_id = 2,
+    .version_id = 3,
     .minimum_version_id = 2,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT64(submitted, IgvtEngineStats),
@@ -396,6 +384,7 @@ const VMStateDescription vmstate_igvt_engine_stats = {
         VMSTATE_UINT64(latency_count, IgvtEngineStats),
         VMSTATE_UINT64(latency_total_ns, IgvtEngineStats),
         VMSTATE_UINT64(latency_max_ns, IgvtEngineStats),
+        VMSTATE_BUFFER_V(last_hang, IgvtEngineStats, 3),
         VMSTATE_END_OF_LIST()
     },
 };

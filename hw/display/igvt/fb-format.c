@@ -3,23 +3,9 @@
  * igvt: decoding of the Gen9 display plane registers, surface tiling and
  * pixel conversion.
  *
- * Register layouts are those of Skylake/Kaby Lake as the Linux i915 driver
- * programs them (skl_universal_plane_regs.h, intel_cursor_regs.h,
- * i915_reg.h) and as GVT-g decodes them (gvt/fb_decoder.c):
- *
- *   PLANE_CTL     31 enable, 27:24 format, 20 RGB (not BGR) channel order,
- *                 15 render decompression, 12:10 tiling (0 linear, 1 X,
- *                 4 Y, 5 Yf), 5:4 alpha mode, 1:0 rotation
- *   PLANE_STRIDE  9:0 stride in 64-byte units (linear), 512-byte units
- *                 (X tiled, one tile width) or 128-byte units (Y tiled)
- *   PLANE_SIZE    31:16 height - 1, 15:0 width - 1
- *   PLANE_OFFSET  31:16 y, 15:0 x of the first visible pixel
- *   PLANE_SURF    31:12 graphics memory address of the surface
- *   PIPESRC       31:16 width - 1, 15:0 height - 1 (the other order!)
- *   CUR_CTL       5,2:0 mode (0x27 64x64, 0x22 128x128, 0x23 256x256
- *                 ARGB), 15 rotate 180
- *   CUR_BASE      31:12 graphics memory address
- *   CUR_POS       31 y sign, 30:16 y, 15 x sign, 14:0 x
+ * The plane and cursor registers' fields are regs.h's, facts of
+ * Skylake/Kaby Lake as the Linux i915 driver programs them and GVT-g
+ * decodes them.
  *
  * Tiles are 4 KiB and laid out row-major: tile row r starts at
  * r * stride * tile_height.  An X tile is 8 rows of 512 bytes, row after
@@ -31,49 +17,7 @@
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
 #include "hw/display/igvt/fb-format.h"
-
-#define PLANE_CTL_ENABLE            (1u << 31)
-#define PLANE_CTL_FORMAT_SHIFT      24
-#define PLANE_CTL_FORMAT_MASK       0xfu
-#define PLANE_CTL_ORDER_RGBX        (1u << 20)
-#define PLANE_CTL_DECOMPRESSION     (1u << 15)
-#define PLANE_CTL_TILED_SHIFT       10
-#define PLANE_CTL_TILED_MASK        0x7u
-#define PLANE_CTL_ALPHA_SHIFT       4
-#define PLANE_CTL_ALPHA_MASK        0x3u
-#define PLANE_CTL_ROTATE_MASK       0x3u
-
-/* PLANE_CTL format field values */
-#define FMT_YUV422                  0
-#define FMT_NV12                    1
-#define FMT_XRGB_2101010            2
-#define FMT_P010                    3
-#define FMT_XRGB_8888               4
-#define FMT_P012                    5
-#define FMT_XRGB_16161616F          6
-#define FMT_P016                    7
-#define FMT_XYUV                    8
-#define FMT_INDEXED                 12
-#define FMT_RGB_565                 14
-
-/* PLANE_CTL tiling field values */
-#define TILED_LINEAR                0
-#define TILED_X                     1
-#define TILED_Y                     4
-#define TILED_YF                    5
-
-#define PLANE_STRIDE_MASK           0x3ffu
-
-#define CUR_CTL_MODE_MASK           0x27u
-#define CUR_CTL_MODE_DISABLE        0x00u
-#define CUR_CTL_MODE_128_ARGB       0x22u
-#define CUR_CTL_MODE_256_ARGB       0x23u
-#define CUR_CTL_MODE_64_ARGB        0x27u
-#define CUR_CTL_ROTATE_180          (1u << 15)
-#define CUR_POS_SIGN                (1u << 15)
-#define CUR_POS_MAGNITUDE           0x7fffu
-
-#define SURF_ADDR_MASK              0xfffff000u
+#include "hw/display/igvt/regs.h"
 
 #define X_TILE_WIDTH                512     /* bytes */
 #define X_TILE_HEIGHT               8       /* rows */
@@ -115,31 +59,31 @@ uint32_t igvt_fb_format_cpp(uint32_t drm_format)
  */
 static uint32_t plane_format(uint32_t ctl, const char **why)
 {
-    uint32_t fmt = (ctl >> PLANE_CTL_FORMAT_SHIFT) & PLANE_CTL_FORMAT_MASK;
-    bool rgb_order = ctl & PLANE_CTL_ORDER_RGBX;
-    bool alpha = (ctl >> PLANE_CTL_ALPHA_SHIFT) & PLANE_CTL_ALPHA_MASK;
+    uint32_t fmt = FIELD_EX32(ctl, PLANE_CTL, FORMAT);
+    bool rgb_order = FIELD_EX32(ctl, PLANE_CTL, ORDER_RGBX);
+    bool alpha = FIELD_EX32(ctl, PLANE_CTL, ALPHA);
 
     switch (fmt) {
-    case FMT_XRGB_8888:
+    case IGVT_PLANE_FORMAT_XRGB_8888:
         if (rgb_order) {
             return alpha ? DRM_FORMAT_ABGR8888 : DRM_FORMAT_XBGR8888;
         }
         return alpha ? DRM_FORMAT_ARGB8888 : DRM_FORMAT_XRGB8888;
-    case FMT_XRGB_2101010:
+    case IGVT_PLANE_FORMAT_XRGB_2101010:
         return rgb_order ? DRM_FORMAT_XBGR2101010 : DRM_FORMAT_XRGB2101010;
-    case FMT_RGB_565:
+    case IGVT_PLANE_FORMAT_RGB_565:
         return DRM_FORMAT_RGB565;
-    case FMT_INDEXED:
+    case IGVT_PLANE_FORMAT_INDEXED:
         return DRM_FORMAT_C8;
-    case FMT_YUV422:
-    case FMT_NV12:
-    case FMT_P010:
-    case FMT_P012:
-    case FMT_P016:
-    case FMT_XYUV:
+    case IGVT_PLANE_FORMAT_YUV422:
+    case IGVT_PLANE_FORMAT_NV12:
+    case IGVT_PLANE_FORMAT_P010:
+    case IGVT_PLANE_FORMAT_P012:
+    case IGVT_PLANE_FORMAT_P016:
+    case IGVT_PLANE_FORMAT_XYUV:
         fail(why, "YUV pixel formats are not supported");
         return 0;
-    case FMT_XRGB_16161616F:
+    case IGVT_PLANE_FORMAT_XRGB_16161616F:
         fail(why, "FP16 pixel format is not supported");
         return 0;
     default:
@@ -229,7 +173,7 @@ bool igvt_plane_decode(uint32_t plane_ctl, uint32_t plane_stride,
     uint64_t row_bytes, last, size;
 
     memset(p, 0, sizeof(*p));
-    p->enabled = plane_ctl & PLANE_CTL_ENABLE;
+    p->enabled = FIELD_EX32(plane_ctl, PLANE_CTL, ENABLE);
     if (!p->enabled) {
         return fail(why, "plane is disabled");
     }
@@ -242,44 +186,44 @@ bool igvt_plane_decode(uint32_t plane_ctl, uint32_t plane_stride,
     p->cpp = igvt_fb_format_cpp(p->drm_format);
 
     /* Tiling, and the unit PLANE_STRIDE counts in */
-    tiled = (plane_ctl >> PLANE_CTL_TILED_SHIFT) & PLANE_CTL_TILED_MASK;
+    tiled = FIELD_EX32(plane_ctl, PLANE_CTL, TILED);
     switch (tiled) {
-    case TILED_LINEAR:
+    case IGVT_PLANE_TILED_LINEAR:
         p->tiling = IGVT_TILING_LINEAR;
         p->modifier = DRM_FORMAT_MOD_LINEAR;
         unit = 64;
         break;
-    case TILED_X:
+    case IGVT_PLANE_TILED_X:
         p->tiling = IGVT_TILING_X;
         p->modifier = I915_FORMAT_MOD_X_TILED;
         unit = X_TILE_WIDTH;
         break;
-    case TILED_Y:
+    case IGVT_PLANE_TILED_Y:
         p->tiling = IGVT_TILING_Y;
         p->modifier = I915_FORMAT_MOD_Y_TILED;
         unit = Y_TILE_WIDTH;
         break;
-    case TILED_YF:
+    case IGVT_PLANE_TILED_YF:
         fail(why, "Yf tiling is not supported");
         goto bad;
     default:
         fail(why, "reserved tiling mode");
         goto bad;
     }
-    if (plane_ctl & PLANE_CTL_DECOMPRESSION) {
+    if (FIELD_EX32(plane_ctl, PLANE_CTL, DECOMPRESSION)) {
         fail(why, "render decompression (CCS) is not supported");
         goto bad;
     }
-    if (plane_ctl & PLANE_CTL_ROTATE_MASK) {
+    if (FIELD_EX32(plane_ctl, PLANE_CTL, ROTATE)) {
         fail(why, "plane rotation other than 0 is not supported");
         goto bad;
     }
 
     /* Size: the plane, clipped to what the pipe shows */
-    plane_w = (plane_size & 0xffff) + 1;
-    plane_h = (plane_size >> 16) + 1;
-    p->pipe_width = (pipesrc >> 16) + 1;
-    p->pipe_height = (pipesrc & 0xffff) + 1;
+    plane_w = FIELD_EX32(plane_size, PLANE_SIZE, WIDTH) + 1;
+    plane_h = FIELD_EX32(plane_size, PLANE_SIZE, HEIGHT) + 1;
+    p->pipe_width = FIELD_EX32(pipesrc, PIPESRC, WIDTH) + 1;
+    p->pipe_height = FIELD_EX32(pipesrc, PIPESRC, HEIGHT) + 1;
     if (plane_w > IGVT_FB_MAX_DIM || plane_h > IGVT_FB_MAX_DIM) {
         fail(why, "plane size larger than 8192");
         goto bad;
@@ -301,7 +245,7 @@ bool igvt_plane_decode(uint32_t plane_ctl, uint32_t plane_stride,
      * Stride: a whole number of units by construction (so a multiple of
      * the tile width when tiled), at least one visible row.
      */
-    p->stride = (plane_stride & PLANE_STRIDE_MASK) * unit;
+    p->stride = FIELD_EX32(plane_stride, PLANE_STRIDE, STRIDE) * unit;
     row_bytes = (uint64_t)p->width * p->cpp;
     if (p->stride == 0) {
         fail(why, "stride is zero");
@@ -313,8 +257,8 @@ bool igvt_plane_decode(uint32_t plane_ctl, uint32_t plane_stride,
     }
 
     /* Offset of the first visible pixel */
-    p->x = plane_offset & 0xffff;
-    p->y = plane_offset >> 16;
+    p->x = FIELD_EX32(plane_offset, PLANE_OFFSET, X);
+    p->y = FIELD_EX32(plane_offset, PLANE_OFFSET, Y);
     if (p->x >= IGVT_FB_MAX_DIM || p->y >= IGVT_FB_MAX_DIM) {
         fail(why, "plane offset out of range");
         goto bad;
@@ -331,7 +275,7 @@ bool igvt_plane_decode(uint32_t plane_ctl, uint32_t plane_stride,
     }
 
     /* Extent: the offsets grow with x and y, the last pixel is the end */
-    p->base = plane_surf & SURF_ADDR_MASK;
+    p->base = plane_surf & R_PLANE_SURF_ADDR_MASK;
     last_x = p->x + p->width - 1;
     last_y = p->y + p->height - 1;
     last = igvt_plane_pixel_offset(p, last_x, last_y);
@@ -474,25 +418,25 @@ pixman_format_code_t igvt_fb_pixman_format(uint32_t drm_format)
 bool igvt_cursor_decode(uint32_t cur_ctl, uint32_t cur_base,
                         uint32_t cur_pos, IgvtCursor *c, const char **why)
 {
-    uint32_t mode = cur_ctl & CUR_CTL_MODE_MASK;
-    uint32_t mx = cur_pos & CUR_POS_MAGNITUDE;
-    uint32_t my = (cur_pos >> 16) & CUR_POS_MAGNITUDE;
+    uint32_t mode = cur_ctl & IGVT_CUR_CTL_MODE_MASK;
+    uint32_t mx = FIELD_EX32(cur_pos, CUR_POS, X);
+    uint32_t my = FIELD_EX32(cur_pos, CUR_POS, Y);
 
     memset(c, 0, sizeof(*c));
-    if (mode == CUR_CTL_MODE_DISABLE) {
+    if (mode == IGVT_CUR_CTL_MODE_DISABLE) {
         return fail(why, "cursor is disabled");
     }
-    if (cur_ctl & CUR_CTL_ROTATE_180) {
+    if (FIELD_EX32(cur_ctl, CUR_CTL, ROTATE_180)) {
         return fail(why, "cursor rotation is not supported");
     }
     switch (mode) {
-    case CUR_CTL_MODE_64_ARGB:
+    case IGVT_CUR_CTL_MODE_64_ARGB:
         c->width = 64;
         break;
-    case CUR_CTL_MODE_128_ARGB:
+    case IGVT_CUR_CTL_MODE_128_ARGB:
         c->width = 128;
         break;
-    case CUR_CTL_MODE_256_ARGB:
+    case IGVT_CUR_CTL_MODE_256_ARGB:
         c->width = 256;
         break;
     default:
@@ -504,13 +448,13 @@ bool igvt_cursor_decode(uint32_t cur_ctl, uint32_t cur_base,
     c->cpp = 4;
     c->stride = c->width * c->cpp;
     c->size = (uint64_t)c->stride * c->height;
-    c->base = cur_base & SURF_ADDR_MASK;
+    c->base = cur_base & R_CUR_BASE_ADDR_MASK;
     if (c->base > IGVT_FB_GM_SIZE - c->size) {
         memset(c, 0, sizeof(*c));
         return fail(why, "cursor extends past the 4 GiB graphics memory");
     }
-    c->x = (cur_pos & CUR_POS_SIGN) ? -(int32_t)mx : (int32_t)mx;
-    c->y = (cur_pos & (CUR_POS_SIGN << 16)) ? -(int32_t)my : (int32_t)my;
+    c->x = FIELD_EX32(cur_pos, CUR_POS, X_SIGN) ? -(int32_t)mx : (int32_t)mx;
+    c->y = FIELD_EX32(cur_pos, CUR_POS, Y_SIGN) ? -(int32_t)my : (int32_t)my;
     c->enabled = true;
     return true;
 }

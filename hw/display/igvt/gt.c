@@ -12,11 +12,6 @@
 #include "trace.h"
 
 /* GDRST domains (Gen6..9) */
-#define IGVT_GRDOM_FULL     (1u << 0)
-#define IGVT_GRDOM_RENDER   (1u << 1)
-#define IGVT_GRDOM_MEDIA    (1u << 2)
-#define IGVT_GRDOM_BLT      (1u << 3)
-#define IGVT_GRDOM_VECS     (1u << 4)
 
 /*
  * A reset completes at once: the engines in the domains drop what they
@@ -26,51 +21,37 @@ void igvt_gdrst_write(IgvtState *s, uint32_t offset, uint32_t old,
                       uint32_t val)
 {
     uint32_t engines = 0;
+    int e;
 
     trace_igvt_gdrst(val);
-    if (val & IGVT_GRDOM_FULL) {
-        engines = BIT(IGVT_NUM_ENGINES) - 1;
+    for (e = 0; e < IGVT_NUM_ENGINES; e++) {
+        if (val & (R_GDRST_FULL_MASK | igvt_engine_info[e].gdrst_domain)) {
+            engines |= BIT(e);
+        }
     }
-    engines |= val & IGVT_GRDOM_RENDER ? BIT(IGVT_ENGINE_RCS) : 0;
-    engines |= val & IGVT_GRDOM_MEDIA ? BIT(IGVT_ENGINE_VCS) : 0;
-    engines |= val & IGVT_GRDOM_BLT ? BIT(IGVT_ENGINE_BCS) : 0;
-    engines |= val & IGVT_GRDOM_VECS ? BIT(IGVT_ENGINE_VECS) : 0;
     if (engines) {
         igvt_execlist_engine_reset(s, engines);
     }
     igvt_reg_set(s, offset, 0);
 }
 
-/*
- * TLB invalidation completes at once: the backend's translations are
- * looked up at use, so there is nothing cached to drop.
- */
-void igvt_tlb_inv_write(IgvtState *s, uint32_t offset, uint32_t old,
-                        uint32_t val)
-{
-    igvt_reg_set(s, offset, 0);
-}
-
 /* An engine asked to prepare for reset is ready at once */
-void igvt_reset_ctl_write(IgvtState *s, uint32_t offset, uint32_t old,
-                          uint32_t val)
+uint32_t igvt_reset_ctl_pre_write(IgvtState *s, uint32_t offset,
+                                  uint32_t old, uint32_t val)
 {
-    if (val & IGVT_RESET_CTL_REQUEST_RESET) {
-        val |= IGVT_RESET_CTL_READY_TO_RESET;
-    } else {
-        val &= ~IGVT_RESET_CTL_READY_TO_RESET;
-    }
-    igvt_reg_set(s, offset, val);
+    return val & IGVT_RESET_CTL_REQUEST_RESET ?
+           val | IGVT_RESET_CTL_READY_TO_RESET :
+           val & ~IGVT_RESET_CTL_READY_TO_RESET;
 }
 
 /*
  * Rings are reported idle: the guest stops rings before a reset, which
  * then drops whatever is still running
  */
-void igvt_mi_mode_write(IgvtState *s, uint32_t offset, uint32_t old,
-                        uint32_t val)
+uint32_t igvt_mi_mode_pre_write(IgvtState *s, uint32_t offset, uint32_t old,
+                                uint32_t val)
 {
-    igvt_reg_set(s, offset, val | IGVT_RING_MI_MODE_IDLE);
+    return val | IGVT_RING_MI_MODE_IDLE;
 }
 
 /* Turning on execlists without having read PVINFO: not a GVT-g guest */
@@ -160,6 +141,37 @@ static bool igvt_fence_ok(IgvtState *s, uint32_t offset, bool is_write)
         igvt_enter_failsafe(s, IGVT_FAILSAFE_REASON_UNSUPPORTED_GUEST);
     }
     return false;
+}
+
+bool igvt_fence_find(IgvtState *s, uint64_t gm, IgvtFence *f)
+{
+    uint32_t i, lo, hi;
+
+    for (i = 0; i < s->slice.fence_count; i++) {
+        lo = igvt_reg(s, IGVT_FENCE_LO(i));
+        hi = igvt_reg(s, IGVT_FENCE_HI(i));
+        f->start = lo & R_FENCE_LO_START_MASK;
+        f->end = (uint64_t)(hi & R_FENCE_HI_END_MASK) + IGVT_GTT_PAGE_SIZE;
+        if (FIELD_EX32(lo, FENCE_LO, VALID) && gm >= f->start &&
+            gm < f->end) {
+            f->pitch = (FIELD_EX32(hi, FENCE_HI, PITCH) + 1) *
+                       IGVT_FENCE_PITCH_UNIT;
+            f->tiling = FIELD_EX32(lo, FENCE_LO, TILING_Y) ? IGVT_TILING_Y :
+                        IGVT_TILING_X;
+            return true;
+        }
+    }
+    return false;
+}
+
+uint64_t igvt_fence_detile(const IgvtFence *f, uint64_t gm, uint64_t *len)
+{
+    uint64_t off = gm - f->start;
+    uint64_t xb = off % f->pitch, y = off / f->pitch;
+
+    /* Bytes contiguous in the tile, and not past the row's end */
+    *len = MIN(*len, MIN(igvt_tile_run(f->tiling, xb), f->pitch - xb));
+    return f->start + igvt_tile_offset(f->tiling, f->pitch, xb, y);
 }
 
 uint32_t igvt_fence_read(IgvtState *s, uint32_t offset)

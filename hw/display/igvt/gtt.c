@@ -13,117 +13,76 @@
 
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "qemu/error-report.h"
 #include "qapi/error.h"
-#include "system/dma.h"
 #include "exec/memory.h"
+#include "migration/vmstate.h"
 #include "igvt.h"
 #include "backend.h"
 #include "trace.h"
 
-bool igvt_gm_in_slice(IgvtState *s, uint64_t addr, uint64_t size)
-{
-    const IgvtSlice *sl = &s->slice;
-
-    if (size == 0 || addr + size < addr) {
-        return false;
-    }
-    return (addr >= sl->low_base && addr + size <= sl->low_base + sl->low_size)
-        || (addr >= sl->high_base &&
-            addr + size <= sl->high_base + sl->high_size);
-}
-
-/* Is [addr, addr + size) guest RAM, as the device sees memory? */
-bool igvt_dma_is_ram(IgvtState *s, uint64_t addr, uint64_t size)
-{
-    AddressSpace *as = pci_get_address_space(&s->parent_obj);
-    MemoryRegion *mr;
-    hwaddr xlat, len = size;
-
-    RCU_READ_LOCK_GUARD();
-    mr = address_space_translate(as, addr, &xlat, &len, true,
-                                 MEMTXATTRS_UNSPECIFIED);
-    return memory_region_is_ram(mr) && !memory_region_is_ram_device(mr) &&
-           !memory_region_is_romd(mr) && len >= size;
-}
-
 /*
- * Read or write @len bytes of graphics memory at @gm through the host
- * GGTT, as the GPU does: only inside the vGPU's slices, only through
- * valid entries.  False if any byte could not be reached (nothing is
- * written then for a write; a read fills what it could not reach with 0).
+ * What the host GGTT entry @index should hold for the guest's entry: its
+ * page if present and guest RAM, else the scratch page (0)
  */
-bool igvt_gm_rw(IgvtState *s, uint64_t gm, void *buf, size_t len,
-                bool is_write)
+static uint64_t igvt_gtt_host_pte(IgvtState *s, uint64_t index)
 {
-    PCIDevice *dev = PCI_DEVICE(s);
-    uint8_t *p = buf;
-    uint64_t page, chunk;
-    size_t done;
+    uint64_t pte = s->gtt.entries[index];
+    uint64_t addr = pte & IGVT_PTE_ADDR_MASK;
 
-    if (!len) {
-        return true;
+    if (!(pte & IGVT_PTE_PRESENT)) {
+        return 0;
     }
-    if (!igvt_gm_in_slice(s, gm, len)) {
-        if (!is_write) {
-            memset(buf, 0, len);
-        }
-        return false;
+    if (!igvt_dma_is_ram(s, addr, IGVT_GTT_PAGE_SIZE)) {
+        s->counters.ggtt_invalid_ptes++;
+        IGVT_GUEST_ERR(igvt_err_ggtt_pte, "GGTT entry %" PRIu64 " = 0x%"
+                       PRIx64 " is not guest RAM; using the scratch page",
+                       index, pte);
+        return 0;
     }
-    for (done = 0; done < len; done += chunk) {
-        uint64_t a = gm + done;
+    return addr | IGVT_HOST_PTE_VALID;
+}
 
-        chunk = MIN(len - done, IGVT_GTT_PAGE_SIZE - (a % IGVT_GTT_PAGE_SIZE));
-        if (!igvt_backend_ggtt_get(s->backend, a / IGVT_GTT_PAGE_SIZE,
-                                   &page)) {
-            if (!is_write) {
-                memset(p + done, 0, len - done);
-            }
-            return false;
-        }
-        page |= a % IGVT_GTT_PAGE_SIZE;
-        /*
-         * Entries were checked when written, but guest memory can change
-         * since; the GPU worker must never reach an MMIO region.
-         */
-        if (!igvt_dma_is_ram(s, page, chunk)) {
-            if (!is_write) {
-                memset(p + done, 0, len - done);
-            }
-            return false;
-        }
-        if ((is_write ? pci_dma_write(dev, page, p + done, chunk) :
-                        pci_dma_read(dev, page, p + done, chunk)) != MEMTX_OK) {
-            return false;
-        }
+/* Program host entries [@first, @first + @count) from the record */
+static void igvt_gtt_program(IgvtState *s, uint64_t first, uint64_t count)
+{
+    static bool reported;
+    Error *err = NULL;
+
+    trace_igvt_ggtt_program(first, count);
+    if (!igvt_backend_ggtt_set_range(s->backend, first, count,
+                                     &s->gtt.host[first], &err)) {
+        /* The host could not take them: they point at the scratch page */
+        memset(&s->gtt.host[first], 0, count * sizeof(s->gtt.host[0]));
+        warn_report_once_cond(&reported, "igvt: the backend refused GGTT "
+                              "entries (%s); they point at the scratch page",
+                              error_get_pretty(err));
+        error_free(err);
     }
-    return true;
 }
 
 /* Validate entry @index and program the host GGTT accordingly */
 static void igvt_gtt_update_host(IgvtState *s, uint32_t index)
 {
-    uint64_t pte = s->gtt.entries[index];
-    uint64_t addr = pte & IGVT_PTE_ADDR_MASK;
-    bool valid = false;
-
     if (s->failsafe) {
         return;
     }
-    if (pte & IGVT_PTE_PRESENT) {
-        valid = igvt_dma_is_ram(s, addr, IGVT_GTT_PAGE_SIZE);
-        if (!valid) {
-            s->counters.ggtt_invalid_ptes++;
-            IGVT_GUEST_ERR(igvt_err_ggtt_pte, "GGTT entry %u = 0x%" PRIx64
-                           " is not guest RAM; using the scratch page",
-                           index, pte);
-        }
+    s->gtt.host[index] = igvt_gtt_host_pte(s, index);
+    igvt_gtt_program(s, index, 1);
+    igvt_console_gm_changed(s, (uint64_t)index * IGVT_GTT_PAGE_SIZE);
+}
+
+bool igvt_ggtt_lookup(IgvtState *s, uint64_t index, uint64_t *dma)
+{
+    uint64_t host;
+
+    if (!igvt_gm_in_slice(s, index * IGVT_GTT_PAGE_SIZE,
+                          IGVT_GTT_PAGE_SIZE)) {
+        return false;
     }
-    igvt_backend_ggtt_set(s->backend, index, addr, valid);
-    /* Remapping the scanout: the console must read it all again */
-    if ((uint64_t)index * IGVT_GTT_PAGE_SIZE - s->display.scan_base <
-        s->display.scan_size) {
-        s->display.dirty = true;
-    }
+    host = s->gtt.host[index];
+    *dma = host & IGVT_PTE_ADDR_MASK;
+    return host & IGVT_HOST_PTE_VALID;
 }
 
 /*
@@ -212,27 +171,49 @@ const MemoryRegionOps igvt_gtt_ops = {
 };
 
 /*
- * Translate aperture offset @addr (a graphics memory address) of an access
- * of @size bytes that stays within one page.  False if it cannot be served.
+ * Serve @size bytes of an aperture access at @addr (a graphics memory
+ * address) through the fences and the host GGTT, as the CPU sees it: a
+ * fenced range is a linear view of tiled memory; only the aperture slice
+ * is CPU-visible, even past the BAR's end; each piece reaches guest RAM
+ * or nowhere (reads zero, writes dropped).
  */
-static bool igvt_aperture_translate(IgvtState *s, hwaddr addr, unsigned size,
-                                    bool is_write, dma_addr_t *dma)
+static void igvt_aperture_access(IgvtState *s, hwaddr addr, uint8_t *buf,
+                                 unsigned size, bool is_write)
 {
+    AddressSpace *as = pci_get_address_space(PCI_DEVICE(s));
     const IgvtSlice *sl = &s->slice;
-    uint64_t page;
+    uint64_t gm, chunk, page;
+    unsigned done;
+    IgvtFence f;
 
-    /* Only the aperture slice is CPU-visible, even past the BAR's end */
-    if (addr < sl->low_base || addr + size > sl->low_base + sl->low_size ||
-        !igvt_backend_ggtt_get(s->backend, addr / IGVT_GTT_PAGE_SIZE,
-                               &page)) {
-        s->counters.aperture_faults++;
-        IGVT_GUEST_ERR(igvt_err_aperture, "%u-byte %s at aperture offset 0x%"
-                       HWADDR_PRIx " outside the vGPU's slice or unmapped",
-                       size, is_write ? "write" : "read", addr);
-        return false;
+    for (done = 0; done < size; done += chunk) {
+        chunk = size - done;
+        gm = addr + done;
+        if (igvt_fence_find(s, gm, &f)) {
+            gm = igvt_fence_detile(&f, gm, &chunk);
+        }
+        chunk = MIN(chunk, IGVT_GTT_PAGE_SIZE - gm % IGVT_GTT_PAGE_SIZE);
+        if (addr + done < sl->low_base ||
+            addr + done + chunk > sl->low_base + sl->low_size ||
+            gm < sl->low_base || gm + chunk > sl->low_base + sl->low_size ||
+            !igvt_ggtt_lookup(s, gm / IGVT_GTT_PAGE_SIZE, &page)) {
+            s->counters.aperture_faults++;
+            IGVT_GUEST_ERR(igvt_err_aperture, "%u-byte %s at aperture offset "
+                           "0x%" HWADDR_PRIx " outside the vGPU's slice or "
+                           "unmapped", size, is_write ? "write" : "read",
+                           addr);
+            continue;
+        }
+        page |= gm % IGVT_GTT_PAGE_SIZE;
+        if (igvt_dma_rw(as, page, buf + done, chunk, is_write, NULL) !=
+            IGVT_MEM_OK) {
+            s->counters.aperture_faults++;
+            IGVT_GUEST_ERR(igvt_err_aperture_target, "%u-byte %s at aperture "
+                           "offset 0x%" HWADDR_PRIx " reaches 0x%" PRIx64
+                           ", which is not guest RAM", (unsigned)chunk,
+                           is_write ? "write" : "read", addr + done, page);
+        }
     }
-    *dma = page | (addr & (IGVT_GTT_PAGE_SIZE - 1));
-    return true;
 }
 
 static MemTxResult igvt_aperture_read(void *opaque, hwaddr addr,
@@ -241,21 +222,9 @@ static MemTxResult igvt_aperture_read(void *opaque, hwaddr addr,
 {
     IgvtState *s = opaque;
     uint8_t buf[8] = { 0 };
-    dma_addr_t dma;
-    unsigned i;
 
     s->counters.aperture_reads++;
-    if (addr / IGVT_GTT_PAGE_SIZE == (addr + size - 1) / IGVT_GTT_PAGE_SIZE) {
-        if (igvt_aperture_translate(s, addr, size, false, &dma)) {
-            pci_dma_read(&s->parent_obj, dma, buf, size);
-        }
-    } else {
-        for (i = 0; i < size; i++) {
-            if (igvt_aperture_translate(s, addr + i, 1, false, &dma)) {
-                pci_dma_read(&s->parent_obj, dma, &buf[i], 1);
-            }
-        }
-    }
+    igvt_aperture_access(s, addr, buf, size, false);
     *data = ldn_le_p(buf, size);
     trace_igvt_aperture_read(addr, size, *data);
     return MEMTX_OK;
@@ -267,23 +236,11 @@ static MemTxResult igvt_aperture_write(void *opaque, hwaddr addr,
 {
     IgvtState *s = opaque;
     uint8_t buf[8];
-    dma_addr_t dma;
-    unsigned i;
 
     s->counters.aperture_writes++;
     trace_igvt_aperture_write(addr, size, data);
     stn_le_p(buf, size, data);
-    if (addr / IGVT_GTT_PAGE_SIZE == (addr + size - 1) / IGVT_GTT_PAGE_SIZE) {
-        if (igvt_aperture_translate(s, addr, size, true, &dma)) {
-            pci_dma_write(&s->parent_obj, dma, buf, size);
-        }
-    } else {
-        for (i = 0; i < size; i++) {
-            if (igvt_aperture_translate(s, addr + i, 1, true, &dma)) {
-                pci_dma_write(&s->parent_obj, dma, &buf[i], 1);
-            }
-        }
-    }
+    igvt_aperture_access(s, addr, buf, size, true);
     return MEMTX_OK;
 }
 
@@ -298,7 +255,9 @@ bool igvt_gtt_init(IgvtState *s, Error **errp)
 {
     s->gtt.num_entries = IGVT_GTT_ENTRIES;
     s->gtt.entries = g_try_new0(uint64_t, s->gtt.num_entries);
-    if (!s->gtt.entries) {
+    s->gtt.host = g_try_new0(uint64_t, s->gtt.num_entries);
+    if (!s->gtt.entries || !s->gtt.host) {
+        igvt_gtt_fini(s);
         error_setg(errp, "igvt: cannot allocate the virtual GGTT");
         return false;
     }
@@ -309,17 +268,31 @@ void igvt_gtt_fini(IgvtState *s)
 {
     g_free(s->gtt.entries);
     s->gtt.entries = NULL;
+    g_free(s->gtt.host);
+    s->gtt.host = NULL;
 }
 
-/* Point every entry of the vGPU's slices at the scratch page */
+/* Point every entry of a slice at the scratch page, in one update */
 static void igvt_gtt_clear_host(IgvtState *s, uint64_t base, uint64_t size)
 {
+    uint64_t first = base / IGVT_GTT_PAGE_SIZE;
+    uint64_t count = size / IGVT_GTT_PAGE_SIZE;
+
+    memset(&s->gtt.host[first], 0, count * sizeof(s->gtt.host[0]));
+    igvt_gtt_program(s, first, count);
+}
+
+/* Validate every entry of a slice, and program them in one update */
+static void igvt_gtt_load_host(IgvtState *s, uint64_t base, uint64_t size)
+{
+    uint64_t first = base / IGVT_GTT_PAGE_SIZE;
+    uint64_t count = size / IGVT_GTT_PAGE_SIZE;
     uint64_t i;
 
-    for (i = base / IGVT_GTT_PAGE_SIZE;
-         i < (base + size) / IGVT_GTT_PAGE_SIZE; i++) {
-        igvt_backend_ggtt_set(s->backend, i, 0, false);
+    for (i = first; i < first + count; i++) {
+        s->gtt.host[i] = igvt_gtt_host_pte(s, i);
     }
+    igvt_gtt_program(s, first, count);
 }
 
 void igvt_gtt_reset(IgvtState *s)
@@ -330,17 +303,40 @@ void igvt_gtt_reset(IgvtState *s)
     igvt_gtt_clear_host(s, s->slice.high_base, s->slice.high_size);
 }
 
-/* Reprogram the host GGTT from the migrated virtual GGTT */
+/*
+ * Reprogram the host GGTT from the migrated virtual GGTT.  Entries are
+ * validated against the destination's memory map as loaded so far: state
+ * loads in the order devices were created, and the machine's own (the
+ * MCH's PAM and SMRAM windows on q35) precedes any igvt-vga, so entries
+ * below 1 MiB see the guest's map, not the reset one.
+ */
 int igvt_gtt_post_load(IgvtState *s)
 {
-    uint64_t i;
-
-    igvt_gtt_clear_host(s, s->slice.low_base, s->slice.low_size);
-    igvt_gtt_clear_host(s, s->slice.high_base, s->slice.high_size);
-    for (i = 0; i < s->gtt.num_entries; i++) {
-        if (igvt_gm_in_slice(s, i * IGVT_GTT_PAGE_SIZE, IGVT_GTT_PAGE_SIZE)) {
-            igvt_gtt_update_host(s, i);
-        }
+    if (s->gtt.partial_halves & ~(IGVT_GTT_HALF_LOW | IGVT_GTT_HALF_HIGH)) {
+        return -EINVAL;
     }
+    if (s->failsafe) {
+        /* Nothing reaches the backend in failsafe mode */
+        igvt_gtt_clear_host(s, s->slice.low_base, s->slice.low_size);
+        igvt_gtt_clear_host(s, s->slice.high_base, s->slice.high_size);
+    } else {
+        igvt_gtt_load_host(s, s->slice.low_base, s->slice.low_size);
+        igvt_gtt_load_host(s, s->slice.high_base, s->slice.high_size);
+    }
+    igvt_console_invalidate(s);
     return 0;
 }
+
+const VMStateDescription vmstate_igvt_gtt = {
+    .name = "igvt/ggtt",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32_EQUAL(num_entries, IgvtGtt, NULL),
+        VMSTATE_VARRAY_UINT32(entries, IgvtGtt, num_entries, 1,
+                              vmstate_info_uint64, uint64_t),
+        VMSTATE_UINT32(partial_index, IgvtGtt),
+        VMSTATE_UINT32(partial_halves, IgvtGtt),
+        VMSTATE_END_OF_LIST()
+    },
+};

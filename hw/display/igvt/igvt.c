@@ -13,48 +13,46 @@
 #include "qapi/error.h"
 #include "hw/pci/pci.h"
 #include "hw/qdev-properties.h"
-#include "hw/core/qdev-prop-internal.h"
 #include "migration/vmstate.h"
 #include "igvt.h"
 #include "backend.h"
 #include "sched-policy.h"
+#include "workload.h"
 #include "trace.h"
 
 static unsigned igvt_instances;
 
-static const PropertyInfo igvt_prop_model = {
-    .type = "IgvtModel",
-    .description = "skl/kbl",
-    .enum_table = &IgvtModel_lookup,
-    .get = qdev_propinfo_get_enum,
-    .set = qdev_propinfo_set_enum,
-    .set_default_value = qdev_propinfo_set_default_value_enum,
-};
+/*
+ * The QAPI enum properties (model, backend, port) are QOM enum
+ * properties of the class; each only changes before realize.
+ */
+static bool igvt_prop_settable(Object *obj, Error **errp)
+{
+    if (DEVICE(obj)->realized) {
+        error_setg(errp, "igvt: the property cannot change after realize");
+        return false;
+    }
+    return true;
+}
 
-static const PropertyInfo igvt_prop_backend = {
-    .type = "IgvtBackendKind",
-    .description = "soft/host",
-    .enum_table = &IgvtBackendKind_lookup,
-    .get = qdev_propinfo_get_enum,
-    .set = qdev_propinfo_set_enum,
-    .set_default_value = qdev_propinfo_set_default_value_enum,
-};
+#define IGVT_ENUM_PROP(_name, _field)                                       \
+static int igvt_get_##_name(Object *obj, Error **errp)                      \
+{                                                                           \
+    return IGVT_VGA(obj)->params._field;                                    \
+}                                                                           \
+                                                                            \
+static void igvt_set_##_name(Object *obj, int value, Error **errp)          \
+{                                                                           \
+    if (igvt_prop_settable(obj, errp)) {                                    \
+        IGVT_VGA(obj)->params._field = value;                               \
+    }                                                                       \
+}
 
-static const PropertyInfo igvt_prop_port = {
-    .type = "IgvtDisplayPort",
-    .description = "a/b/c/d/e",
-    .enum_table = &IgvtDisplayPort_lookup,
-    .get = qdev_propinfo_get_enum,
-    .set = qdev_propinfo_set_enum,
-    .set_default_value = qdev_propinfo_set_default_value_enum,
-};
+IGVT_ENUM_PROP(model, model)
+IGVT_ENUM_PROP(backend, backend)
+IGVT_ENUM_PROP(port, port)
 
 static const Property igvt_props[] = {
-    DEFINE_PROP_SIGNED("model", IgvtState, params.model, IGVT_MODEL_SKL,
-                       igvt_prop_model, IgvtModel),
-    DEFINE_PROP_SIGNED("backend", IgvtState, params.backend,
-                       IGVT_BACKEND_KIND_SOFT, igvt_prop_backend,
-                       IgvtBackendKind),
     DEFINE_PROP_SIZE("aperture-size", IgvtState, params.aperture_size,
                      IGVT_DEFAULT_APERTURE_SIZE),
     DEFINE_PROP_SIZE("low-gm-size", IgvtState, params.low_gm_size,
@@ -63,10 +61,11 @@ static const Property igvt_props[] = {
                      512 * MiB),
     DEFINE_PROP_UINT32("fences", IgvtState, params.fences, 4),
     DEFINE_PROP_UINT32("vgamem_mb", IgvtState, params.vgamem_mb, 16),
-    DEFINE_PROP_SIGNED("port", IgvtState, params.port, IGVT_DISPLAY_PORT_D,
-                       igvt_prop_port, IgvtDisplayPort),
     DEFINE_PROP_UINT32("weight", IgvtState, params.weight,
                        IGVT_WEIGHT_DEFAULT),
+    /* Experimental: tests turn the time bound off to see the budget's */
+    DEFINE_PROP_UINT32("x-watchdog-ms", IgvtState, params.watchdog_ms,
+                       IGVT_WATCHDOG_MS_DEFAULT),
     DEFINE_EDID_PROPERTIES(IgvtState, display.edid_info),
 };
 
@@ -102,6 +101,11 @@ static bool igvt_check_params(IgvtState *s, Error **errp)
     if (p->fences < 1 || p->fences > IGVT_FENCE_MAX) {
         error_setg(errp, "igvt: fences must be between 1 and %d",
                    IGVT_FENCE_MAX);
+        return false;
+    }
+    if (p->watchdog_ms > IGVT_WATCHDOG_MS_MAX) {
+        error_setg(errp, "igvt: x-watchdog-ms must be at most %d",
+                   IGVT_WATCHDOG_MS_MAX);
         return false;
     }
     if (p->weight < IGVT_WEIGHT_MIN || p->weight > IGVT_WEIGHT_MAX) {
@@ -141,7 +145,7 @@ static void igvt_realize(PCIDevice *dev, Error **errp)
     IgvtState *s = IGVT_VGA(dev);
     IgvtParams *p = &s->params;
 
-    if (!igvt_check_params(s, errp)) {
+    if (!igvt_check_params(s, errp) || !igvt_mem_check_iommu(s, errp)) {
         return;
     }
     pci_config_set_device_id(dev->config, p->model == IGVT_MODEL_KBL ?
@@ -161,6 +165,7 @@ static void igvt_realize(PCIDevice *dev, Error **errp)
                                   p->aperture_size, &s->slice, errp)) {
         goto fail_backend;
     }
+    igvt_mem_init(s);
     if (!igvt_gtt_init(s, errp)) {
         goto fail_slice;
     }
@@ -170,6 +175,7 @@ static void igvt_realize(PCIDevice *dev, Error **errp)
     if (!igvt_vga_init(s, errp)) {
         goto fail_cfg;
     }
+    igvt_console_init(s);
     igvt_init_bars(s);
     igvt_display_init(s);
     if (!igvt_execlist_init(s, errp)) {
@@ -181,7 +187,6 @@ static void igvt_realize(PCIDevice *dev, Error **errp)
 
 fail_display:
     igvt_display_fini(s);
-    igvt_vga_fini(s);
     igvt_console_fini(s);
 fail_cfg:
     igvt_cfg_fini(s);
@@ -200,7 +205,6 @@ static void igvt_exit(PCIDevice *dev)
 
     igvt_execlist_fini(s);
     igvt_display_fini(s);
-    igvt_vga_fini(s);
     igvt_console_fini(s);
     igvt_cfg_fini(s);
     igvt_gtt_reset(s);
@@ -233,9 +237,13 @@ static int igvt_post_load(void *opaque, int version_id)
 {
     IgvtState *s = opaque;
 
-    igvt_display_post_load(s);
-    igvt_execlist_post_load(s);
-    return igvt_gtt_post_load(s);
+    int ret;
+
+    ret = igvt_display_post_load(s);
+    if (!ret) {
+        ret = igvt_execlist_post_load(s);
+    }
+    return ret ? ret : igvt_gtt_post_load(s);
 }
 
 static bool igvt_failsafe_reason_valid(void *opaque, int version_id)
@@ -279,20 +287,6 @@ static const VMStateDescription vmstate_igvt_counters = {
     },
 };
 
-static const VMStateDescription vmstate_igvt_gtt = {
-    .name = "igvt/ggtt",
-    .version_id = 1,
-    .minimum_version_id = 1,
-    .fields = (const VMStateField[]) {
-        VMSTATE_UINT32_EQUAL(num_entries, IgvtGtt, NULL),
-        VMSTATE_VARRAY_UINT32(entries, IgvtGtt, num_entries, 1,
-                              vmstate_info_uint64, uint64_t),
-        VMSTATE_UINT32(partial_index, IgvtGtt),
-        VMSTATE_UINT32(partial_halves, IgvtGtt),
-        VMSTATE_END_OF_LIST()
-    },
-};
-
 static const VMStateDescription vmstate_igvt = {
     .name = "igvt-vga",
     .version_id = 1,
@@ -324,11 +318,16 @@ static const VMStateDescription vmstate_igvt = {
 
 static void igvt_instance_init(Object *obj)
 {
+    IgvtState *s = IGVT_VGA(obj);
+
     /*
      * A hybrid PCI/PCIe device: ask for PCIe config space here, before the
      * PCI core sizes it; realize drops the flag on a conventional bus.
      */
     PCI_DEVICE(obj)->cap_present |= QEMU_PCI_CAP_EXPRESS;
+    s->params.model = IGVT_MODEL_SKL;
+    s->params.backend = IGVT_BACKEND_KIND_SOFT;
+    s->params.port = IGVT_DISPLAY_PORT_D;
 }
 
 static void igvt_class_init(ObjectClass *klass, void *data)
@@ -352,6 +351,23 @@ static void igvt_class_init(ObjectClass *klass, void *data)
     dc->hotpluggable = false;
     set_bit(DEVICE_CATEGORY_DISPLAY, dc->categories);
     device_class_set_props(dc, igvt_props);
+    object_class_property_add_enum(klass, "model", "IgvtModel",
+                                   &IgvtModel_lookup, igvt_get_model,
+                                   igvt_set_model);
+    object_class_property_set_description(klass, "model",
+                                          "the GPU: skl (8086:1912) or kbl "
+                                          "(8086:5912)");
+    object_class_property_add_enum(klass, "backend", "IgvtBackendKind",
+                                   &IgvtBackendKind_lookup, igvt_get_backend,
+                                   igvt_set_backend);
+    object_class_property_set_description(klass, "backend",
+                                          "where work goes: soft or host");
+    object_class_property_add_enum(klass, "port", "IgvtDisplayPort",
+                                   &IgvtDisplayPort_lookup, igvt_get_port,
+                                   igvt_set_port);
+    object_class_property_set_description(klass, "port",
+                                          "DDI port of the virtual monitor: "
+                                          "a to e");
 }
 
 static const TypeInfo igvt_types[] = {

@@ -18,15 +18,28 @@
 #include "aux.h"
 #include "gmbus.h"
 #include "cmd-parser.h"
+#include "fb-format.h"
+#include "hwinfo.h"
+#include "gpu-mem.h"
 #include "sched.h"
+#include "backend.h"
 #include "system/runstate.h"
 #include "qapi/qapi-types-igvt.h"
 #include "qom/object.h"
 
 OBJECT_DECLARE_SIMPLE_TYPE(IgvtState, IGVT_VGA)
 
+/* QAPI's enums are cast to the device's own: the same numbers */
+QEMU_BUILD_BUG_ON((int)IGVT_DISPLAY_PORT_A != (int)IGVT_PORT_A ||
+                  (int)IGVT_DISPLAY_PORT_E != (int)IGVT_PORT_E ||
+                  (int)IGVT_DISPLAY_PORT__MAX != (int)IGVT_PORT__MAX);
+QEMU_BUILD_BUG_ON((int)IGVT_SURFACE_TILING_LINEAR != (int)IGVT_TILING_LINEAR ||
+                  (int)IGVT_SURFACE_TILING_X != (int)IGVT_TILING_X ||
+                  (int)IGVT_SURFACE_TILING_Y != (int)IGVT_TILING_Y);
+
 typedef struct IgvtBackend IgvtBackend;
 typedef struct IgvtRegInfo IgvtRegInfo;
+typedef struct IgvtConsole IgvtConsole;
 
 #define IGVT_NUM_REGS   (IGVT_MMIO_SIZE / 4)
 
@@ -53,6 +66,7 @@ typedef struct IgvtParams {
     uint32_t vgamem_mb;
     IgvtDisplayPort port;       /* where the monitor is */
     uint32_t weight;            /* share of the GPU against other vGPUs */
+    uint32_t watchdog_ms;       /* CPU time a workload may take, 0: any */
 } IgvtParams;
 
 /* Interrupt banks (irq.c) */
@@ -71,18 +85,6 @@ typedef enum IgvtIrqBank {
     IGVT_IRQ_BANK__MAX,
 } IgvtIrqBank;
 
-/* Command streamers (execlist.c): a GT2 part has the first four */
-#define IGVT_NUM_ENGINES    IGVT_ENGINE_VCS2
-
-typedef struct IgvtEngineInfo {
-    const char *name;
-    uint32_t base;              /* MMIO base */
-    IgvtIrqBank irq_bank;       /* GT interrupt bank ... */
-    unsigned irq_shift;         /* ... and the engine's bits in it */
-} IgvtEngineInfo;
-
-extern const IgvtEngineInfo igvt_engines[IGVT_NUM_ENGINES];
-
 typedef struct IgvtExeclist {
     uint32_t elsp[4];           /* dwords written to ELSP so far */
     uint32_t elsp_count;
@@ -100,6 +102,7 @@ typedef struct IgvtEngineStats {
     uint64_t rejected;          /* refused by the audit */
     uint64_t hung;              /* faulted or stopped by the watchdog */
     uint8_t last_reject[64];    /* why the last workload was refused */
+    uint8_t last_hang[64];      /* why the last hung one did not complete */
     uint32_t last_reject_header;
     uint64_t last_reject_addr;
     uint64_t busy_ns;           /* time the GPU spent on its workloads */
@@ -109,15 +112,6 @@ typedef struct IgvtEngineStats {
     uint64_t latency_max_ns;
 } IgvtEngineStats;
 
-/* Host resources this vGPU owns, handed out by the backend */
-typedef struct IgvtSlice {
-    uint64_t low_base;
-    uint64_t low_size;
-    uint64_t high_base;
-    uint64_t high_size;
-    uint32_t fence_base;
-    uint32_t fence_count;
-} IgvtSlice;
 
 typedef struct IgvtStats {
     uint64_t mmio_reads;
@@ -139,19 +133,17 @@ typedef struct IgvtStats {
 typedef struct IgvtGtt {
     /* What the guest wrote, one 64-bit PTE per 4 KiB of graphics memory */
     uint64_t *entries;
+    /*
+     * What the mediation programmed into the host GGTT for each entry:
+     * IGVT_HOST_PTE_VALID | a validated guest DMA address, or 0 for the
+     * scratch page.  Derived: rebuilt by post_load.
+     */
+    uint64_t *host;
     uint32_t num_entries;
     /* The entry being written as two dwords, and which halves arrived */
     uint32_t partial_index;
     uint32_t partial_halves;
 } IgvtGtt;
-
-/* Where a scanout page lives (console.c) */
-enum { IGVT_SCAN_ZERO, IGVT_SCAN_RAM, IGVT_SCAN_OTHER };
-typedef struct IgvtScanPage {
-    uint8_t kind;
-    hwaddr off;                 /* in the logged RAM block */
-    uint8_t *ptr;               /* host address, IGVT_SCAN_RAM only */
-} IgvtScanPage;
 
 /* The display engine (display.c) */
 typedef struct IgvtPipe {
@@ -172,29 +164,6 @@ typedef struct IgvtDisplay {
     uint32_t edid_yres;
     IgvtDpSink sink;
     IgvtGmbus gmbus;
-    bool dirty;                 /* the console needs a full redraw */
-    /* console state, derived: not migrated */
-    const char *blank_reason;
-    uint8_t *rowbuf;
-    uint32_t *linebuf;
-    uint64_t frames_shown;
-    uint64_t updates_skipped;
-    MemoryRegion *log_mr;       /* guest RAM we track writes to */
-    IgvtScanPage *map;          /* the scanout's pages */
-    uint64_t map_pages;
-    DisplaySurface *shadow;     /* our own surface, when copying */
-    MemoryRegion *direct_mr;    /* guest RAM the surface shows in place */
-    uint8_t *direct_ptr;
-    uint8_t *view;              /* scattered scanout pages made contiguous */
-    size_t view_size;
-    uint32_t direct_fmt;        /* pixman_format_code_t */
-    uint32_t direct_stride, direct_width, direct_height;
-    uint64_t scan_base;         /* graphics memory the console shows */
-    uint64_t scan_size;
-    bool cursor_visible;
-    uint32_t cursor_hash;
-    uint32_t cursor_size;
-    int32_t cursor_x, cursor_y;
 } IgvtDisplay;
 
 struct IgvtState {
@@ -213,9 +182,11 @@ struct IgvtState {
     /* legacy VGA, shown until the guest driver disables it */
     VGACommonState vga;
     QemuConsole *con;
+    IgvtConsole *console;       /* what the console shows (console.c) */
 
     IgvtBackend *backend;
     IgvtSlice slice;
+    IgvtGpuMem gpu_mem;         /* graphics memory as the vGPU reaches it */
     uint32_t id;                /* vGPU number, 1.. */
     uint8_t *opregion;          /* handed to the firmware via fw_cfg */
 
@@ -249,11 +220,17 @@ static inline void igvt_reg_set(IgvtState *s, uint32_t offset, uint32_t v)
 
 /* The register table (reg-table.c) */
 #define IGVT_REG_MASKED     (1u << 0)   /* bits 31:16 enable bits 15:0 */
-#define IGVT_REG_W1C        (1u << 1)   /* writing 1 clears a bit */
 #define IGVT_REG_RO         (1u << 2)   /* writes are dropped (guest error) */
 
 typedef uint32_t IgvtRegReadFn(IgvtState *s, uint32_t offset);
-/* Called after the new value is stored; may adjust what was stored */
+/*
+ * Called before a write is stored, with the value the flags and masks
+ * made of it; returns the value to store (a status bit that follows a
+ * request, a bit that clears itself)
+ */
+typedef uint32_t IgvtRegPreWriteFn(IgvtState *s, uint32_t offset,
+                                   uint32_t old, uint32_t val);
+/* Called after the new value is stored, for what the write sets off */
 typedef void IgvtRegWriteFn(IgvtState *s, uint32_t offset, uint32_t old,
                             uint32_t val);
 
@@ -264,7 +241,9 @@ struct IgvtRegInfo {
     uint32_t flags;
     uint32_t reset;             /* for every dword of a block */
     uint32_t ro_mask;           /* bits the guest cannot change */
+    uint32_t w1c_mask;          /* bits a 1 clears and a 0 leaves */
     IgvtRegReadFn *read;
+    IgvtRegPreWriteFn *pre_write;
     IgvtRegWriteFn *write;
 };
 
@@ -285,6 +264,7 @@ void igvt_mmio_class_init(void);
 extern const MemoryRegionOps igvt_mmio_ops;
 extern const MemoryRegionOps igvt_bar0_hole_ops;
 const IgvtRegInfo *igvt_reg_lookup(uint32_t offset);
+IgvtRegPreWriteFn igvt_reg_self_clear;
 void igvt_mmio_reset(IgvtState *s);
 void igvt_enter_failsafe(IgvtState *s, IgvtFailsafeReason reason);
 
@@ -301,10 +281,14 @@ IgvtRegWriteFn igvt_pvinfo_g2v_write;
 IgvtRegWriteFn igvt_pvinfo_display_ready_write;
 
 /* console.c */
-void igvt_console_update(IgvtState *s);
-IgvtConsoleMode igvt_console_mode(IgvtState *s);
-void igvt_console_release(IgvtState *s);
+void igvt_console_init(IgvtState *s);
 void igvt_console_fini(IgvtState *s);
+/* Redraw everything at the next refresh */
+void igvt_console_invalidate(IgvtState *s);
+/* The GGTT entry of graphics memory @gm changed */
+void igvt_console_gm_changed(IgvtState *s, uint64_t gm);
+IgvtConsoleMode igvt_console_mode(IgvtState *s);
+void igvt_console_stats(IgvtState *s, uint64_t *shown, uint64_t *skipped);
 
 /* monitor.c */
 void igvt_monitor_update_edid(IgvtState *s);
@@ -328,16 +312,16 @@ void igvt_display_update_timers(IgvtState *s);
 uint32_t igvt_display_hotplug_bit(IgvtState *s);
 extern const VMStateDescription vmstate_igvt_display;
 IgvtRegWriteFn igvt_pwr_well_write;
-IgvtRegWriteFn igvt_dbuf_write;
-IgvtRegWriteFn igvt_pll_write;
+IgvtRegPreWriteFn igvt_dbuf_pre_write;
+IgvtRegPreWriteFn igvt_pll_pre_write;
 IgvtRegReadFn igvt_dpll_status_read;
-IgvtRegWriteFn igvt_ddi_buf_write;
+IgvtRegPreWriteFn igvt_ddi_buf_pre_write;
 IgvtRegWriteFn igvt_dp_tp_ctl_write;
 IgvtRegWriteFn igvt_pp_control_write;
-IgvtRegWriteFn igvt_sbi_write;
-IgvtRegWriteFn igvt_pch_hotplug_write;
+IgvtRegPreWriteFn igvt_sbi_pre_write;
 IgvtRegReadFn igvt_frmcount_read;
 IgvtRegReadFn igvt_pipedsl_read;
+IgvtRegPreWriteFn igvt_transconf_pre_write;
 IgvtRegWriteFn igvt_transconf_write;
 IgvtRegWriteFn igvt_plane_surf_write;
 IgvtRegWriteFn igvt_cur_base_write;
@@ -348,16 +332,29 @@ bool igvt_execlist_init(IgvtState *s, Error **errp);
 void igvt_execlist_fini(IgvtState *s);
 void igvt_execlist_reset(IgvtState *s);
 void igvt_execlist_engine_reset(IgvtState *s, uint32_t engines);
-void igvt_execlist_post_load(IgvtState *s);
+int igvt_execlist_post_load(IgvtState *s);
 extern const VMStateDescription vmstate_igvt_execlist;
 extern const VMStateDescription vmstate_igvt_engine_stats;
 IgvtRegWriteFn igvt_elsp_write;
 
 /* gt.c */
+/* A fence register's view of graphics memory (regs.h) */
+typedef struct IgvtFence {
+    uint64_t start, end;        /* [start, end) */
+    uint64_t pitch;             /* bytes */
+    IgvtTiling tiling;
+} IgvtFence;
+
+/* The enabled fence covering graphics memory @gm, if any */
+bool igvt_fence_find(IgvtState *s, uint64_t gm, IgvtFence *f);
+/*
+ * Where linear byte @gm of fence @f lies in the tiled memory behind it;
+ * *len is cut to the bytes from there on that are contiguous.
+ */
+uint64_t igvt_fence_detile(const IgvtFence *f, uint64_t gm, uint64_t *len);
 IgvtRegWriteFn igvt_gdrst_write;
-IgvtRegWriteFn igvt_tlb_inv_write;
-IgvtRegWriteFn igvt_reset_ctl_write;
-IgvtRegWriteFn igvt_mi_mode_write;
+IgvtRegPreWriteFn igvt_reset_ctl_pre_write;
+IgvtRegPreWriteFn igvt_mi_mode_pre_write;
 IgvtRegWriteFn igvt_ring_mode_write;
 IgvtRegWriteFn igvt_forcewake_write;
 IgvtRegWriteFn igvt_pcode_mailbox_write;
@@ -371,14 +368,50 @@ bool igvt_gtt_init(IgvtState *s, Error **errp);
 void igvt_gtt_fini(IgvtState *s);
 void igvt_gtt_reset(IgvtState *s);
 int igvt_gtt_post_load(IgvtState *s);
-bool igvt_gm_in_slice(IgvtState *s, uint64_t addr, uint64_t size);
+/* The DMA address behind GGTT page @index, if in the slices and valid */
+bool igvt_ggtt_lookup(IgvtState *s, uint64_t index, uint64_t *dma);
+extern const VMStateDescription vmstate_igvt_gtt;
+
+/* mem.c: guest memory as the GPU reaches it (RAM only, one translation) */
+/*
+ * Copy @len bytes between @buf and device address @addr in @as; stops
+ * before the next page when *@stop (if given) becomes true.  Only RAM;
+ * a failure may leave part of the access done.
+ */
+IgvtMemStatus igvt_dma_rw(AddressSpace *as, uint64_t addr, void *buf,
+                          uint64_t len, bool is_write, const bool *stop);
+/* Refuse an IOMMU between the device and guest memory (see mem.c) */
+bool igvt_mem_check_iommu(IgvtState *s, Error **errp);
+/* Set up s->gpu_mem, the vGPU's view of graphics memory */
+void igvt_mem_init(IgvtState *s);
+/* Is [addr, addr + size) writable guest RAM, as the device sees memory? */
 bool igvt_dma_is_ram(IgvtState *s, uint64_t addr, uint64_t size);
-bool igvt_gm_rw(IgvtState *s, uint64_t gm, void *buf, size_t len,
-                bool is_write);
+bool igvt_gm_in_slice(IgvtState *s, uint64_t addr, uint64_t size);
+/*
+ * Graphics memory at @gm through the host GGTT, as the GPU reaches it:
+ * only inside the vGPU's slices, only through valid entries.  A read
+ * fills what it could not reach with 0.
+ */
+IgvtMemStatus igvt_gm_access(IgvtState *s, uint64_t gm, void *buf,
+                             size_t len, bool is_write, const bool *stop);
+
+static inline bool igvt_gm_rw(IgvtState *s, uint64_t gm, void *buf,
+                              size_t len, bool is_write)
+{
+    return igvt_gm_access(s, gm, buf, len, is_write, NULL) == IGVT_MEM_OK;
+}
+
+/*
+ * Reach memory as an engine does: GGTT addresses through the host GGTT,
+ * PPGTT addresses through the guest's tables rooted at @pml4; only guest
+ * RAM.  False and *why if any byte cannot be reached.
+ */
+bool igvt_engine_mem(IgvtState *s, uint64_t pml4, bool ggtt, uint64_t addr,
+                     void *buf, size_t len, bool is_write, const bool *stop,
+                     const char **why);
 
 /* vga.c */
 bool igvt_vga_init(IgvtState *s, Error **errp);
-void igvt_vga_fini(IgvtState *s);
 void igvt_vga_reset(IgvtState *s);
 bool igvt_vga_enabled(IgvtState *s);
 bool igvt_vga_lfb_access(IgvtState *s, hwaddr addr, uint64_t *val,

@@ -67,6 +67,13 @@ void igvt_mmio_reset(IgvtState *s)
     }
 }
 
+/* A register whose bits clear themselves once written (they take effect) */
+uint32_t igvt_reg_self_clear(IgvtState *s, uint32_t offset, uint32_t old,
+                             uint32_t val)
+{
+    return 0;
+}
+
 void igvt_enter_failsafe(IgvtState *s, IgvtFailsafeReason reason)
 {
     if (s->failsafe) {
@@ -124,12 +131,15 @@ static void igvt_reg_write32(IgvtState *s, uint32_t offset, uint32_t val,
 
         new = (old & ~mask) | (val & mask);
         new &= 0xffff;
-    } else if (r->flags & IGVT_REG_W1C) {
-        new = old & ~(val & enable);
     } else {
         new = (old & ~enable) | (val & enable);
     }
+    /* Write-1-to-clear bits: a 1 written clears, a 0 keeps */
+    new = (new & ~r->w1c_mask) | (old & ~(val & enable) & r->w1c_mask);
     new = (new & ~r->ro_mask) | (old & r->ro_mask);
+    if (r->pre_write) {
+        new = r->pre_write(s, offset, old, new);
+    }
     igvt_reg_set(s, offset, new);
     if (r->write) {
         r->write(s, offset, old, new);

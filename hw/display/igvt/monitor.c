@@ -24,15 +24,6 @@
 #include "regs.h"
 #include "trace.h"
 
-#define IGVT_AUX_W1C    (R_DP_AUX_CH_CTL_DONE_MASK | \
-                         R_DP_AUX_CH_CTL_TIME_OUT_ERROR_MASK | \
-                         R_DP_AUX_CH_CTL_RECEIVE_ERROR_MASK)
-
-/* DE port interrupt of each AUX channel's completion */
-static const uint32_t igvt_aux_irq[IGVT_NUM_PORTS] = {
-    1u << 0, 1u << 25, 1u << 26, 1u << 27, 0,
-};
-
 void igvt_monitor_update_edid(IgvtState *s)
 {
     IgvtDisplay *d = &s->display;
@@ -58,18 +49,19 @@ static void igvt_aux_transfer(IgvtState *s, unsigned ch, uint32_t ctl_off,
     IgvtDisplay *d = &s->display;
     uint32_t data_off = ctl_off - A_DP_AUX_CH_CTL_A + A_DP_AUX_CH_DATA1_A;
     unsigned len = FIELD_EX32(ctl, DP_AUX_CH_CTL, MESSAGE_SIZE);
-    uint8_t msg[20], reply[20];
+    uint8_t msg[IGVT_DP_AUX_CH_DATA_REGS * 4];
+    uint8_t reply[IGVT_DP_AUX_CH_DATA_REGS * 4];
     int rlen = -1;
     unsigned i;
 
-    for (i = 0; i < 5; i++) {
+    for (i = 0; i < IGVT_DP_AUX_CH_DATA_REGS; i++) {
         stl_be_p(msg + 4 * i, igvt_reg(s, data_off + 4 * i));
     }
     if (len > sizeof(msg)) {
         IGVT_GUEST_ERR(igvt_err_aux, "AUX %c message of %u bytes", 'A' + ch,
                        len);
     } else if (d->connected &&
-               igvt_opregion_aux_port(d->port) == (IgvtPort)ch) {
+               igvt_port_info[d->port % IGVT_PORT__MAX].aux_port == ch) {
         rlen = igvt_dp_aux_transfer(&d->sink, msg, len, reply,
                                     sizeof(reply));
     }
@@ -81,15 +73,16 @@ static void igvt_aux_transfer(IgvtState *s, unsigned ch, uint32_t ctl_off,
     } else {
         memset(msg, 0, sizeof(msg));
         memcpy(msg, reply, MIN(rlen, (int)sizeof(msg)));
-        for (i = 0; i < 5; i++) {
+        for (i = 0; i < IGVT_DP_AUX_CH_DATA_REGS; i++) {
             igvt_reg_set(s, data_off + 4 * i, ldl_be_p(msg + 4 * i));
         }
         ctl = FIELD_DP32(ctl, DP_AUX_CH_CTL, MESSAGE_SIZE, rlen);
     }
     trace_igvt_aux(ch, len, rlen);
     igvt_reg_set(s, ctl_off, ctl);
-    if (FIELD_EX32(ctl, DP_AUX_CH_CTL, INTERRUPT) && igvt_aux_irq[ch]) {
-        igvt_irq_raise(s, IGVT_IRQ_DE_PORT, igvt_aux_irq[ch]);
+    if (FIELD_EX32(ctl, DP_AUX_CH_CTL, INTERRUPT) &&
+        igvt_port_info[ch].aux_irq) {
+        igvt_irq_raise(s, IGVT_IRQ_DE_PORT, igvt_port_info[ch].aux_irq);
     }
 }
 
@@ -97,11 +90,8 @@ void igvt_aux_ctl_write(IgvtState *s, uint32_t offset, uint32_t old,
                         uint32_t val)
 {
     unsigned ch = ((offset - A_DP_AUX_CH_CTL_A) / IGVT_PORT_STRIDE) %
-                  IGVT_NUM_PORTS;
+                  IGVT_PORT__MAX;
 
-    /* Done and the error bits clear when written with 1 */
-    val = (val & ~IGVT_AUX_W1C) | (old & ~val & IGVT_AUX_W1C);
-    igvt_reg_set(s, offset, val);
     if (FIELD_EX32(val, DP_AUX_CH_CTL, SEND_BUSY) &&
         !FIELD_EX32(old, DP_AUX_CH_CTL, SEND_BUSY)) {
         igvt_aux_transfer(s, ch, offset, val);
@@ -115,14 +105,11 @@ void igvt_aux_ctl_write(IgvtState *s, uint32_t offset, uint32_t old,
 static const uint8_t *igvt_gmbus_edid(void *opaque, unsigned pin,
                                       size_t *size)
 {
-    /* SKL GMBUS pin pairs of DDI B, C and D */
-    static const uint8_t ddc_pin[IGVT_NUM_PORTS] = { 0, 5, 4, 6, 0 };
     IgvtState *s = opaque;
     IgvtDisplay *d = &s->display;
+    uint8_t ddc_pin = igvt_port_info[d->port % IGVT_PORT__MAX].ddc_pin;
 
-    if (!d->connected || !d->sink.edid_size ||
-        !ddc_pin[d->port % IGVT_NUM_PORTS] ||
-        pin != ddc_pin[d->port % IGVT_NUM_PORTS]) {
+    if (!d->connected || !d->sink.edid_size || !ddc_pin || pin != ddc_pin) {
         *size = 0;
         return NULL;
     }
@@ -153,31 +140,17 @@ void igvt_gmbus_reg_write(IgvtState *s, uint32_t offset, uint32_t old,
 void igvt_monitor_hotplug(IgvtState *s)
 {
     IgvtDisplay *d = &s->display;
-    static const struct {
-        uint32_t reg;
-        uint32_t long_pulse;
-    } pulse[IGVT_NUM_PORTS] = {
-        { A_PCH_PORT_HOTPLUG, 2u << 24 },
-        { A_PCH_PORT_HOTPLUG, 2u << 0 },
-        { A_PCH_PORT_HOTPLUG, 2u << 8 },
-        { A_PCH_PORT_HOTPLUG, 2u << 16 },
-        { A_PCH_PORT_HOTPLUG2, 2u << 0 },
-    };
-    static const uint32_t hpd_bits[IGVT_NUM_PORTS] = {
-        IGVT_SDE_PORTA_HOTPLUG, IGVT_SDE_PORTB_HOTPLUG,
-        IGVT_SDE_PORTC_HOTPLUG, IGVT_SDE_PORTD_HOTPLUG,
-        IGVT_SDE_PORTE_HOTPLUG,
-    };
-    unsigned port = d->port % IGVT_NUM_PORTS;
+    unsigned port = d->port % IGVT_PORT__MAX;
+    const IgvtPortInfo *pi = &igvt_port_info[port];
 
     /* A new EDID on a monitor that stays plugged in: the link stays up */
     igvt_monitor_update_edid(s);
-    igvt_reg_set(s, A_SDEISR, (igvt_reg(s, A_SDEISR) & ~hpd_bits[port]) |
+    igvt_reg_set(s, A_SDEISR, (igvt_reg(s, A_SDEISR) & ~pi->sde_hotplug) |
                               igvt_display_hotplug_bit(s));
-    igvt_reg_set(s, pulse[port].reg,
-                 igvt_reg(s, pulse[port].reg) | pulse[port].long_pulse);
+    igvt_reg_set(s, pi->hotplug_reg,
+                 igvt_reg(s, pi->hotplug_reg) | pi->hotplug_long);
     trace_igvt_monitor_hotplug(port, d->connected);
-    igvt_irq_raise(s, IGVT_IRQ_PCH, hpd_bits[port]);
+    igvt_irq_raise(s, IGVT_IRQ_PCH, pi->sde_hotplug);
 }
 
 bool igvt_monitor_set_mode(IgvtState *s, uint32_t xres, uint32_t yres,

@@ -94,36 +94,6 @@
  */
 #define IGVT_CHILD_TYPE_DP          0x68c6
 
-/* DVO port codes (DVO_PORT_DPx) */
-#define IGVT_DVO_PORT_DPB           7
-#define IGVT_DVO_PORT_DPC           8
-#define IGVT_DVO_PORT_DPD           9
-#define IGVT_DVO_PORT_DPA           10
-#define IGVT_DVO_PORT_DPE           11      /* 193+ */
-
-/* AUX channel codes (DP_AUX_x) */
-#define IGVT_AUX_A                  0x40
-#define IGVT_AUX_B                  0x10
-#define IGVT_AUX_C                  0x20
-#define IGVT_AUX_D                  0x30
-
-/*
- * DDC pins: on SKL/KBL (SPT PCH) i915 uses the VBT value as the GMBUS pin
- * directly (map_ddc_pin()): 5 = DPB, 4 = DPC, 6 = DPD; DDI A has none.
- * i915 reads the pin only for HDMI/DVI children, so for these DP children
- * it documents the wiring without being used.
- */
-#define IGVT_DDC_PIN_NONE           0
-#define IGVT_DDC_PIN_DPC            4
-#define IGVT_DDC_PIN_DPB            5
-#define IGVT_DDC_PIN_DPD            6
-
-/* Device handles: external flat panels (EFP) 1-4, one bit each */
-#define IGVT_HANDLE_EFP1            0x0004
-#define IGVT_HANDLE_EFP2            0x0040
-#define IGVT_HANDLE_EFP3            0x0020
-#define IGVT_HANDLE_EFP4            0x0010
-
 /* Block 12, Driver Features: the 19 bytes i915 and intel_vbt_decode know */
 #define IGVT_DF_LEN                 19
 
@@ -136,37 +106,6 @@
      IGVT_BDB_BLOCK_HDR_LEN + IGVT_DF_LEN)
 
 QEMU_BUILD_BUG_ON(IGVT_VBT_LEN > IGVT_OPREGION_VBT_MAX_SIZE);
-
-typedef struct IgvtVbtPort {
-    uint16_t handle;
-    uint8_t dvo_port;
-    uint8_t aux_channel;
-    uint8_t ddc_pin;
-} IgvtVbtPort;
-
-/*
- * Handles follow GVT-g: DDI A-D are EFP 1-4.  DDI E takes DDI A's place
- * (handle and AUX A) when the monitor is on it: Skylake's DDI E has no AUX
- * channel and shares DDI A's lanes.
- */
-static const IgvtVbtPort igvt_vbt_ports[IGVT_PORT__MAX] = {
-    [IGVT_PORT_A] = { IGVT_HANDLE_EFP1, IGVT_DVO_PORT_DPA, IGVT_AUX_A,
-                      IGVT_DDC_PIN_NONE },
-    [IGVT_PORT_B] = { IGVT_HANDLE_EFP2, IGVT_DVO_PORT_DPB, IGVT_AUX_B,
-                      IGVT_DDC_PIN_DPB },
-    [IGVT_PORT_C] = { IGVT_HANDLE_EFP3, IGVT_DVO_PORT_DPC, IGVT_AUX_C,
-                      IGVT_DDC_PIN_DPC },
-    [IGVT_PORT_D] = { IGVT_HANDLE_EFP4, IGVT_DVO_PORT_DPD, IGVT_AUX_D,
-                      IGVT_DDC_PIN_DPD },
-    [IGVT_PORT_E] = { IGVT_HANDLE_EFP1, IGVT_DVO_PORT_DPE, IGVT_AUX_A,
-                      IGVT_DDC_PIN_NONE },
-};
-
-IgvtPort igvt_opregion_aux_port(IgvtPort port)
-{
-    assert(port < IGVT_PORT__MAX);
-    return port == IGVT_PORT_E ? IGVT_PORT_A : port;
-}
 
 /* Write a block header at @p; return where the block's data starts. */
 static uint8_t *igvt_bdb_block(uint8_t *p, uint8_t id, uint16_t len)
@@ -190,14 +129,14 @@ static uint8_t *igvt_vbt_general_features(uint8_t *p)
     return d + IGVT_GF_LEN;
 }
 
-static void igvt_vbt_child(uint8_t *c, const IgvtVbtPort *port)
+static void igvt_vbt_child(uint8_t *c, const IgvtPortInfo *port)
 {
-    stw_le_p(c + IGVT_CHILD_HANDLE, port->handle);
+    stw_le_p(c + IGVT_CHILD_HANDLE, port->vbt_handle);
     stw_le_p(c + IGVT_CHILD_DEVICE_TYPE, IGVT_CHILD_TYPE_DP);
-    c[IGVT_CHILD_DVO_PORT] = port->dvo_port;
+    c[IGVT_CHILD_DVO_PORT] = port->vbt_dvo_port;
     c[IGVT_CHILD_DDC_PIN] = port->ddc_pin;
     c[IGVT_CHILD_COMPAT] = IGVT_CHILD_COMPAT_DP;
-    c[IGVT_CHILD_AUX_CHANNEL] = port->aux_channel;
+    c[IGVT_CHILD_AUX_CHANNEL] = port->vbt_aux_channel;
     c[IGVT_CHILD_CAPS] = IGVT_CHILD_CAPS_INTEGRATED;
 }
 
@@ -220,7 +159,7 @@ static uint8_t *igvt_vbt_general_definitions(uint8_t *p,
 
     d[IGVT_GD_CRT_DDC_PIN] = 0;
     stw_le_p(d + IGVT_GD_BOOT_DISPLAY,
-             igvt_vbt_ports[cfg->monitor_port].handle);
+             igvt_port_info[cfg->monitor_port].vbt_handle);
     d[IGVT_GD_CHILD_DEV_SIZE] = IGVT_CHILD_LEN;
 
     for (port = IGVT_PORT_A; port <= IGVT_PORT_D; port++) {
@@ -229,7 +168,7 @@ static uint8_t *igvt_vbt_general_definitions(uint8_t *p,
         if (port == IGVT_PORT_A && cfg->monitor_port == IGVT_PORT_E) {
             child = IGVT_PORT_E;
         }
-        igvt_vbt_child(c, &igvt_vbt_ports[child]);
+        igvt_vbt_child(c, &igvt_port_info[child]);
         c += IGVT_CHILD_LEN;
     }
     return c;

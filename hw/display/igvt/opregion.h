@@ -13,6 +13,8 @@
 #ifndef HW_DISPLAY_IGVT_OPREGION_H
 #define HW_DISPLAY_IGVT_OPREGION_H
 
+#include "hwinfo.h"
+
 #include "qemu/units.h"
 
 #define IGVT_OPREGION_SIZE          (8 * KiB)
@@ -55,15 +57,6 @@
 /* The BDB version of the virtual VBT (see opregion.c) */
 #define IGVT_VBT_BDB_VERSION        194
 
-typedef enum IgvtPort {
-    IGVT_PORT_A,
-    IGVT_PORT_B,
-    IGVT_PORT_C,
-    IGVT_PORT_D,
-    IGVT_PORT_E,
-    IGVT_PORT__MAX
-} IgvtPort;
-
 typedef struct IgvtOpRegionConfig {
     uint16_t device_id;      /* PCI device id of the vGPU, e.g. 0x1912 */
     IgvtPort monitor_port;   /* the virtual monitor's port (default D) */
@@ -78,8 +71,5 @@ typedef struct IgvtOpRegionConfig {
  * connector using AUX A in place of the DDI A one.
  */
 void igvt_opregion_build(uint8_t *buf, const IgvtOpRegionConfig *cfg);
-
-/* The port whose AUX channel the VBT assigns to DDI @port. */
-IgvtPort igvt_opregion_aux_port(IgvtPort port);
 
 #endif

@@ -45,7 +45,7 @@ static IgvtInfo *igvt_query_one(IgvtState *s)
     info->model = s->params.model;
     info->backend = s->params.backend;
     for (wc = IGVT_WORK_CLASS__MAX - 1; wc >= 0; wc--) {
-        if (s->backend->ops->executes & BIT(wc)) {
+        if (s->backend->info.executes & BIT(wc)) {
             QAPI_LIST_PREPEND(info->backend_executes, wc);
         } else {
             QAPI_LIST_PREPEND(info->backend_skips, wc);
@@ -85,23 +85,44 @@ static IgvtInfo *igvt_query_one(IgvtState *s)
     return info;
 }
 
-static int igvt_query_child(Object *child, void *opaque)
+typedef void IgvtQueryFn(IgvtState *s, void *opaque);
+
+typedef struct IgvtWalk {
+    IgvtQueryFn *fn;
+    void *opaque;
+} IgvtWalk;
+
+static int igvt_walk_child(Object *child, void *opaque)
 {
-    IgvtInfoList **list = opaque;
+    IgvtWalk *walk = opaque;
     Object *obj = object_dynamic_cast(child, TYPE_IGVT_VGA);
 
     if (obj && DEVICE(obj)->realized) {
-        QAPI_LIST_PREPEND(*list, igvt_query_one(IGVT_VGA(obj)));
+        walk->fn(IGVT_VGA(obj), walk->opaque);
     }
     return 0;
+}
+
+/* Call @fn for every realized igvt-vga of the machine */
+static void igvt_foreach(IgvtQueryFn *fn, void *opaque)
+{
+    IgvtWalk walk = { .fn = fn, .opaque = opaque };
+
+    object_child_foreach_recursive(object_get_root(), igvt_walk_child, &walk);
+}
+
+static void igvt_query_add(IgvtState *s, void *opaque)
+{
+    IgvtInfoList **list = opaque;
+
+    QAPI_LIST_PREPEND(*list, igvt_query_one(s));
 }
 
 IgvtInfoList *qmp_query_igvt(Error **errp)
 {
     IgvtInfoList *list = NULL;
 
-    object_child_foreach_recursive(object_get_root(), igvt_query_child,
-                                   &list);
+    igvt_foreach(igvt_query_add, &list);
     return list;
 }
 
@@ -138,7 +159,7 @@ static IgvtPlaneInfo *igvt_query_plane(IgvtState *s, unsigned pipe,
     IgvtPlane plane;
 
     info->plane = n + 1;
-    info->enabled = ctl & (1u << 31);
+    info->enabled = FIELD_EX32(ctl, PLANE_CTL, ENABLE);
     info->ggtt_address = igvt_reg(s, A_PLANE_SURFLIVE_1_A + base) &
                          ~(IGVT_GTT_PAGE_SIZE - 1);
     if (!info->enabled) {
@@ -175,8 +196,8 @@ static IgvtPipeInfo *igvt_query_pipe(IgvtState *s, unsigned pipe)
     info->pipe = g_strdup_printf("%c", 'A' + pipe);
     info->enabled = FIELD_EX32(igvt_reg(s, A_TRANSCONF_A + base), TRANSCONF,
                                ENABLE);
-    info->width = (src >> 16) + 1;
-    info->height = (src & 0xffff) + 1;
+    info->width = FIELD_EX32(src, PIPESRC, WIDTH) + 1;
+    info->height = FIELD_EX32(src, PIPESRC, HEIGHT) + 1;
     info->refresh_mhz = s->display.pipes[pipe].refresh_mhz;
     info->frame_count = igvt_frmcount_read(s, A_PIPE_FRMCOUNT_A + base);
     for (n = IGVT_NUM_PLANES - 1; n >= 0; n--) {
@@ -195,20 +216,13 @@ static IgvtPipeInfo *igvt_query_pipe(IgvtState *s, unsigned pipe)
     return info;
 }
 
-static int igvt_query_display_child(Object *child, void *opaque)
+static void igvt_query_display_add(IgvtState *s, void *opaque)
 {
     IgvtDisplayInfoList **list = opaque;
-    Object *obj = object_dynamic_cast(child, TYPE_IGVT_VGA);
-    IgvtDisplayInfo *info;
-    IgvtState *s;
+    IgvtDisplayInfo *info = g_new0(IgvtDisplayInfo, 1);
     int pipe;
 
-    if (!obj || !DEVICE(obj)->realized) {
-        return 0;
-    }
-    s = IGVT_VGA(obj);
-    info = g_new0(IgvtDisplayInfo, 1);
-    info->qom_path = object_get_canonical_path(obj);
+    info->qom_path = object_get_canonical_path(OBJECT(s));
     info->port = (IgvtDisplayPort)s->display.port;
     info->connected = s->display.connected;
     info->edid_xres = s->display.sink.edid_size ? s->display.edid_xres : 0;
@@ -218,42 +232,32 @@ static int igvt_query_display_child(Object *child, void *opaque)
         QAPI_LIST_PREPEND(info->pipes, igvt_query_pipe(s, pipe));
     }
     info->console = igvt_console_mode(s);
-    info->frames_shown = s->display.frames_shown;
-    info->updates_skipped = s->display.updates_skipped;
+    igvt_console_stats(s, &info->frames_shown, &info->updates_skipped);
     QAPI_LIST_PREPEND(*list, info);
-    return 0;
 }
 
 IgvtDisplayInfoList *qmp_query_igvt_display(Error **errp)
 {
     IgvtDisplayInfoList *list = NULL;
 
-    object_child_foreach_recursive(object_get_root(),
-                                   igvt_query_display_child, &list);
+    igvt_foreach(igvt_query_display_add, &list);
     return list;
 }
 
-static int igvt_query_engines_child(Object *child, void *opaque)
+static void igvt_query_engines_add(IgvtState *s, void *opaque)
 {
     IgvtEnginesInfoList **list = opaque;
-    Object *obj = object_dynamic_cast(child, TYPE_IGVT_VGA);
-    IgvtEnginesInfo *info;
-    IgvtState *s;
+    IgvtEnginesInfo *info = g_new0(IgvtEnginesInfo, 1);
     int e;
 
-    if (!obj || !DEVICE(obj)->realized) {
-        return 0;
-    }
-    s = IGVT_VGA(obj);
-    info = g_new0(IgvtEnginesInfo, 1);
-    info->qom_path = object_get_canonical_path(obj);
+    info->qom_path = object_get_canonical_path(OBJECT(s));
     info->weight = s->params.weight;
     info->gpu_time_ns = igvt_sched_busy_ns(&s->sched);
     for (e = IGVT_NUM_ENGINES - 1; e >= 0; e--) {
         const IgvtEngineStats *st = &s->engine_stats[e];
         IgvtEngineStatus *ei = g_new0(IgvtEngineStatus, 1);
 
-        ei->name = g_strdup(igvt_engines[e].name);
+        ei->name = g_strdup(igvt_engine_name(e));
         ei->submitted = st->submitted;
         ei->completed = st->completed;
         ei->rejected = st->rejected;
@@ -265,6 +269,9 @@ static int igvt_query_engines_child(Object *child, void *opaque)
             ei->has_last_rejected_address = true;
             ei->last_rejected_address = st->last_reject_addr;
         }
+        if (st->hung) {
+            ei->last_hang = g_strdup((const char *)st->last_hang);
+        }
         ei->active = s->execlists[e].active[0] & 1;
         ei->busy_ns = st->busy_ns;
         ei->latency_avg_ns = st->latency_count ?
@@ -274,15 +281,13 @@ static int igvt_query_engines_child(Object *child, void *opaque)
         QAPI_LIST_PREPEND(info->engines, ei);
     }
     QAPI_LIST_PREPEND(*list, info);
-    return 0;
 }
 
 IgvtEnginesInfoList *qmp_query_igvt_engines(Error **errp)
 {
     IgvtEnginesInfoList *list = NULL;
 
-    object_child_foreach_recursive(object_get_root(),
-                                   igvt_query_engines_child, &list);
+    igvt_foreach(igvt_query_engines_add, &list);
     return list;
 }
 

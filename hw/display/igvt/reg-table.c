@@ -21,16 +21,18 @@
     REG(_name, _off, .reset = (_reset), .flags = IGVT_REG_RO)
 #define MASKED(_name, _off, ...) \
     REG(_name, _off, .flags = IGVT_REG_MASKED, __VA_ARGS__)
+#define W1C(_name, _off, ...) \
+    REG(_name, _off, .w1c_mask = UINT32_MAX, __VA_ARGS__)
 
 /* The registers every command streamer has, at its MMIO base */
 #define ENGINE_REGS(_e, _base) \
     MASKED(_e "_MI_MODE", (_base) + IGVT_RING_MI_MODE, \
            .reset = IGVT_RING_MI_MODE_IDLE, \
            .ro_mask = IGVT_RING_MI_MODE_IDLE, \
-           .write = igvt_mi_mode_write), \
+           .pre_write = igvt_mi_mode_pre_write), \
     MASKED(_e "_RESET_CTL", (_base) + IGVT_RING_RESET_CTL, \
            .ro_mask = IGVT_RESET_CTL_READY_TO_RESET, \
-           .write = igvt_reset_ctl_write), \
+           .pre_write = igvt_reset_ctl_pre_write), \
     MASKED(_e "_MODE", (_base) + IGVT_RING_MODE, \
            .write = igvt_ring_mode_write), \
     MASKED(_e "_INSTPM", (_base) + IGVT_RING_INSTPM), \
@@ -48,21 +50,35 @@
 #define IRQ_REGS(_n, _isr, _imr, _iir, _ier) \
     RO(_n "_ISR", _isr, 0), \
     REG(_n "_IMR", _imr, .reset = UINT32_MAX, .write = igvt_irq_reg_write), \
-    REG(_n "_IIR", _iir, .flags = IGVT_REG_W1C, \
-        .write = igvt_irq_reg_write), \
+    W1C(_n "_IIR", _iir, .write = igvt_irq_reg_write), \
     REG(_n "_IER", _ier, .write = igvt_irq_reg_write)
 
 #define PVINFO_RO(_name, _off) \
     REG("PVINFO_" _name, _off, .flags = IGVT_REG_RO, .read = igvt_pvinfo_read)
 
-/* A pipe: transcoder, frame counter, cursor and universal planes */
+/* A pipe: timings, transcoder, frame counter, cursor and planes */
+#define PLANE_REG(_name, _p, _n, _base, ...) \
+    REG("PLANE_" #_name "_" #_n "_" _p, (_base) + A_PLANE_##_name##_1_A + \
+        ((_n) - 1) * IGVT_PLANE_STRIDE, __VA_ARGS__)
 #define PLANE_REGS(_p, _n, _base) \
-    REG("PLANE_SURF_" #_n "_" _p, (_base) + A_PLANE_SURF_1_A + \
-        ((_n) - 1) * IGVT_PLANE_STRIDE, .write = igvt_plane_surf_write), \
-    RO("PLANE_SURFLIVE_" #_n "_" _p, (_base) + A_PLANE_SURFLIVE_1_A + \
-       ((_n) - 1) * IGVT_PLANE_STRIDE, 0)
+    PLANE_REG(CTL, _p, _n, _base), \
+    PLANE_REG(STRIDE, _p, _n, _base), \
+    PLANE_REG(POS, _p, _n, _base), \
+    PLANE_REG(SIZE, _p, _n, _base), \
+    PLANE_REG(OFFSET, _p, _n, _base), \
+    PLANE_REG(SURF, _p, _n, _base, .write = igvt_plane_surf_write), \
+    PLANE_REG(SURFLIVE, _p, _n, _base, .flags = IGVT_REG_RO)
+#define PIPE_REG(_name, _p, _i, ...) \
+    REG(#_name "_" _p, A_##_name##_A + (_i) * IGVT_PIPE_STRIDE, __VA_ARGS__)
 #define PIPE_REGS(_p, _i) \
+    PIPE_REG(HTOTAL, _p, _i), \
+    PIPE_REG(VTOTAL, _p, _i), \
+    PIPE_REG(PIPESRC, _p, _i), \
+    PIPE_REG(PIPE_LINK_M1, _p, _i), \
+    PIPE_REG(PIPE_LINK_N1, _p, _i), \
+    PIPE_REG(TRANS_DDI_FUNC_CTL, _p, _i), \
     REG("TRANSCONF_" _p, A_TRANSCONF_A + (_i) * IGVT_PIPE_STRIDE, \
+        .pre_write = igvt_transconf_pre_write, \
         .write = igvt_transconf_write), \
     REG("PIPE_FRMCOUNT_" _p, A_PIPE_FRMCOUNT_A + (_i) * IGVT_PIPE_STRIDE, \
         .flags = IGVT_REG_RO, .read = igvt_frmcount_read), \
@@ -72,23 +88,33 @@
         .flags = IGVT_REG_RO, .read = igvt_pipedsl_read), \
     BLOCK("LGC_PALETTE_" _p, IGVT_LGC_PALETTE(_i), IGVT_LGC_PALETTE_SIZE, \
           .write = igvt_palette_write), \
+    PIPE_REG(CUR_CTL, _p, _i), \
     REG("CUR_BASE_" _p, A_CUR_BASE_A + (_i) * IGVT_PIPE_STRIDE, \
         .write = igvt_cur_base_write), \
+    PIPE_REG(CUR_POS, _p, _i), \
     RO("CUR_SURFLIVE_" _p, A_CUR_SURFLIVE_A + (_i) * IGVT_PIPE_STRIDE, 0), \
     PLANE_REGS(_p, 1, (_i) * IGVT_PIPE_STRIDE), \
     PLANE_REGS(_p, 2, (_i) * IGVT_PIPE_STRIDE), \
     PLANE_REGS(_p, 3, (_i) * IGVT_PIPE_STRIDE)
 
-/* A DDI port: buffer, AUX channel, DP transport */
+/* A DDI port: buffer, AUX channel, DP transport; idle until enabled */
 #define PORT_REGS(_p, _i) \
     REG("DP_AUX_CH_CTL_" _p, A_DP_AUX_CH_CTL_A + (_i) * IGVT_PORT_STRIDE, \
+        .w1c_mask = R_DP_AUX_CH_CTL_DONE_MASK | \
+                    R_DP_AUX_CH_CTL_TIME_OUT_ERROR_MASK | \
+                    R_DP_AUX_CH_CTL_RECEIVE_ERROR_MASK, \
         .write = igvt_aux_ctl_write), \
+    BLOCK("DP_AUX_CH_DATA_" _p, \
+          A_DP_AUX_CH_DATA1_A + (_i) * IGVT_PORT_STRIDE, \
+          IGVT_DP_AUX_CH_DATA_REGS * 4), \
     REG("DDI_BUF_CTL_" _p, A_DDI_BUF_CTL_A + (_i) * IGVT_PORT_STRIDE, \
-        .ro_mask = R_DDI_BUF_CTL_IS_IDLE_MASK, .write = igvt_ddi_buf_write), \
+        .reset = R_DDI_BUF_CTL_IS_IDLE_MASK, \
+        .ro_mask = R_DDI_BUF_CTL_IS_IDLE_MASK, \
+        .pre_write = igvt_ddi_buf_pre_write), \
     REG("DP_TP_CTL_" _p, A_DP_TP_CTL_A + (_i) * IGVT_PORT_STRIDE, \
         .write = igvt_dp_tp_ctl_write), \
-    REG("DP_TP_STATUS_" _p, A_DP_TP_STATUS_A + (_i) * IGVT_PORT_STRIDE, \
-        .flags = IGVT_REG_W1C, .ro_mask = R_DP_TP_STATUS_IDLE_DONE_MASK)
+    W1C("DP_TP_STATUS_" _p, A_DP_TP_STATUS_A + (_i) * IGVT_PORT_STRIDE, \
+        .ro_mask = R_DP_TP_STATUS_IDLE_DONE_MASK)
 
 const IgvtRegInfo igvt_reg_table[] = {
     /* PVINFO: the page the guest's vGPU detection and ballooning read */
@@ -122,7 +148,12 @@ const IgvtRegInfo igvt_reg_table[] = {
 
     /* Reset, flush, forcewake */
     REG("GDRST", A_GDRST, .write = igvt_gdrst_write),
-    BLOCK("TLB_INVALIDATE", A_GEN8_RTCR, 0x14, .write = igvt_tlb_inv_write),
+    /*
+     * TLB invalidation completes at once: the backend's translations are
+     * looked up at use, so there is nothing cached to drop
+     */
+    BLOCK("TLB_INVALIDATE", A_GEN8_RTCR, 0x14,
+          .pre_write = igvt_reg_self_clear),
     REG("GFX_FLSH_CNTL", A_GFX_FLSH_CNTL),
     MASKED("FORCEWAKE_RENDER_GEN9", A_FORCEWAKE_RENDER_GEN9,
            .write = igvt_forcewake_write),
@@ -133,10 +164,10 @@ const IgvtRegInfo igvt_reg_table[] = {
     RO("FORCEWAKE_ACK_RENDER_GEN9", A_FORCEWAKE_ACK_RENDER_GEN9, 0),
     RO("FORCEWAKE_ACK_GT_GEN9", A_FORCEWAKE_ACK_GT_GEN9, 0),
     RO("FORCEWAKE_ACK_MEDIA_GEN9", A_FORCEWAKE_ACK_MEDIA_GEN9, 0),
-    REG("GTFIFODBG", A_GTFIFODBG, .flags = IGVT_REG_W1C),
+    W1C("GTFIFODBG", A_GTFIFODBG),
     REG("GTFIFOCTL", A_GTFIFOCTL, .reset = 0x7f,
         .ro_mask = R_GTFIFOCTL_FREE_ENTRIES_MASK),
-    REG("FPGA_DBG", A_FPGA_DBG, .flags = IGVT_REG_W1C),
+    W1C("FPGA_DBG", A_FPGA_DBG),
     RO("GUC_STATUS", A_GUC_STATUS, R_GUC_STATUS_MIA_IN_RESET_MASK),
 
     /* Fuses and capabilities: 1 slice, 3 subslices x 8 EUs, no eDRAM */
@@ -201,13 +232,18 @@ const IgvtRegInfo igvt_reg_table[] = {
         .ro_mask = IGVT_PWR_WELL_STATES, .write = igvt_pwr_well_write),
     REG("HSW_PWR_WELL_CTL4", A_HSW_PWR_WELL_CTL4,
         .ro_mask = IGVT_PWR_WELL_STATES, .write = igvt_pwr_well_write),
-    REG("DBUF_CTL", A_DBUF_CTL, .write = igvt_dbuf_write),
+    REG("DBUF_CTL", A_DBUF_CTL, .pre_write = igvt_dbuf_pre_write),
     REG("CDCLK_CTL", A_CDCLK_CTL),
-    REG("LCPLL1_CTL", A_LCPLL1_CTL, .write = igvt_pll_write),
-    REG("LCPLL2_CTL", A_LCPLL2_CTL, .write = igvt_pll_write),
-    REG("WRPLL_CTL1", A_WRPLL_CTL1, .write = igvt_pll_write),
-    REG("WRPLL_CTL2", A_WRPLL_CTL2, .write = igvt_pll_write),
-    REG("DPLL_CTRL1", A_DPLL_CTRL1),
+    /* The CDCLK PLL locked on DPLL0 (VCO 8100), as the firmware leaves it */
+    REG("LCPLL1_CTL", A_LCPLL1_CTL, .reset = IGVT_PLL_ENABLE | IGVT_PLL_LOCK,
+        .pre_write = igvt_pll_pre_write),
+    REG("LCPLL2_CTL", A_LCPLL2_CTL, .pre_write = igvt_pll_pre_write),
+    REG("WRPLL_CTL1", A_WRPLL_CTL1, .pre_write = igvt_pll_pre_write),
+    REG("WRPLL_CTL2", A_WRPLL_CTL2, .pre_write = igvt_pll_pre_write),
+    /* DPLL0 programmed (override) for an 810 MHz link rate: VCO 8100 */
+    REG("DPLL_CTRL1", A_DPLL_CTRL1,
+        .reset = IGVT_DPLL_CTRL1_OVERRIDE(0) |
+                 IGVT_DPLL_LINK_RATE_810 << IGVT_DPLL_CTRL1_LINK_RATE_SHIFT(0)),
     REG("DPLL_CTRL2", A_DPLL_CTRL2),
     REG("DPLL_STATUS", A_DPLL_STATUS, .flags = IGVT_REG_RO,
         .read = igvt_dpll_status_read),
@@ -216,7 +252,8 @@ const IgvtRegInfo igvt_reg_table[] = {
     PIPE_REGS("A", 0),
     PIPE_REGS("B", 1),
     PIPE_REGS("C", 2),
-    REG("TRANSCONF_EDP", A_TRANSCONF_EDP, .write = igvt_transconf_write),
+    REG("TRANSCONF_EDP", A_TRANSCONF_EDP,
+        .pre_write = igvt_transconf_pre_write),
 
     /* DDI ports */
     PORT_REGS("A", 0),
@@ -225,15 +262,16 @@ const IgvtRegInfo igvt_reg_table[] = {
     PORT_REGS("D", 3),
     PORT_REGS("E", 4),
     REG("EDP_PSR_IMR", A_EDP_PSR_IMR, .reset = UINT32_MAX),
-    REG("EDP_PSR_IIR", A_EDP_PSR_IIR, .flags = IGVT_REG_W1C),
+    W1C("EDP_PSR_IIR", A_EDP_PSR_IIR),
 
     /* South display: hotplug, sideband, panel power; DRAM for bandwidth */
     REG("SFUSE_STRAP", A_SFUSE_STRAP),
+    /* Hotplug pulse status bits clear when the guest writes them back */
     REG("PCH_PORT_HOTPLUG", A_PCH_PORT_HOTPLUG,
-        .write = igvt_pch_hotplug_write),
+        .w1c_mask = IGVT_PCH_HOTPLUG_STATUS),
     REG("PCH_PORT_HOTPLUG2", A_PCH_PORT_HOTPLUG2,
-        .write = igvt_pch_hotplug_write),
-    REG("SBI_CTL_STAT", A_SBI_CTL_STAT, .write = igvt_sbi_write),
+        .w1c_mask = IGVT_PCH_HOTPLUG2_STATUS),
+    REG("SBI_CTL_STAT", A_SBI_CTL_STAT, .pre_write = igvt_sbi_pre_write),
     BLOCK("GMBUS0-4", A_GMBUS0, 0x14, .read = igvt_gmbus_reg_read,
           .write = igvt_gmbus_reg_write),
     REG("GMBUS5", A_GMBUS0 + 0x20, .read = igvt_gmbus_reg_read,

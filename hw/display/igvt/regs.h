@@ -13,11 +13,13 @@
 
 #include "hw/registerfields.h"
 
-/* Engine MMIO bases */
+/* Engine MMIO bases (hwinfo.c's engine table), each a 4 KiB block */
 #define IGVT_RCS_BASE       0x02000
 #define IGVT_BCS_BASE       0x22000
 #define IGVT_VCS0_BASE      0x12000
+#define IGVT_VCS1_BASE      0x1c000
 #define IGVT_VECS_BASE      0x1a000
+#define IGVT_ENGINE_MMIO_SIZE   0x1000
 
 /* Per-engine registers, relative to the engine base */
 #define IGVT_RING_TAIL          0x030
@@ -40,9 +42,46 @@
 #define IGVT_RING_CSB_PTR       0x3a0
 #define IGVT_RING_MODE          0x29c
 #define IGVT_RING_MODE_RUN_LIST_ENABLE  (1u << 15)
+#define IGVT_RING_TIMESTAMP     0x358   /* 64 bits: upper dword at + 4 */
+#define IGVT_RING_CTX_TIMESTAMP 0x3a8
+#define IGVT_RING_GPR_BASE      0x600   /* CS_GPR0-15, 64 bits each */
+#define IGVT_RING_GPR(n)        (IGVT_RING_GPR_BASE + 8 * (n))
 
-/* GT reset and flush */
+/* The render engine's predicate registers, at absolute offsets */
+#define IGVT_MI_PREDICATE_SRC0      0x2400  /* 64 bits */
+#define IGVT_MI_PREDICATE_SRC1      0x2408  /* 64 bits */
+#define IGVT_MI_PREDICATE_RESULT    0x2418
+#define IGVT_MI_PREDICATE_RESULT_1  0x241c
+
+/* The blitter's tiling of XY_* blits' tiled surfaces: Y (not X) */
+#define IGVT_BCS_SWCTRL         0x22200
+#define IGVT_BCS_SWCTRL_SRC_Y   (1u << 0)
+#define IGVT_BCS_SWCTRL_DST_Y   (1u << 1)
+#define IGVT_BCS_SWCTRL_BITS    (IGVT_BCS_SWCTRL_SRC_Y | IGVT_BCS_SWCTRL_DST_Y)
+
+/*
+ * Fence registers (FENCE_REG_GEN6_LO/HI, at IGVT_FENCE_BASE + 8 n): the
+ * CPU sees graphics memory [START, END + 4 KiB) through the aperture as
+ * a linear surface of PITCH rows over X (or Y) tiles.  Gen9 does not
+ * swizzle address bit 6.
+ */
+#define IGVT_FENCE_LO(n)        (IGVT_FENCE_BASE + (n) * 8)
+#define IGVT_FENCE_HI(n)        (IGVT_FENCE_LO(n) + 4)
+    FIELD(FENCE_LO, VALID, 0, 1)
+    FIELD(FENCE_LO, TILING_Y, 1, 1)
+    FIELD(FENCE_LO, START, 12, 20)
+    FIELD(FENCE_HI, PITCH, 0, 12)       /* 128-byte units, minus 1 */
+    FIELD(FENCE_HI, END, 12, 20)        /* the last page */
+#define IGVT_FENCE_PITCH_UNIT   128
+
+/* GT reset (domains self-clear) and flush */
 REG32(GDRST, 0x941c)
+    FIELD(GDRST, FULL, 0, 1)
+    FIELD(GDRST, RENDER, 1, 1)
+    FIELD(GDRST, MEDIA, 2, 1)
+    FIELD(GDRST, BLT, 3, 1)
+    FIELD(GDRST, VECS, 4, 1)
+    FIELD(GDRST, MEDIA2, 7, 1)
 REG32(GFX_FLSH_CNTL, 0x101008)
 
 /* TLB invalidation, one register per engine: self-clearing */
@@ -156,7 +195,6 @@ REG32(GEN9_SLICE_COMMON_ECO_CHICKEN1, 0x731c)
  * every 0x1000 for pipes A-C; per-DDI registers every 0x100 for A-E.
  */
 #define IGVT_NUM_PIPES          3
-#define IGVT_NUM_PORTS          5
 #define IGVT_PIPE_STRIDE        0x1000
 #define IGVT_PORT_STRIDE        0x100
 
@@ -182,17 +220,32 @@ REG32(WRPLL_CTL2, 0x46060)
 #define IGVT_PLL_ENABLE         (1u << 31)
 #define IGVT_PLL_LOCK           (1u << 30)
 REG32(DPLL_CTRL1, 0x6c058)
+/* DPLL @id: programmed by this register, and its DP link rate code */
+#define IGVT_DPLL_CTRL1_OVERRIDE(id)            (1u << ((id) * 6))
+#define IGVT_DPLL_CTRL1_LINK_RATE_SHIFT(id)     ((id) * 6 + 1)
+#define IGVT_DPLL_LINK_RATE_810                 2   /* display.c: table */
 REG32(DPLL_CTRL2, 0x6c05c)
+/* The DPLL that clocks DDI @port, 2 bits */
+#define IGVT_DPLL_CTRL2_DDI_CLK_SEL_SHIFT(port) ((port) * 3 + 1)
 REG32(DPLL_STATUS, 0x6c060)
 #define IGVT_DPLL_LOCK(id)      (1u << ((id) * 8))
 
-/* Transcoders / pipes (A at these offsets) */
+/* Transcoders / pipes (A at these offsets); sizes are minus one */
 REG32(HTOTAL_A, 0x60000)
+    FIELD(HTOTAL, ACTIVE, 0, 13)
+    FIELD(HTOTAL, TOTAL, 16, 13)
 REG32(VTOTAL_A, 0x6000c)
+    FIELD(VTOTAL, ACTIVE, 0, 13)
+    FIELD(VTOTAL, TOTAL, 16, 13)
 REG32(PIPESRC_A, 0x6001c)
+    FIELD(PIPESRC, HEIGHT, 0, 16)       /* the other order than planes */
+    FIELD(PIPESRC, WIDTH, 16, 16)
 REG32(PIPE_LINK_M1_A, 0x60040)
+    FIELD(PIPE_LINK_M1, M, 0, 24)
 REG32(PIPE_LINK_N1_A, 0x60044)
+    FIELD(PIPE_LINK_N1, N, 0, 24)
 REG32(TRANS_DDI_FUNC_CTL_A, 0x60400)
+    FIELD(TRANS_DDI_FUNC_CTL, PORT, 28, 3)
 REG32(PIPEDSL_A, 0x70000)
 REG32(TRANSCONF_A, 0x70008)
     FIELD(TRANSCONF, STATE, 30, 1)
@@ -201,17 +254,65 @@ REG32(PIPE_FRMCOUNT_A, 0x70040)
 REG32(PIPE_FLIPCOUNT_A, 0x70044)
 REG32(TRANSCONF_EDP, 0x7f008)
 
-/* Cursor and universal planes of pipe A (plane n at + 0x100 * (n - 1)) */
+/*
+ * Cursor and universal planes of pipe A (plane n at + 0x100 * (n - 1)),
+ * as i915 programs them (skl_universal_plane_regs.h, intel_cursor_regs.h)
+ * and GVT-g decodes them (gvt/fb_decoder.c)
+ */
 REG32(CUR_CTL_A, 0x70080)
+    FIELD(CUR_CTL, ROTATE_180, 15, 1)
+/* The cursor mode is bits 5 and 2:0 */
+#define IGVT_CUR_CTL_MODE_MASK      0x27u
+#define IGVT_CUR_CTL_MODE_DISABLE   0x00u
+#define IGVT_CUR_CTL_MODE_128_ARGB  0x22u
+#define IGVT_CUR_CTL_MODE_256_ARGB  0x23u
+#define IGVT_CUR_CTL_MODE_64_ARGB   0x27u
 REG32(CUR_BASE_A, 0x70084)
+    FIELD(CUR_BASE, ADDR, 12, 20)
 REG32(CUR_POS_A, 0x70088)
+    FIELD(CUR_POS, X, 0, 15)
+    FIELD(CUR_POS, X_SIGN, 15, 1)
+    FIELD(CUR_POS, Y, 16, 15)
+    FIELD(CUR_POS, Y_SIGN, 31, 1)
 REG32(CUR_SURFLIVE_A, 0x700ac)
 REG32(PLANE_CTL_1_A, 0x70180)
+    FIELD(PLANE_CTL, ROTATE, 0, 2)
+    FIELD(PLANE_CTL, ALPHA, 4, 2)
+    FIELD(PLANE_CTL, TILED, 10, 3)
+    FIELD(PLANE_CTL, DECOMPRESSION, 15, 1)
+    FIELD(PLANE_CTL, ORDER_RGBX, 20, 1)
+    FIELD(PLANE_CTL, FORMAT, 24, 4)
+    FIELD(PLANE_CTL, ENABLE, 31, 1)
+/* PLANE_CTL FORMAT values */
+#define IGVT_PLANE_FORMAT_YUV422            0
+#define IGVT_PLANE_FORMAT_NV12              1
+#define IGVT_PLANE_FORMAT_XRGB_2101010      2
+#define IGVT_PLANE_FORMAT_P010              3
+#define IGVT_PLANE_FORMAT_XRGB_8888         4
+#define IGVT_PLANE_FORMAT_P012              5
+#define IGVT_PLANE_FORMAT_XRGB_16161616F    6
+#define IGVT_PLANE_FORMAT_P016              7
+#define IGVT_PLANE_FORMAT_XYUV              8
+#define IGVT_PLANE_FORMAT_INDEXED           12
+#define IGVT_PLANE_FORMAT_RGB_565           14
+/* PLANE_CTL TILED values */
+#define IGVT_PLANE_TILED_LINEAR             0
+#define IGVT_PLANE_TILED_X                  1
+#define IGVT_PLANE_TILED_Y                  4
+#define IGVT_PLANE_TILED_YF                 5
 REG32(PLANE_STRIDE_1_A, 0x70188)
+    FIELD(PLANE_STRIDE, STRIDE, 0, 10)  /* 64 bytes, or one tile's width */
 REG32(PLANE_POS_1_A, 0x7018c)
+    FIELD(PLANE_POS, X, 0, 16)
+    FIELD(PLANE_POS, Y, 16, 16)
 REG32(PLANE_SIZE_1_A, 0x70190)
+    FIELD(PLANE_SIZE, WIDTH, 0, 16)
+    FIELD(PLANE_SIZE, HEIGHT, 16, 16)
 REG32(PLANE_SURF_1_A, 0x7019c)
+    FIELD(PLANE_SURF, ADDR, 12, 20)
 REG32(PLANE_OFFSET_1_A, 0x701a4)
+    FIELD(PLANE_OFFSET, X, 0, 16)
+    FIELD(PLANE_OFFSET, Y, 16, 16)
 REG32(PLANE_SURFLIVE_1_A, 0x701ac)
 #define IGVT_NUM_PLANES         3       /* universal planes per pipe */
 #define IGVT_PLANE_STRIDE       0x100
@@ -236,6 +337,7 @@ REG32(DP_AUX_CH_CTL_A, 0x64010)
     FIELD(DP_AUX_CH_CTL, DONE, 30, 1)
     FIELD(DP_AUX_CH_CTL, SEND_BUSY, 31, 1)
 REG32(DP_AUX_CH_DATA1_A, 0x64014)
+#define IGVT_DP_AUX_CH_DATA_REGS    5   /* DATA1-5: 20 bytes, big-endian */
 REG32(DP_TP_CTL_A, 0x64040)
     FIELD(DP_TP_CTL, LINK_TRAIN, 8, 3)
 #define IGVT_DP_TP_CTL_LINK_TRAIN_IDLE  2

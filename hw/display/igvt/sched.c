@@ -24,28 +24,40 @@
 
 struct IgvtSched {
     IgvtBackend *backend;
+    unsigned users;
+    QLIST_ENTRY(IgvtSched) next;
     QemuThread thread;
     QemuMutex lock;
-    QemuCond work;              /* the worker waits for work */
+    QemuCond work;              /* the worker waits for work or room */
     QemuCond idle;              /* drains wait for a workload to finish */
     IgvtSchedEntity *ents[IGVT_SCHED_MAX_VGPUS];
     int nr_ents;
-    IgvtWorkload *running;
-    IgvtSchedEntity *running_ent;
+    /* submitted to the backend and not yet done */
+    IgvtWorkload *running[IGVT_SCHED_MAX_INFLIGHT];
+    unsigned nr_running;
     uint64_t vtime;             /* virtual time of the last pick */
     bool stop;
 };
 
+/* One scheduler per backend instance (under the BQL) */
+static QLIST_HEAD(, IgvtSched) igvt_scheds = QLIST_HEAD_INITIALIZER(igvt_scheds);
+
 /*
  * The next entity to run, or NULL (then *wait_ns says for how long to
  * wait for a busy vGPU's next submission, 0 for as long as it takes);
- * with the lock held
+ * with the lock held.  A vGPU being drained goes first.
  */
 static IgvtSchedEntity *igvt_sched_next(IgvtSched *sc, uint64_t *wait_ns)
 {
     IgvtSchedVgpu v[IGVT_SCHED_MAX_VGPUS];
     int i;
 
+    *wait_ns = 0;
+    for (i = 0; i < sc->nr_ents; i++) {
+        if (sc->ents[i]->draining && !QSIMPLEQ_EMPTY(&sc->ents[i]->ready)) {
+            return sc->ents[i];
+        }
+    }
     for (i = 0; i < sc->nr_ents; i++) {
         v[i].vtime = sc->ents[i]->vtime;
         v[i].runnable = !QSIMPLEQ_EMPTY(&sc->ents[i]->ready);
@@ -55,20 +67,43 @@ static IgvtSchedEntity *igvt_sched_next(IgvtSched *sc, uint64_t *wait_ns)
     return i < 0 ? NULL : sc->ents[i];
 }
 
+static void igvt_sched_running_del(IgvtSched *sc, IgvtWorkload *w)
+{
+    unsigned i;
+
+    for (i = 0; i < sc->nr_running; i++) {
+        if (sc->running[i] == w) {
+            sc->running[i] = sc->running[--sc->nr_running];
+            return;
+        }
+    }
+    g_assert_not_reached();
+}
+
+/*
+ * The worker: the GPU's front end.  It hands the backend one workload at
+ * a time while the backend has room (info.max_inflight), in weighted
+ * fair order, outside the BQL; backends that execute on the calling
+ * thread (the software GPU) report it done before submit returns.
+ */
 static void *igvt_sched_thread(void *opaque)
 {
     IgvtSched *sc = opaque;
+    unsigned max = MIN(sc->backend->info.max_inflight,
+                       IGVT_SCHED_MAX_INFLIGHT);
 
     rcu_register_thread();
     qemu_mutex_lock(&sc->lock);
     while (!sc->stop) {
         uint64_t wait_ns;
-        IgvtSchedEntity *ent = igvt_sched_next(sc, &wait_ns);
+        IgvtSchedEntity *ent = NULL;
         IgvtWorkload *w;
-        int64_t start;
 
+        if (sc->nr_running < max) {
+            ent = igvt_sched_next(sc, &wait_ns);
+        }
         if (!ent) {
-            if (wait_ns) {
+            if (sc->nr_running < max && wait_ns) {
                 qemu_cond_timedwait(&sc->work, &sc->lock,
                                     DIV_ROUND_UP(wait_ns, SCALE_MS));
             } else {
@@ -78,52 +113,71 @@ static void *igvt_sched_thread(void *opaque)
         }
         w = QSIMPLEQ_FIRST(&ent->ready);
         QSIMPLEQ_REMOVE_HEAD(&ent->ready, next);
-        sc->running = w;
-        sc->running_ent = ent;
+        sc->running[sc->nr_running++] = w;
         sc->vtime = ent->vtime;
-        qemu_mutex_unlock(&sc->lock);
-
-        start = get_clock();
-        trace_igvt_sched_run(igvt_engines[w->engine].name, w->lrca,
+        w->start_ns = get_clock();
+        trace_igvt_sched_run(igvt_engine_name(w->engine), w->lrca,
                              ent->weight, ent->vtime);
-        w->ok = igvt_backend_execute(sc->backend, w, &w->user_irq);
-        w->exec_ns = get_clock() - start;
-        w->cancelled = qatomic_read(&w->cancel);
-        trace_igvt_sched_done(igvt_engines[w->engine].name, w->lrca, w->ok,
-                              w->exec_ns);
-
+        qemu_mutex_unlock(&sc->lock);
+        sc->backend->ops->submit(sc->backend, w);
         qemu_mutex_lock(&sc->lock);
-        sc->running = NULL;
-        sc->running_ent = NULL;
-        ent->vtime = igvt_sched_charge(ent->vtime, w->exec_ns, ent->weight);
-        ent->busy_ns += w->exec_ns;
-        if (QSIMPLEQ_EMPTY(&ent->ready)) {
-            ent->idle_since = get_clock();
-        }
-        QSIMPLEQ_INSERT_TAIL(&ent->done, w, next);
-        qemu_bh_schedule(ent->done_bh);
-        qemu_cond_broadcast(&sc->idle);
     }
     qemu_mutex_unlock(&sc->lock);
     rcu_unregister_thread();
     return NULL;
 }
 
-IgvtSched *igvt_sched_new(IgvtBackend *b)
+void igvt_backend_done(IgvtWorkload *w)
 {
-    IgvtSched *sc = g_new0(IgvtSched, 1);
+    IgvtSchedEntity *ent = w->ent;
+    IgvtSched *sc = ent->sched;
 
+    w->exec_ns = get_clock() - w->start_ns;
+    w->cancelled = qatomic_read(&w->cancel);
+    trace_igvt_sched_done(igvt_engine_name(w->engine), w->lrca, w->ok,
+                          w->exec_ns);
+
+    QEMU_LOCK_GUARD(&sc->lock);
+    igvt_sched_running_del(sc, w);
+    ent->vtime = igvt_sched_charge(ent->vtime, w->exec_ns, ent->weight);
+    ent->busy_ns += w->exec_ns;
+    if (QSIMPLEQ_EMPTY(&ent->ready)) {
+        ent->idle_since = get_clock();
+    }
+    QSIMPLEQ_INSERT_TAIL(&ent->done, w, next);
+    qemu_bh_schedule(ent->done_bh);
+    qemu_cond_broadcast(&sc->idle);
+    qemu_cond_signal(&sc->work);
+}
+
+IgvtSched *igvt_sched_get(IgvtBackend *b)
+{
+    IgvtSched *sc;
+
+    QLIST_FOREACH(sc, &igvt_scheds, next) {
+        if (sc->backend == b) {
+            sc->users++;
+            return sc;
+        }
+    }
+    sc = g_new0(IgvtSched, 1);
     sc->backend = b;
+    sc->users = 1;
     qemu_mutex_init(&sc->lock);
     qemu_cond_init(&sc->work);
     qemu_cond_init(&sc->idle);
     qemu_thread_create(&sc->thread, "igvt-gpu", igvt_sched_thread, sc,
                        QEMU_THREAD_JOINABLE);
+    QLIST_INSERT_HEAD(&igvt_scheds, sc, next);
     return sc;
 }
 
-void igvt_sched_free(IgvtSched *sc)
+void igvt_sched_put(IgvtSched *sc)
 {
+    if (--sc->users) {
+        return;
+    }
+    QLIST_REMOVE(sc, next);
     qemu_mutex_lock(&sc->lock);
     sc->stop = true;
     qemu_cond_signal(&sc->work);
@@ -133,6 +187,21 @@ void igvt_sched_free(IgvtSched *sc)
     qemu_cond_destroy(&sc->work);
     qemu_mutex_destroy(&sc->lock);
     g_free(sc);
+}
+
+/* Does @ent have a workload on @engines with the backend? */
+static bool igvt_sched_running_for(IgvtSched *sc, IgvtSchedEntity *ent,
+                                   uint32_t engines)
+{
+    unsigned i;
+
+    for (i = 0; i < sc->nr_running; i++) {
+        if (sc->running[i]->ent == ent &&
+            (engines & BIT(sc->running[i]->engine))) {
+            return true;
+        }
+    }
+    return false;
 }
 
 bool igvt_sched_attach(IgvtSched *sc, IgvtSchedEntity *ent, unsigned weight,
@@ -150,6 +219,7 @@ bool igvt_sched_attach(IgvtSched *sc, IgvtSchedEntity *ent, unsigned weight,
     ent->vtime = sc->vtime;
     ent->idle_since = 0;
     ent->busy_ns = 0;
+    ent->draining = false;
     QSIMPLEQ_INIT(&ent->ready);
     QSIMPLEQ_INIT(&ent->done);
     sc->ents[sc->nr_ents++] = ent;
@@ -178,14 +248,16 @@ void igvt_sched_detach(IgvtSchedEntity *ent)
         igvt_workload_free(w);
     }
     ent->sched = NULL;
+    igvt_sched_put(sc);
 }
 
 void igvt_sched_submit(IgvtSchedEntity *ent, IgvtWorkload *w)
 {
     IgvtSched *sc = ent->sched;
 
+    w->ent = ent;
     QEMU_LOCK_GUARD(&sc->lock);
-    if (QSIMPLEQ_EMPTY(&ent->ready) && sc->running_ent != ent) {
+    if (QSIMPLEQ_EMPTY(&ent->ready) && !igvt_sched_running_for(sc, ent, ~0u)) {
         ent->vtime = igvt_sched_wake(ent->vtime, ent->idle_since,
                                      get_clock(), sc->vtime);
     }
@@ -211,7 +283,7 @@ static bool igvt_sched_busy(IgvtSched *sc, IgvtSchedEntity *ent,
 {
     IgvtWorkload *w;
 
-    if (sc->running_ent == ent && (engines & BIT(sc->running->engine))) {
+    if (igvt_sched_running_for(sc, ent, engines)) {
         return true;
     }
     QSIMPLEQ_FOREACH(w, &ent->ready, next) {
@@ -225,12 +297,16 @@ static bool igvt_sched_busy(IgvtSched *sc, IgvtSchedEntity *ent,
 void igvt_sched_drain(IgvtSchedEntity *ent, uint32_t engines, bool cancel)
 {
     IgvtSched *sc = ent->sched;
+    IgvtBackend *b;
     IgvtWorkload *w, *tmp;
+    IgvtWorkload *stop[IGVT_SCHED_MAX_INFLIGHT];
+    unsigned i, nr_stop = 0;
 
     if (!sc) {
         return;
     }
-    QEMU_LOCK_GUARD(&sc->lock);
+    b = sc->backend;
+    qemu_mutex_lock(&sc->lock);
     if (cancel) {
         QSIMPLEQ_FOREACH_SAFE(w, &ent->ready, next, tmp) {
             if (engines & BIT(w->engine)) {
@@ -239,14 +315,31 @@ void igvt_sched_drain(IgvtSchedEntity *ent, uint32_t engines, bool cancel)
                 QSIMPLEQ_INSERT_TAIL(&ent->done, w, next);
             }
         }
-        if (sc->running_ent == ent &&
-            (engines & BIT(sc->running->engine))) {
-            qatomic_set(&sc->running->cancel, true);
+        for (i = 0; i < sc->nr_running; i++) {
+            w = sc->running[i];
+            if (w->ent == ent && (engines & BIT(w->engine))) {
+                qatomic_set(&w->cancel, true);
+                stop[nr_stop++] = w;
+            }
         }
     }
+    /*
+     * A backend that cannot see w->cancel is told; @w stays valid until
+     * its completion runs, in the main loop, after this drain
+     */
+    if (nr_stop && b->ops->cancel) {
+        qemu_mutex_unlock(&sc->lock);
+        for (i = 0; i < nr_stop; i++) {
+            b->ops->cancel(b, stop[i]);
+        }
+        qemu_mutex_lock(&sc->lock);
+    }
+    ent->draining = true;
+    qemu_cond_signal(&sc->work);
     while (igvt_sched_busy(sc, ent, engines)) {
         qemu_cond_wait(&sc->idle, &sc->lock);
     }
+    ent->draining = false;
     if (cancel) {
         /* Finished before the reset, but not reported yet: drop it too */
         QSIMPLEQ_FOREACH(w, &ent->done, next) {
@@ -255,6 +348,7 @@ void igvt_sched_drain(IgvtSchedEntity *ent, uint32_t engines, bool cancel)
             }
         }
     }
+    qemu_mutex_unlock(&sc->lock);
     trace_igvt_sched_drain(engines, cancel);
 }
 

@@ -19,6 +19,8 @@ typedef struct IgvtWorkload IgvtWorkload;
 
 /* More vGPUs than this in one process is refused at realize */
 #define IGVT_SCHED_MAX_VGPUS    32
+/* Workloads with the backend at once, at most */
+#define IGVT_SCHED_MAX_INFLIGHT 8
 
 /* One vGPU as the scheduler sees it; lives in IgvtState */
 typedef struct IgvtSchedEntity {
@@ -29,17 +31,19 @@ typedef struct IgvtSchedEntity {
     uint64_t vtime;
     uint64_t idle_since;        /* when it last ran out of work */
     uint64_t busy_ns;
+    bool draining;              /* a drain waits for it: it runs first */
     QSIMPLEQ_HEAD(, IgvtWorkload) ready;
     QSIMPLEQ_HEAD(, IgvtWorkload) done;
 } IgvtSchedEntity;
 
-IgvtSched *igvt_sched_new(IgvtBackend *b);
-void igvt_sched_free(IgvtSched *sc);
+/* The scheduler of backend @b (a reference; created with the first) */
+IgvtSched *igvt_sched_get(IgvtBackend *b);
+void igvt_sched_put(IgvtSched *sc);
 
 /* Add a vGPU of @weight whose completions are handled by @done_bh */
 bool igvt_sched_attach(IgvtSched *sc, IgvtSchedEntity *ent, unsigned weight,
                        QEMUBH *done_bh, Error **errp);
-/* Remove it; its work must have been drained (cancelled) first */
+/* Remove it (drains its work, cancelled), and drop the reference */
 void igvt_sched_detach(IgvtSchedEntity *ent);
 
 /* Queue audited workload @w; it comes back through igvt_sched_take_done */
@@ -50,8 +54,11 @@ IgvtWorkload *igvt_sched_take_done(IgvtSchedEntity *ent);
 /*
  * Wait until no workload of @ent on an engine in @engines is queued or
  * running.  With @cancel, queued ones are not run and a running one is
- * asked to stop at its next command; both come back with w->cancelled.
- * Called with the BQL held; the worker never takes it.
+ * asked to stop at its next command or page of memory; both come back
+ * with w->cancelled.  Without, @ent's queued workloads run before any
+ * other vGPU's.  Called with the BQL held; the worker never takes it, so
+ * the wait is bounded by the backend's watchdog: one workload (another
+ * vGPU's, already running) plus @ent's queued ones, one per engine.
  */
 void igvt_sched_drain(IgvtSchedEntity *ent, uint32_t engines, bool cancel);
 

@@ -59,56 +59,12 @@ void igvt_vgacntrl_write(IgvtState *s, uint32_t offset, uint32_t old,
 
     if (was != now) {
         trace_igvt_vga_plane(now);
-        s->display.dirty = true;
+        igvt_console_invalidate(s);
         if (now) {
             s->vga.hw_ops->invalidate(&s->vga);
         }
     }
 }
-
-static void igvt_gfx_invalidate(void *opaque)
-{
-    IgvtState *s = opaque;
-
-    s->display.dirty = true;
-    s->vga.hw_ops->invalidate(&s->vga);
-}
-
-static void igvt_gfx_update(void *opaque)
-{
-    IgvtState *s = opaque;
-
-    if (igvt_vga_enabled(s)) {
-        if (s->display.shadow || s->display.direct_ptr) {
-            igvt_console_release(s);
-        }
-        s->vga.hw_ops->gfx_update(&s->vga);
-        return;
-    }
-    /* The guest driver owns the display now: show its planes */
-    igvt_console_update(s);
-}
-
-static void igvt_gfx_text_update(void *opaque, console_ch_t *chardata)
-{
-    IgvtState *s = opaque;
-
-    if (igvt_vga_enabled(s) && s->vga.hw_ops->text_update) {
-        s->vga.hw_ops->text_update(&s->vga, chardata);
-    }
-}
-
-static void igvt_gfx_ui_info(void *opaque, uint32_t head, QemuUIInfo *info)
-{
-    igvt_monitor_ui_info(opaque, info);
-}
-
-static const GraphicHwOps igvt_gfx_ops = {
-    .ui_info = igvt_gfx_ui_info,
-    .invalidate = igvt_gfx_invalidate,
-    .gfx_update = igvt_gfx_update,
-    .text_update = igvt_gfx_text_update,
-};
 
 bool igvt_vga_init(IgvtState *s, Error **errp)
 {
@@ -121,14 +77,7 @@ bool igvt_vga_init(IgvtState *s, Error **errp)
     }
     vga_init(vga, OBJECT(s), pci_address_space(dev), pci_address_space_io(dev),
              true);
-    s->con = graphic_console_init(DEVICE(s), 0, &igvt_gfx_ops, s);
-    vga->con = s->con;
     return true;
-}
-
-void igvt_vga_fini(IgvtState *s)
-{
-    graphic_console_close(s->con);
 }
 
 void igvt_vga_reset(IgvtState *s)

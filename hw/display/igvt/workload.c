@@ -14,71 +14,10 @@
 
 #include "qemu/osdep.h"
 #include "qemu/units.h"
-#include "hw/pci/pci_device.h"
 #include "igvt.h"
 #include "regs.h"
+#include "context.h"
 #include "workload.h"
-#include "ppgtt.h"
-
-/* Ring context registers in the context image's state page (dwords) */
-#define IGVT_CTX_RING_HEAD      0x05
-#define IGVT_CTX_RING_TAIL      0x07
-#define IGVT_CTX_RING_START     0x09
-#define IGVT_CTX_RING_CTL       0x0b
-#define IGVT_CTX_PDP0_UDW       0x31
-#define IGVT_CTX_PDP0_LDW       0x33
-#define IGVT_CTX_STATE_DWORDS   0x40
-#define IGVT_RING_HEAD_MASK     0x001ffffc
-#define IGVT_RING_TAIL_MASK     0x001ffff8
-
-typedef struct IgvtPteRead {
-    IgvtState *s;
-} IgvtPteRead;
-
-static bool igvt_pte_read(void *opaque, uint64_t addr, uint64_t *entry)
-{
-    IgvtPteRead *r = opaque;
-    uint64_t le;
-
-    if (!igvt_dma_is_ram(r->s, addr, 8) ||
-        pci_dma_read(PCI_DEVICE(r->s), addr, &le, 8) != MEMTX_OK) {
-        return false;
-    }
-    *entry = le64_to_cpu(le);
-    return true;
-}
-
-bool igvt_engine_mem(IgvtState *s, uint64_t pml4, bool ggtt, uint64_t addr,
-                     void *buf, size_t len, bool is_write, const char **why)
-{
-    IgvtPteRead r = { .s = s };
-    uint8_t *p = buf;
-    uint64_t pa, plen;
-    size_t done, chunk;
-
-    if (ggtt) {
-        if (!igvt_gm_rw(s, addr, buf, len, is_write)) {
-            *why = "global address outside the vGPU's memory";
-            return false;
-        }
-        return true;
-    }
-    for (done = 0; done < len; done += chunk) {
-        if (!igvt_ppgtt_translate(pml4, addr + done, igvt_pte_read, &r, &pa,
-                                  &plen, why)) {
-            return false;
-        }
-        chunk = MIN(len - done, plen);
-        if (!igvt_dma_is_ram(s, pa, chunk) ||
-            (is_write ? pci_dma_write(PCI_DEVICE(s), pa, p + done, chunk) :
-                        pci_dma_read(PCI_DEVICE(s), pa, p + done, chunk))
-            != MEMTX_OK) {
-            *why = "PPGTT page is not guest RAM";
-            return false;
-        }
-    }
-    return true;
-}
 
 static bool igvt_workload_refuse(IgvtWorkload *w, const char *why,
                                  const char *cmd, uint32_t header,
@@ -106,7 +45,7 @@ static bool igvt_workload_audit(IgvtWorkload *w, IgvtCmdBuf *b,
                                 IgvtAuditResult *r)
 {
     IgvtAuditPolicy policy;
-    const IgvtSlice *sl = &w->s->slice;
+    const IgvtSlice *sl = &w->slice;
 
     igvt_audit_policy_init(&policy, sl->low_base, sl->low_size,
                            sl->high_base, sl->high_size);
@@ -119,7 +58,8 @@ static bool igvt_workload_audit(IgvtWorkload *w, IgvtCmdBuf *b,
  * Copy the batch at @ref and audit it: start with what is left of its
  * first page and grow while the audit runs out of commands.
  */
-static bool igvt_workload_fetch(IgvtWorkload *w, const IgvtBatchRef *ref,
+static bool igvt_workload_fetch(IgvtState *s, IgvtWorkload *w,
+                                const IgvtBatchRef *ref,
                                 IgvtBatchRef *refs, unsigned max,
                                 IgvtAuditResult *r)
 {
@@ -138,9 +78,9 @@ static bool igvt_workload_fetch(IgvtWorkload *w, const IgvtBatchRef *ref,
                                         0, ref->addr);
         }
         b.dw = g_realloc(b.dw, want);
-        if (!igvt_engine_mem(w->s, w->pml4, !b.ppgtt, b.addr + size,
+        if (!igvt_engine_mem(s, w->pml4, !b.ppgtt, b.addr + size,
                              (uint8_t *)b.dw + size, want - size, false,
-                             &why)) {
+                             NULL, &why)) {
             /*
              * Doubling can reach past the batch's end into memory that
              * is not mapped: then grow to the next page boundary only,
@@ -207,12 +147,13 @@ bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
     unsigned i;
 
     memset(w, 0, sizeof(*w));
-    w->s = s;
     w->engine = e;
-    w->lrca = desc & 0xfffff000ull;
+    w->slice = s->slice;
+    w->dma = s->gpu_mem.dma;
+    w->lrca = desc & IGVT_CTX_LRCA_MASK;
     w->batches = g_array_new(false, false, sizeof(IgvtCmdBuf));
 
-    if (!igvt_gm_rw(s, w->lrca + IGVT_GTT_PAGE_SIZE, state, sizeof(state),
+    if (!igvt_gm_rw(s, w->lrca + IGVT_CTX_STATE_OFFSET, state, sizeof(state),
                     false)) {
         return igvt_workload_refuse(w, "context image outside the vGPU's "
                                     "memory", NULL, 0, w->lrca);
@@ -220,9 +161,9 @@ bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
     igvt_le_to_cpu(state, ARRAY_SIZE(state));
     head = state[IGVT_CTX_RING_HEAD] & IGVT_RING_HEAD_MASK;
     w->tail = state[IGVT_CTX_RING_TAIL] & IGVT_RING_TAIL_MASK;
-    start = state[IGVT_CTX_RING_START] & ~0xfffu;
-    size = (extract32(state[IGVT_CTX_RING_CTL], 12, 9) + 1) *
-           IGVT_GTT_PAGE_SIZE;
+    start = state[IGVT_CTX_RING_START] & IGVT_RING_START_MASK;
+    size = (extract32(state[IGVT_CTX_RING_CTL], IGVT_RING_CTL_PAGES_SHIFT,
+                      IGVT_RING_CTL_PAGES_BITS) + 1) * IGVT_GTT_PAGE_SIZE;
     w->pml4 = state[IGVT_CTX_PDP0_LDW] |
               (uint64_t)state[IGVT_CTX_PDP0_UDW] << 32;
     if (head >= size || w->tail >= size) {
@@ -280,26 +221,26 @@ bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
         if (next == nr_queue) {
             break;
         }
-        if (!igvt_workload_fetch(w, &queue[next++], refs, max, &r)) {
+        if (!igvt_workload_fetch(s, w, &queue[next++], refs, max, &r)) {
             return false;
         }
     }
     return true;
 }
 
-void igvt_workload_retire(IgvtWorkload *w)
+void igvt_workload_retire(IgvtState *s, IgvtWorkload *w)
 {
-    uint32_t base = igvt_engines[w->engine].base;
-    uint64_t gm = w->lrca + IGVT_GTT_PAGE_SIZE + IGVT_CTX_RING_HEAD * 4;
+    uint32_t base = igvt_engine_mmio_base(w->engine);
+    uint64_t gm = w->lrca + IGVT_CTX_STATE_OFFSET + IGVT_CTX_RING_HEAD * 4;
     uint32_t head;
 
-    if (igvt_gm_rw(w->s, gm, &head, 4, false)) {
+    if (igvt_gm_rw(s, gm, &head, 4, false)) {
         head = (le32_to_cpu(head) & ~IGVT_RING_HEAD_MASK) | w->tail;
         head = cpu_to_le32(head);
-        igvt_gm_rw(w->s, gm, &head, 4, true);
+        igvt_gm_rw(s, gm, &head, 4, true);
     }
-    igvt_reg_set(w->s, base + IGVT_RING_HEAD, w->tail);
-    igvt_reg_set(w->s, base + IGVT_RING_TAIL, w->tail);
+    igvt_reg_set(s, base + IGVT_RING_HEAD, w->tail);
+    igvt_reg_set(s, base + IGVT_RING_TAIL, w->tail);
 }
 
 void igvt_workload_free(IgvtWorkload *w)
