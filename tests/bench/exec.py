@@ -64,13 +64,13 @@ def run_audit(binary, rounds, round_ms):
 
 
 # ------------------------------------------------------------- share --
-SHARE_RE = re.compile(r"igvt-sched-share: weights (\d+) (\d+) runs (\d+) "
-                      r"(\d+) gpu-time-ns (\d+) (\d+) ")
+SHARE_RE = re.compile(r"igvt-sched-share: weights (\d+) (\d+) "
+                      r"gpu-time-ns (\d+) (\d+) ")
 
 
 def run_share(binary, qemu):
     """The qtest's /igvt/sched/share (only with -m perf): two vGPUs on
-    one backend resubmit an endless batch for 3 s of host time"""
+    one backend each run a spinning batch for 3 s of host time"""
     arch = os.path.basename(qemu).rsplit("-", 1)[-1]
     argv = [binary, "-m", "perf", "-p", f"/{arch}/igvt/sched/share", "--tap"]
     env = dict(os.environ, QTEST_QEMU_BINARY=os.path.abspath(qemu))
@@ -80,9 +80,9 @@ def run_share(binary, qemu):
            "status": proc.returncode, "stderr": proc.stderr.strip()[-2000:]}
     m = SHARE_RE.search(proc.stdout)
     if m:
-        wa, wb, ra, rb, ta, tb = (int(x) for x in m.groups())
-        out.update(weights=[wa, wb], workloads=[ra, rb],
-                   gpu_time_ns=[ta, tb], ratio=ta / tb, target=wa / wb)
+        wa, wb, ta, tb = (int(x) for x in m.groups())
+        out.update(weights=[wa, wb], gpu_time_ns=[ta, tb],
+                   ratio=ta / tb if tb else float("inf"), target=wa / wb)
     return out
 
 
@@ -304,8 +304,7 @@ def report(args, audit, share, guest, d):
     w("GPU time by weight (igvt-sched-test -m perf: two vGPUs on one backend"
       " each resubmit an endless batch, 3 s):")
     if "ratio" in share:
-        w(f"  weights {share['weights'][0]}:{share['weights'][1]}, workloads"
-          f" {share['workloads'][0]}:{share['workloads'][1]}, GPU time"
+        w(f"  weights {share['weights'][0]}:{share['weights'][1]}, GPU time"
           f" {share['gpu_time_ns'][0] / 1e6:.0f} ms : "
           f"{share['gpu_time_ns'][1] / 1e6:.0f} ms, ratio {share['ratio']:.2f}"
           f" (the weights ask for {share['target']:.2f})")

@@ -110,15 +110,21 @@ static void test_store_and_batch(void)
     qigvt_free(g);
 }
 
-/* A batch that jumps to itself forever is stopped by the watchdog */
+/*
+ * A batch that jumps to itself forever is a spinner (the jump is an
+ * arbitration point): it is never reported hung, the engine stays busy
+ * with it, and a GT reset ends it with nothing after it run
+ */
 static void test_runaway_batch(void)
 {
     QIgvt *g = gpu_start();
     const uint32_t ring[] = {
+        QIGVT_SDI_GGTT, QIGVT_TARGET + 4, 0, 0x5911,
         QIGVT_BB_START_GGTT, QIGVT_BATCH, 0, IGVT_MI_NOOP,
         QIGVT_SDI_GGTT, QIGVT_TARGET, 0, 0x600d,
     };
     const uint32_t batch[] = { QIGVT_BB_START_GGTT, QIGVT_BATCH, 0 };
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
     unsigned i;
 
     for (i = 0; i < ARRAY_SIZE(batch); i++) {
@@ -126,11 +132,17 @@ static void test_runaway_batch(void)
     }
     qigvt_put_context(g, ring, ARRAY_SIZE(ring));
     submit(g);
-    g_assert_cmpuint(qigvt_wait_csb(g, 1), ==, 1);
-    g_assert_cmpint(rcs_stat(g, "hung"), ==, 1);
-    /* Reported complete (as a reset engine would be), nothing after ran */
+    while (qigvt_target(g, 1) != 0x5911) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(100);
+    }
+    g_usleep(200 * 1000);
+    g_assert_true(rcs_stat(g, "active"));
+    g_assert_cmpint(rcs_stat(g, "hung"), ==, 0);
+    qigvt_writel(g, A_GDRST, R_GDRST_FULL_MASK);
+    g_assert_false(rcs_stat(g, "active"));
     g_assert_cmphex(qtest_readl(g->qts, RAM(QIGVT_TARGET)), ==, 0);
-    qtest_qmp_assert_success(g->qts, "{'execute': 'query-status'}");
+    qigvt_assert_running(g->qts);
     qigvt_free(g);
 }
 
@@ -1367,8 +1379,9 @@ static void test_ppgtt_cond_bbe(void)
 
 /*
  * Stopping the VM quiesces the GPU: a workload already handed to it (an
- * endless batch the watchdog ends) is finished and reported by the time
- * 'stop' returns, so a migration right after it sees nothing in flight.
+ * endless batch) is stopped at an arbitration point by the time 'stop'
+ * returns, so a migration right after it sees nothing in flight (the
+ * context image says where it goes on: igvt-arb-test).
  */
 static void test_stop_drains(void)
 {
@@ -1391,9 +1404,11 @@ static void test_stop_drains(void)
         g_usleep(100);
     }
     qtest_qmp_assert_success(g->qts, "{'execute': 'stop'}");
-    g_assert_cmpint(rcs_stat(g, "hung"), ==, 1);
-    g_assert_false(rcs_stat(g, "active"));
-    g_assert_cmpuint(qigvt_hwsp(g, IGVT_HWSP_CSB_WRITE), ==, 1);
+    /* Stopped where it was, neither done nor hung, reported nothing */
+    g_assert_cmpint(rcs_stat(g, "hung"), ==, 0);
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 0);
+    g_assert_true(rcs_stat(g, "active"));
+    g_assert_cmpuint(qigvt_hwsp(g, IGVT_HWSP_CSB_WRITE), ==, 0);
     qigvt_free(g);
 }
 
@@ -1558,13 +1573,16 @@ static void test_dma_remapped_to_mmio(void)
 }
 
 /*
- * The watchdog charges what a command really costs.  A batch chains to
- * itself, each round filling one row 64 KiB wide of a Y-tiled surface
- * (2 MiB of tiles for the band, 4096 separate 16-byte runs) and counting
- * the rounds in memory with MI_MATH.  With the time bound off, the work
- * budget must stop it after some tens of rounds, not after more than ten
- * thousand as when a command cost one unit whatever it did.
+ * The watchdog charges what a command really costs, between arbitration
+ * points.  One batch (no arbitration point in it) fills a row 64 KiB wide
+ * of a Y-tiled surface again and again (2 MiB of tiles for the band, 4096
+ * separate 16-byte runs each time), counting the fills in memory with
+ * MI_MATH.  With the time bound off, the work budget must stop it after a
+ * few tens of fills; when a command cost one unit whatever it did, the
+ * whole batch ran.
  */
+#define WATCHDOG_FILLS      80
+
 static void test_watchdog_charges_work(void)
 {
     QIgvt *g = gpu_start_args(",x-watchdog-ms=0");
@@ -1573,31 +1591,36 @@ static void test_watchdog_charges_work(void)
         QIGVT_SWCTRL_DST_Y, QIGVT_GPR(BCS, 1), 1, QIGVT_GPR(BCS, 0), 0,
         QIGVT_BB_START_GGTT, QIGVT_BATCH, 0,
     };
-    const uint32_t batch[] = {
+    const uint32_t fill[] = {
         TILED_FILL, FILL_BR13(WIDE_PITCH / 4),
         0, 1u << 16 | WIDE_PITCH / 4, GM_WIDE, 0, 0x11223344,
         QIGVT_MATH(4), ALU_LOAD(IGVT_ALU_SRCA, 0), ALU_LOAD(IGVT_ALU_SRCB, 1),
         ALU_ADD,
         ALU_STORE(0, IGVT_ALU_ACCU),
         QIGVT_SRM_GGTT, QIGVT_GPR(BCS, 0), QIGVT_TARGET, 0,
-        QIGVT_BB_START_GGTT, QIGVT_BATCH, 0,
     };
     g_autofree char *reason = NULL;
+    uint64_t at = RAM(QIGVT_BATCH);
     uint32_t rounds;
-    unsigned i;
+    unsigned i, j;
 
     qigvt_ggtt_map(g, GM_WIDE, RAM(GM_WIDE), 2 * MiB);
-    for (i = 0; i < ARRAY_SIZE(batch); i++) {
-        qtest_writel(g->qts, RAM(QIGVT_BATCH) + i * 4, batch[i]);
+    qigvt_ggtt_map(g, QIGVT_EXEC_END, RAM(QIGVT_EXEC_END), 2 * PAGE);
+    for (i = 0; i < WATCHDOG_FILLS; i++) {
+        for (j = 0; j < ARRAY_SIZE(fill); j++, at += 4) {
+            qtest_writel(g->qts, at, fill[j]);
+        }
     }
+    qtest_writel(g->qts, at, IGVT_MI_BATCH_BUFFER_END);
     bcs_run(g, ring, ARRAY_SIZE(ring));
     g_assert_cmpint(qigvt_engine_stat(g, "bcs", "hung"), ==, 1);
     reason = qigvt_engine_stat_str(g, "bcs", "last-hang");
     g_assert_cmpstr(reason, ==, "watchdog: the workload does too much work");
     rounds = qigvt_target(g, 0);
-    g_test_message("%u rounds before the watchdog", rounds);
+    g_test_message("%u of %u fills before the watchdog", rounds,
+                   WATCHDOG_FILLS);
     g_assert_cmpuint(rounds, >=, 1);
-    g_assert_cmpuint(rounds, <, 256);
+    g_assert_cmpuint(rounds, <, WATCHDOG_FILLS);
     /* The fill did happen: the first row of the first tile */
     g_assert_cmphex(qtest_readl(g->qts, RAM(GM_WIDE)), ==, 0x11223344);
     qigvt_free(g);

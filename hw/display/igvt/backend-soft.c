@@ -12,8 +12,11 @@
  * and (legacy) Y-tiled surfaces.  3D and media state commands are decoded
  * and accepted without rendering.  The ring segment and every
  * batch buffer are copied before they are decoded, so the guest cannot
- * change them afterwards; a workload that runs too many commands (an
- * endless loop) is stopped.  Memory is reached the way the GPU reaches
+ * change them afterwards (a batch is copied and audited again when the
+ * GPU itself wrote to it, or when a workload goes on after it yielded).
+ * A workload runs in turns that end at arbitration points, so one that
+ * spins forever shares the GPU; one that loops without reaching an
+ * arbitration point is stopped by the watchdog.  Memory is reached the way the GPU reaches
  * it: through the host GGTT for global addresses, through the guest's own
  * PPGTT (walked and checked entry by entry) for per-process ones, and
  * only ever guest RAM.
@@ -92,9 +95,10 @@
 #define IGVT_SOFT_APERTURE_SIZE (512 * MiB)
 #define IGVT_SOFT_FENCES        32
 
-typedef struct IgvtSoftGpu {
+struct IgvtSoftGpu {
     uint64_t *ggtt;             /* IGVT_HOST_PTE_VALID | DMA address */
-} IgvtSoftGpu;
+};
+typedef struct IgvtSoftGpu IgvtSoftGpu;
 
 static bool igvt_soft_open(IgvtBackend *b, IgvtBackendInfo *info,
                            Error **errp)
@@ -151,10 +155,6 @@ static bool igvt_soft_ggtt_set_range(IgvtBackend *b, uint64_t first,
  * vGPU's slices (the audit keeps commands inside them; blits, whose
  * extent it does not bound, fault outside them)
  */
-typedef struct IgvtSoftGgtt {
-    IgvtSoftGpu *gpu;
-    const IgvtSlice *slice;
-} IgvtSoftGgtt;
 
 static bool igvt_soft_ggtt_lookup(void *opaque, uint64_t index, uint64_t *dma)
 {
@@ -173,7 +173,18 @@ static bool igvt_soft_ggtt_lookup(void *opaque, uint64_t index, uint64_t *dma)
 }
 
 /*
- * The watchdog.  A workload may do IGVT_SOFT_BUDGET units of work: a unit
+ * Turns and the watchdog.  The software GPU runs a workload in turns: at
+ * an arbitration point (MI_ARB_CHECK, a batch start or end) after
+ * IGVT_SOFT_SLICE_NS of the GPU thread's CPU time in this turn, it
+ * yields, and the scheduler gives the GPU to whoever is owed it (another
+ * engine, another vGPU) before it goes on.  A batch that loops until the
+ * CPU ends it (a spinner) therefore runs for as long as it loops, as on
+ * hardware, while everything else runs too; i915's heartbeat decides
+ * when to reset the engine.
+ *
+ * The watchdog catches work that neither ends nor reaches an arbitration
+ * point.  Between two arbitration points a workload may do
+ * IGVT_SOFT_BUDGET units of work: a unit
  * is one command, one access to guest memory, or 4 KiB of memory the GPU
  * reads, writes or assembles in its own buffers, so a guest is charged
  * for what a command really costs: 1 GiB in all (a linear 3840x2160
@@ -199,6 +210,9 @@ static bool igvt_soft_ggtt_lookup(void *opaque, uint64_t index, uint64_t *dma)
  * few blits of a 4K frame) take a few milliseconds each.
  */
 #define IGVT_SOFT_BUDGET        (256 * 1024)
+#define IGVT_SOFT_SLICE_NS      (1 * SCALE_MS)
+/* GPU-written pages a workload remembers; past that, all of them count */
+#define IGVT_SOFT_WRITTEN_MAX   4096
 #define IGVT_SOFT_UNIT_BYTES    4096
 /* Look at the clock after this many units (a system call each time) */
 #define IGVT_SOFT_CLOCK_UNITS   64
@@ -248,9 +262,10 @@ bool igvt_soft_charge(IgvtSoftExec *x, uint64_t units, uint64_t addr)
     }
     x->budget -= units;
     x->clock_units += units;
-    if (limit && x->clock_units >= IGVT_SOFT_CLOCK_UNITS) {
+    if (x->clock_units >= IGVT_SOFT_CLOCK_UNITS) {
         x->clock_units = 0;
-        if (igvt_soft_cpu_ns() - x->cpu_start_ns > limit) {
+        x->cpu_now_ns = igvt_soft_cpu_ns();
+        if (limit && x->cpu_now_ns - x->cpu_arb_ns > limit) {
             x->budget = 0;
             return igvt_soft_fail(x, "watchdog: the workload runs too long",
                                   addr);
@@ -500,145 +515,362 @@ static bool igvt_soft_cond_bbe(IgvtSoftExec *x, const IgvtCmdInfo *ci,
     return true;
 }
 
-/*
- * Run an audited buffer.  From the ring a batch is a call; inside a
- * batch, a second-level start is a call and a first-level one a jump
- * that replaces the current batch (iteratively: a batch that jumps to
- * itself runs until the budget is spent).
- */
-static bool igvt_soft_run(IgvtSoftExec *x, const IgvtCmdBuf *b)
+/* The guest DMA of a workload, remembering which pages the GPU wrote */
+static IgvtMemStatus igvt_soft_dma(void *opaque, uint64_t addr, void *buf,
+                                   uint64_t len, bool is_write,
+                                   const bool *stop)
 {
-    const char *engine = igvt_engine_name(x->w->engine);
-    IgvtCmdError err;
-    IgvtCmdInfo ci;
-    uint32_t i = 0;
-    uint64_t addr;
-    unsigned data;
-    bool ends;
+    IgvtSoftExec *x = opaque;
+    uint64_t page;
 
-    while (i < b->len) {
-        if (!igvt_cmd_decode(x->w->engine, b->dw + i, b->len - i, &ci,
-                             &err)) {
-            return igvt_soft_fail(x, igvt_cmd_strerror(err), b->addr + i * 4);
+    if (is_write && len && !x->written_all) {
+        for (page = addr / IGVT_GTT_PAGE_SIZE;
+             page <= (addr + len - 1) / IGVT_GTT_PAGE_SIZE; page++) {
+            if (g_hash_table_size(x->written) >= IGVT_SOFT_WRITTEN_MAX) {
+                x->written_all = true;
+                break;
+            }
+            g_hash_table_add(x->written, (gpointer)(uintptr_t)(page + 1));
         }
-        /* A unit per command, more for long ones (MI_MATH, LRI) */
-        if (!igvt_soft_charge(x, igvt_soft_bytes(ci.len * 4),
-                              b->addr + i * 4)) {
-            return false;
-        }
-        trace_igvt_soft_cmd(engine, ci.name, ci.dw[0], ci.flags, ci.addr,
-                            ci.size, ci.len);
-        addr = b->addr + i * 4;
-        i += ci.len;
-        x->user_irq |= !!(ci.flags & IGVT_CMDF_NOTIFY);
-
-        if (ci.flags & IGVT_CMDF_BB_END) {
-            return true;
-        }
-        if (ci.flags & IGVT_CMDF_BB_START) {
-            bool call = b->level == IGVT_LEVEL_RING ||
-                        (ci.flags & IGVT_CMDF_BB_2ND);
-            uint8_t level = b->level == IGVT_LEVEL_RING ? IGVT_LEVEL_BATCH :
-                            call ? IGVT_LEVEL_BATCH_2ND : b->level;
-            bool ppgtt = b->level == IGVT_LEVEL_RING ?
-                         !(ci.flags & IGVT_CMDF_GGTT) : b->ppgtt;
-            const IgvtCmdBuf *next;
-
-            if ((ci.flags & IGVT_CMDF_BB_PREDICATED) &&
-                !(igvt_soft_reg_read(x, IGVT_MI_PREDICATE_RESULT_1) & 1)) {
-                /* Predicated off: the command is ignored */
-                continue;
-            }
-            next = igvt_workload_batch(x->w, ci.addr, ppgtt, level);
-            if (!next) {
-                return igvt_soft_fail(x, "batch buffer was not audited",
-                                      ci.addr);
-            }
-            if (call) {
-                if (!igvt_soft_run(x, next)) {
-                    return false;
-                }
-                continue;
-            }
-            b = next;
-            i = 0;
-            continue;
-        }
-        if ((ci.dw[0] >> 29) == 2) {
-            /* Blitter: in the buffer's own address space */
-            if (!igvt_soft_blt(x, &ci, b->ppgtt)) {
-                return false;
-            }
-            continue;
-        }
-        switch (ci.opcode) {
-        case IGVT_MI_LOAD_REGISTER_IMM:
-        case IGVT_MI_LOAD_REGISTER_MEM:
-        case IGVT_MI_LOAD_REGISTER_REG:
-        case IGVT_MI_STORE_REGISTER_MEM:
-            if (!igvt_soft_reg_cmd(x, &ci)) {
-                return false;
-            }
-            continue;
-        case IGVT_MI_MATH:
-            if (!igvt_soft_math(x, &ci, addr)) {
-                return false;
-            }
-            continue;
-        case IGVT_MI_PREDICATE:
-            if (!igvt_soft_predicate(x, &ci, addr)) {
-                return false;
-            }
-            continue;
-        case IGVT_MI_CONDITIONAL_BATCH_BUFFER_END:
-            if (!igvt_soft_cond_bbe(x, &ci, b, addr, &ends)) {
-                return false;
-            }
-            if (ends) {
-                return true;
-            }
-            continue;
-        default:
-            break;
-        }
-        data = igvt_soft_store_data(ci.opcode);
-        if ((ci.flags & IGVT_CMDF_MEM_WRITE) && data && ci.size &&
-            data < ci.len && !igvt_soft_store(x, &ci, data)) {
-            return false;
-        }
-        /* Everything else (state, arbitration): no effect */
     }
-    return true;
+    return x->w->dma.rw(x->w->dma.opaque, addr, buf, len, is_write, stop);
 }
 
-/* Run @w on the calling (worker) thread, and report its end */
+/* Did this workload write a page of @b? */
+static bool igvt_soft_written(IgvtSoftExec *x, const IgvtCmdBuf *b)
+{
+    uint64_t addr, end = b->addr + (uint64_t)b->len * 4, dma;
+    const char *why;
+
+    if (!g_hash_table_size(x->written) && !x->written_all) {
+        return false;
+    }
+    if (x->written_all) {
+        return true;
+    }
+    for (addr = b->addr & ~(uint64_t)(IGVT_GTT_PAGE_SIZE - 1); addr < end;
+         addr += IGVT_GTT_PAGE_SIZE) {
+        if (igvt_gpu_mem_dma_addr(&x->mem, x->w->pml4, !b->ppgtt, addr, &dma,
+                                  &why) &&
+            g_hash_table_contains(x->written, (gpointer)(uintptr_t)
+                                  (dma / IGVT_GTT_PAGE_SIZE + 1))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A batch as a key of x->entered */
+static gpointer igvt_soft_batch_key(uint64_t addr, bool ppgtt, uint8_t level)
+{
+    return (gpointer)(uintptr_t)((addr & ~(uint64_t)3) | ppgtt << 1 |
+                                 (level == IGVT_LEVEL_BATCH_2ND));
+}
+
+/*
+ * The audited copy of the batch a MI_BATCH_BUFFER_START enters: the one
+ * prepared with the workload the first time, unless the GPU has written
+ * to it since; a fresh copy, audited again, when the engine comes back to
+ * a batch it already ran (so what the CPU wrote there meanwhile runs, as
+ * it would on hardware) or the workload wrote it; NULL if refused.
+ */
+static const IgvtCmdBuf *igvt_soft_enter(IgvtSoftExec *x, uint64_t addr,
+                                         bool ppgtt, uint8_t level)
+{
+    IgvtWorkload *w = x->w;
+    gpointer key = igvt_soft_batch_key(addr, ppgtt, level);
+    const IgvtCmdBuf *b = igvt_workload_batch(w, addr, ppgtt, level);
+    IgvtBatchFetch f = {
+        .mem = &x->mem, .pml4 = w->pml4, .engine = w->engine,
+        .slice = &w->slice, .stop = &w->cancel,
+    };
+    g_autofree IgvtBatchRef *refs = NULL;
+    IgvtAuditResult r;
+    IgvtRefusal rf;
+    IgvtCmdBuf *copy;
+    size_t copied;
+
+    if (b && !g_hash_table_contains(x->entered, key) &&
+        !igvt_soft_written(x, b)) {
+        g_hash_table_add(x->entered, key);
+        return b;
+    }
+    g_hash_table_add(x->entered, key);
+    refs = g_new(IgvtBatchRef, IGVT_CMD_MAX_BATCHES_PER_WORKLOAD);
+    copy = g_new0(IgvtCmdBuf, 1);
+    if (!igvt_batch_fetch(&f, addr, ppgtt, level, IGVT_WORKLOAD_BATCH_MAX,
+                          &copied, copy, refs,
+                          IGVT_CMD_MAX_BATCHES_PER_WORKLOAD, &r, &rf)) {
+        g_free(copy);
+        /* What the GPU cannot reach faults; what the audit refuses is so */
+        w->refused = rf.audit;
+        w->cmd_name = rf.cmd_name;
+        w->header = rf.header;
+        igvt_soft_fail(x, rf.why, rf.addr);
+        return NULL;
+    }
+    trace_igvt_soft_refetch(igvt_engine_name(w->engine), addr, ppgtt,
+                            copied);
+    g_ptr_array_add(x->fetched, copy);
+    /* Copying and auditing cost what was copied, twice */
+    if (!igvt_soft_charge(x, 1 + 2 * igvt_soft_bytes(copied), addr)) {
+        return NULL;
+    }
+    return copy;
+}
+
+/* Where the engine stopped: the next command of every buffer it is in */
+static void igvt_soft_stop_point(IgvtSoftExec *x, IgvtStopPoint *sp)
+{
+    IgvtWorkload *w = x->w;
+    unsigned i;
+
+    sp->ring_head = (w->ring_head + x->stack[0].pos * 4) % w->ring_size;
+    sp->depth = x->depth - 1;
+    for (i = 1; i < x->depth; i++) {
+        sp->bb[i - 1].addr = x->stack[i].buf->addr + x->stack[i].pos * 4;
+        sp->bb[i - 1].ppgtt = x->stack[i].buf->ppgtt;
+    }
+}
+
+typedef enum IgvtSoftTurn {
+    IGVT_SOFT_GO_ON,
+    IGVT_SOFT_DONE,             /* the ring segment ran */
+    IGVT_SOFT_FAULT,            /* x->why */
+    IGVT_SOFT_YIELD,            /* at an arbitration point, to go on */
+    IGVT_SOFT_STOP,             /* at an arbitration point, stop_req */
+} IgvtSoftTurn;
+
+/*
+ * An arbitration point: the watchdog starts over; the workload stops if
+ * asked to (preempted, the VM stops) or yields once its turn is used up
+ */
+static IgvtSoftTurn igvt_soft_arbitrate(IgvtSoftExec *x)
+{
+    x->cpu_now_ns = igvt_soft_cpu_ns();
+    x->cpu_arb_ns = x->cpu_now_ns;
+    x->budget = IGVT_SOFT_BUDGET;
+    x->clock_units = 0;
+    if (qatomic_read(&x->w->stop_req)) {
+        return IGVT_SOFT_STOP;
+    }
+    if (x->cpu_now_ns - x->cpu_turn_ns > IGVT_SOFT_SLICE_NS) {
+        return IGVT_SOFT_YIELD;
+    }
+    return IGVT_SOFT_GO_ON;
+}
+
+/*
+ * A MI_BATCH_BUFFER_START of @ci at level @cur of the stack.  From the
+ * ring a batch is a call; inside a batch, a second-level start is a call
+ * and a first-level one a jump that replaces the current batch.
+ */
+static IgvtSoftTurn igvt_soft_bb_start(IgvtSoftExec *x, const IgvtCmdInfo *ci)
+{
+    IgvtSoftFrame *f = &x->stack[x->depth - 1];
+    const IgvtCmdBuf *b = f->buf, *next;
+    bool call = b->level == IGVT_LEVEL_RING || (ci->flags & IGVT_CMDF_BB_2ND);
+    uint8_t level = b->level == IGVT_LEVEL_RING ? IGVT_LEVEL_BATCH :
+                    call ? IGVT_LEVEL_BATCH_2ND : b->level;
+    bool ppgtt = b->level == IGVT_LEVEL_RING ?
+                 !(ci->flags & IGVT_CMDF_GGTT) : b->ppgtt;
+
+    f->pos += ci->len;
+    if ((ci->flags & IGVT_CMDF_BB_PREDICATED) &&
+        !(igvt_soft_reg_read(x, IGVT_MI_PREDICATE_RESULT_1) & 1)) {
+        /* Predicated off: the command is ignored */
+        return IGVT_SOFT_GO_ON;
+    }
+    next = igvt_soft_enter(x, ci->addr, ppgtt, level);
+    if (!next) {
+        return IGVT_SOFT_FAULT;
+    }
+    if (call) {
+        if (x->depth == IGVT_SOFT_DEPTH) {
+            igvt_soft_fail(x, "batch buffers nested too deep", ci->addr);
+            return IGVT_SOFT_FAULT;
+        }
+        f = &x->stack[x->depth++];
+    }
+    f->buf = next;
+    f->pos = 0;
+    return IGVT_SOFT_GO_ON;
+}
+
+/* Run one command of the innermost buffer */
+static IgvtSoftTurn igvt_soft_step(IgvtSoftExec *x)
+{
+    IgvtSoftFrame *f = &x->stack[x->depth - 1];
+    const IgvtCmdBuf *b = f->buf;
+    const char *engine = igvt_engine_name(x->w->engine);
+    uint64_t addr = b->addr + f->pos * 4;
+    IgvtSoftTurn turn;
+    IgvtCmdError err;
+    IgvtCmdInfo ci;
+    unsigned data;
+    bool ends = false;
+
+    if (f->pos >= b->len) {
+        /* Ran off the copy's end: the ring segment, or an audited end */
+        ends = true;
+    } else if (!igvt_cmd_decode(x->w->engine, b->dw + f->pos,
+                                b->len - f->pos, &ci, &err)) {
+        igvt_soft_fail(x, igvt_cmd_strerror(err), addr);
+        return IGVT_SOFT_FAULT;
+    } else if (ci.flags & (IGVT_CMDF_BB_END | IGVT_CMDF_BB_START) ||
+               ci.opcode == IGVT_MI_ARB_CHECK) {
+        /* Arbitration points: stopping here starts with this command */
+        turn = igvt_soft_arbitrate(x);
+        if (turn != IGVT_SOFT_GO_ON) {
+            return turn;
+        }
+        ends = ci.flags & IGVT_CMDF_BB_END;
+    }
+    if (ends) {
+        if (x->depth == 1) {
+            return IGVT_SOFT_DONE;
+        }
+        x->depth--;
+        return IGVT_SOFT_GO_ON;
+    }
+    /* A unit per command, more for long ones (MI_MATH, LRI) */
+    if (!igvt_soft_charge(x, igvt_soft_bytes(ci.len * 4), addr)) {
+        return IGVT_SOFT_FAULT;
+    }
+    trace_igvt_soft_cmd(engine, ci.name, ci.dw[0], ci.flags, ci.addr,
+                        ci.size, ci.len);
+    x->user_irq |= !!(ci.flags & IGVT_CMDF_NOTIFY);
+    if (ci.flags & IGVT_CMDF_BB_START) {
+        return igvt_soft_bb_start(x, &ci);
+    }
+    f->pos += ci.len;
+    if ((ci.dw[0] >> 29) == 2) {
+        /* Blitter: in the buffer's own address space */
+        return igvt_soft_blt(x, &ci, b->ppgtt) ? IGVT_SOFT_GO_ON :
+                                                 IGVT_SOFT_FAULT;
+    }
+    switch (ci.opcode) {
+    case IGVT_MI_LOAD_REGISTER_IMM:
+    case IGVT_MI_LOAD_REGISTER_MEM:
+    case IGVT_MI_LOAD_REGISTER_REG:
+    case IGVT_MI_STORE_REGISTER_MEM:
+        return igvt_soft_reg_cmd(x, &ci) ? IGVT_SOFT_GO_ON : IGVT_SOFT_FAULT;
+    case IGVT_MI_MATH:
+        return igvt_soft_math(x, &ci, addr) ? IGVT_SOFT_GO_ON :
+                                              IGVT_SOFT_FAULT;
+    case IGVT_MI_PREDICATE:
+        return igvt_soft_predicate(x, &ci, addr) ? IGVT_SOFT_GO_ON :
+                                                   IGVT_SOFT_FAULT;
+    case IGVT_MI_CONDITIONAL_BATCH_BUFFER_END:
+        /* Its operand is read now: what the CPU or GPU wrote counts */
+        if (!igvt_soft_cond_bbe(x, &ci, b, addr, &ends)) {
+            return IGVT_SOFT_FAULT;
+        }
+        if (ends) {
+            x->depth--;
+        }
+        return IGVT_SOFT_GO_ON;
+    default:
+        break;
+    }
+    data = igvt_soft_store_data(ci.opcode);
+    if ((ci.flags & IGVT_CMDF_MEM_WRITE) && data && ci.size &&
+        data < ci.len && !igvt_soft_store(x, &ci, data)) {
+        return IGVT_SOFT_FAULT;
+    }
+    /* Everything else (state, arbitration): no effect */
+    return IGVT_SOFT_GO_ON;
+}
+
+static void igvt_soft_exec_free(void *opaque)
+{
+    IgvtSoftExec *x = opaque;
+
+    if (x->regs) {
+        g_hash_table_destroy(x->regs);
+    }
+    g_hash_table_destroy(x->entered);
+    g_hash_table_destroy(x->written);
+    g_ptr_array_free(x->fetched, true);
+    g_free(x);
+}
+
+static void igvt_soft_cmdbuf_free(gpointer p)
+{
+    IgvtCmdBuf *b = p;
+
+    g_free(b->dw);
+    g_free(b);
+}
+
+/* The execution of @w: from its start, or the batches it resumes in */
+static IgvtSoftExec *igvt_soft_exec_new(IgvtBackend *be, IgvtWorkload *w)
+{
+    IgvtSoftExec *x = g_new0(IgvtSoftExec, 1);
+    unsigned i;
+
+    x->w = w;
+    x->ggtt = (IgvtSoftGgtt) { .gpu = be->opaque, .slice = &w->slice };
+    x->mem = (IgvtGpuMem) {
+        .ggtt = igvt_soft_ggtt_lookup,
+        .ggtt_opaque = &x->ggtt,
+        .dma = { .rw = igvt_soft_dma, .opaque = x },
+    };
+    x->fetched = g_ptr_array_new_with_free_func(igvt_soft_cmdbuf_free);
+    x->entered = g_hash_table_new(NULL, NULL);
+    x->written = g_hash_table_new(NULL, NULL);
+    x->mmio_base = igvt_engine_mmio_base(w->engine);
+    x->start_ns = get_clock();
+    x->stack[0] = (IgvtSoftFrame) { .buf = &w->ring };
+    x->depth = 1;
+    for (i = 0; i < w->nr_resume && w->resume[i] >= 0; i++) {
+        const IgvtCmdBuf *b = &g_array_index(w->batches, IgvtCmdBuf,
+                                             w->resume[i]);
+
+        x->stack[x->depth++] = (IgvtSoftFrame) { .buf = b };
+        g_hash_table_add(x->entered,
+                         igvt_soft_batch_key(b->addr, b->ppgtt, b->level));
+    }
+    return x;
+}
+
+/*
+ * Run a turn of @w on the calling (worker) thread: until it ends, faults,
+ * or yields or stops at an arbitration point; then report it.
+ */
 static void igvt_soft_submit(IgvtBackend *b, IgvtWorkload *w)
 {
-    IgvtSoftGgtt ggtt = { .gpu = b->opaque, .slice = &w->slice };
-    IgvtSoftExec x = {
-        .w = w,
-        .mem = {
-            .ggtt = igvt_soft_ggtt_lookup,
-            .ggtt_opaque = &ggtt,
-            .dma = w->dma,
-        },
-        .budget = IGVT_SOFT_BUDGET,
-        .mmio_base = igvt_engine_mmio_base(w->engine),
-        .start_ns = get_clock(),
-        .cpu_start_ns = igvt_soft_cpu_ns(),
-    };
+    IgvtSoftExec *x = w->exec;
+    IgvtSoftTurn turn;
 
-    trace_igvt_soft_exec(igvt_engine_name(w->engine), w->lrca,
-                         w->ring.len, w->batches->len);
-    w->ok = igvt_soft_run(&x, &w->ring);
-    if (x.regs) {
-        g_hash_table_destroy(x.regs);
+    if (!x) {
+        x = igvt_soft_exec_new(b, w);
+        w->exec = x;
+        w->exec_free = igvt_soft_exec_free;
+        trace_igvt_soft_exec(igvt_engine_name(w->engine), w->lrca,
+                             w->ring.len, w->batches->len);
     }
-    if (!w->ok) {
-        w->why = x.why;
-        w->addr = x.why_addr;
+    x->cpu_turn_ns = x->cpu_arb_ns = x->cpu_now_ns = igvt_soft_cpu_ns();
+    x->budget = IGVT_SOFT_BUDGET;
+    x->clock_units = 0;
+    w->yielded = w->interrupted = false;
+    do {
+        turn = igvt_soft_step(x);
+    } while (turn == IGVT_SOFT_GO_ON);
+
+    w->ok = turn == IGVT_SOFT_DONE;
+    w->yielded = turn == IGVT_SOFT_YIELD;
+    w->interrupted = turn == IGVT_SOFT_STOP;
+    if (w->yielded || w->interrupted) {
+        igvt_soft_stop_point(x, &w->stop_at);
     }
-    w->user_irq |= x.user_irq;
+    if (turn == IGVT_SOFT_FAULT) {
+        w->why = x->why;
+        w->addr = x->why_addr;
+    }
+    w->user_irq |= x->user_irq;
+    x->user_irq = false;
+    trace_igvt_soft_turn(igvt_engine_name(w->engine), w->lrca, turn);
     igvt_backend_done(w);
 }
 

@@ -24,9 +24,26 @@
 #define IGVT_CTX_RING_TAIL      0x07
 #define IGVT_CTX_RING_START     0x09
 #define IGVT_CTX_RING_CTL       0x0b
+#define IGVT_CTX_BB_HEAD_UDW    0x0d    /* the batch the engine is in */
+#define IGVT_CTX_BB_HEAD_LDW    0x0f
+#define IGVT_CTX_BB_STATE       0x11
+#define IGVT_CTX_BB2_HEAD_UDW   0x13    /* ... and the second-level one */
+#define IGVT_CTX_BB2_HEAD_LDW   0x15
+#define IGVT_CTX_BB2_STATE      0x17
 #define IGVT_CTX_PDP0_UDW       0x31
 #define IGVT_CTX_PDP0_LDW       0x33
 #define IGVT_CTX_STATE_DWORDS   0x40    /* what the mediation reads */
+
+/*
+ * Batch states: i915 writes the PPGTT bit (RING_BB_PPGTT) into a fresh
+ * image.  When the software GPU stops a context inside batches (an
+ * arbitration point: preempted, or the VM stopped), it records the next
+ * command in BB_HEAD (and BB2_HEAD) with the ACTIVE bit, its own
+ * convention: a later submission of the context goes on there.  A
+ * context i915 resets gets a fresh image, without it.
+ */
+#define IGVT_CTX_BB_STATE_ACTIVE    (1u << 0)
+#define IGVT_CTX_BB_STATE_PPGTT     (1u << 5)
 
 /* The ring registers' fields */
 #define IGVT_RING_HEAD_MASK     0x001ffffc

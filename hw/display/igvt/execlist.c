@@ -139,35 +139,50 @@ static bool igvt_execlist_may_run(IgvtState *s)
  * vGPU into failsafe mode; it, and anything submitted in failsafe mode,
  * completes at once without running.
  */
+/*
+ * The audit refused @w, before it ran or at a batch it reached: it never
+ * runs (on), and the vGPU enters failsafe
+ */
+static void igvt_execlist_refuse(IgvtState *s, int e, IgvtWorkload *w)
+{
+    IgvtEngineStats *st = &s->engine_stats[e];
+
+    st->rejected++;
+    pstrcpy((char *)st->last_reject, sizeof(st->last_reject), w->why);
+    st->last_reject_header = w->header;
+    st->last_reject_addr = w->addr;
+    IGVT_GUEST_ERR(igvt_err_workload, "%s: workload refused: %s (command "
+                   "%s 0x%08x, address 0x%" PRIx64 ")", igvt_engine_name(e),
+                   w->why, w->cmd_name ? w->cmd_name : "-", w->header,
+                   w->addr);
+    w->interrupted = false;
+    igvt_workload_retire(s, w);
+    igvt_enter_failsafe(s, IGVT_FAILSAFE_REASON_GUEST_ERROR);
+}
+
 static void igvt_execlist_start(IgvtState *s, int e)
 {
     IgvtExeclist *el = &s->execlists[e];
     IgvtEngineStats *st = &s->engine_stats[e];
 
-    while ((el->active[el->current] & IGVT_CTX_VALID) && !el->inflight &&
+    while ((el->active[el->current] & IGVT_CTX_VALID) && !el->running &&
            igvt_execlist_may_run(s)) {
         IgvtWorkload *w = g_new0(IgvtWorkload, 1);
 
-        st->submitted++;
+        /* An element the VM stopped goes on: it was counted */
+        st->submitted += !el->interrupted;
+        el->interrupted = false;
         if (s->failsafe) {
             igvt_workload_free(w);
         } else if (!igvt_workload_prepare(s, e, el->active[el->current], w)) {
-            st->rejected++;
-            pstrcpy((char *)st->last_reject, sizeof(st->last_reject), w->why);
-            st->last_reject_header = w->header;
-            st->last_reject_addr = w->addr;
-            IGVT_GUEST_ERR(igvt_err_workload, "%s: workload refused: %s "
-                           "(command %s 0x%08x, address 0x%" PRIx64 ")",
-                           igvt_engine_name(e), w->why,
-                           w->cmd_name ? w->cmd_name : "-", w->header,
-                           w->addr);
-            igvt_workload_retire(s, w);
+            igvt_execlist_refuse(s, e, w);
             igvt_workload_free(w);
-            igvt_enter_failsafe(s, IGVT_FAILSAFE_REASON_GUEST_ERROR);
         } else {
             w->submit_ns = el->submit_ns;
             w->time_limit_ns = (uint64_t)s->params.watchdog_ms * SCALE_MS;
-            el->inflight = true;
+            /* A pair written meanwhile preempts it at once */
+            w->stop_req = el->pending[0] & IGVT_CTX_VALID;
+            el->running = w;
             igvt_sched_submit(&s->sched, w);
             return;
         }
@@ -193,27 +208,45 @@ static void igvt_execlist_complete_bh(void *opaque)
 
     while ((w = igvt_sched_take_done(&s->sched))) {
         int e = w->engine;
+        IgvtExeclist *el = &s->execlists[e];
         IgvtEngineStats *st = &s->engine_stats[e];
         bool user_irq = w->user_irq;
 
+        if (el->running == w) {
+            el->running = NULL;
+        }
         if (w->cancelled) {
             /* Its engine was reset meanwhile: nothing to report */
             igvt_workload_free(w);
             continue;
         }
-        st->busy_ns += w->exec_ns;
-        if (w->ok) {
-            st->completed++;
+        st->busy_ns += w->run_ns;
+        if (w->refused) {
+            igvt_execlist_refuse(s, e, w);
         } else {
-            st->hung++;
-            pstrcpy((char *)st->last_hang, sizeof(st->last_hang), w->why);
-            IGVT_GUEST_ERR(igvt_err_soft_exec, "%s: %s (0x%" PRIx64 ")",
-                           igvt_engine_name(e), w->why, w->addr);
+            if (w->ok) {
+                st->completed++;
+            } else if (!w->interrupted) {
+                st->hung++;
+                pstrcpy((char *)st->last_hang, sizeof(st->last_hang),
+                        w->why);
+                IGVT_GUEST_ERR(igvt_err_soft_exec, "%s: %s (0x%" PRIx64 ")",
+                               igvt_engine_name(e), w->why, w->addr);
+            }
+            /* Interrupted: the image says where it stopped, to go on */
+            igvt_workload_retire(s, w);
         }
-        igvt_workload_retire(s, w);
+        if (w->interrupted && !(el->pending[0] & IGVT_CTX_VALID)) {
+            /* Stopped with the VM: the element goes on when it runs */
+            el->interrupted = true;
+            if (user_irq) {
+                igvt_engine_irq(s, e, IGVT_GT_USER_INTERRUPT);
+            }
+        } else {
+            /* Done, or preempted by the pending pair */
+            igvt_execlist_advance(s, e, user_irq);
+        }
         igvt_workload_free(w);
-        s->execlists[e].inflight = false;
-        igvt_execlist_advance(s, e, user_irq);
         igvt_execlist_start(s, e);
     }
 }
@@ -252,7 +285,10 @@ void igvt_elsp_write(IgvtState *s, uint32_t offset, uint32_t old,
         igvt_enter_failsafe(s, IGVT_FAILSAFE_REASON_UNSUPPORTED_GUEST);
     }
     if (el->active[el->current] & IGVT_CTX_VALID) {
-        /* Busy: the pair takes over once the running element is done */
+        /*
+         * Busy: the pair preempts the running element at its next
+         * arbitration point (or takes over when it ends first)
+         */
         if (el->pending[0] & IGVT_CTX_VALID) {
             IGVT_GUEST_ERR(igvt_err_elsp, "%s: a pair is already pending",
                            igvt_engine_name(e));
@@ -260,6 +296,9 @@ void igvt_elsp_write(IgvtState *s, uint32_t offset, uint32_t old,
         el->pending[0] = pair[0];
         el->pending[1] = pair[1];
         el->pending_ns = get_clock();
+        if (el->running) {
+            qatomic_set(&el->running->stop_req, true);
+        }
         return;
     }
     el->active[0] = pair[0];
@@ -359,7 +398,7 @@ int igvt_execlist_post_load(IgvtState *s)
         if (el->elsp_count >= 4 || el->current > 1) {
             return -EINVAL;
         }
-        el->inflight = false;
+        el->running = NULL;
         el->submit_ns = el->pending_ns = get_clock();
         st->last_reject[sizeof(st->last_reject) - 1] = 0;
         st->last_hang[sizeof(st->last_hang) - 1] = 0;
@@ -392,7 +431,7 @@ const VMStateDescription vmstate_igvt_engine_stats = {
 /* Saved quiesced (the VM is stopped): nothing is in flight */
 const VMStateDescription vmstate_igvt_execlist = {
     .name = "igvt/execlist",
-    .version_id = 2,
+    .version_id = 3,
     .minimum_version_id = 2,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT32_ARRAY(elsp, IgvtExeclist, 4),
@@ -400,6 +439,7 @@ const VMStateDescription vmstate_igvt_execlist = {
         VMSTATE_UINT64_ARRAY(active, IgvtExeclist, 2),
         VMSTATE_UINT32(current, IgvtExeclist),
         VMSTATE_UINT64_ARRAY(pending, IgvtExeclist, 2),
+        VMSTATE_BOOL_V(interrupted, IgvtExeclist, 3),
         VMSTATE_END_OF_LIST()
     },
 };

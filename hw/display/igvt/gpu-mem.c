@@ -72,6 +72,15 @@ static IgvtMemStatus igvt_gpu_translate(const IgvtGpuMem *m, uint64_t pml4,
     return IGVT_MEM_OK;
 }
 
+bool igvt_gpu_mem_dma_addr(const IgvtGpuMem *m, uint64_t pml4, bool ggtt,
+                           uint64_t addr, uint64_t *dma, const char **why)
+{
+    uint64_t chunk;
+
+    return igvt_gpu_translate(m, pml4, ggtt, addr, 1, NULL, dma, &chunk,
+                              why) == IGVT_MEM_OK;
+}
+
 IgvtMemStatus igvt_gpu_mem_rw(const IgvtGpuMem *m, uint64_t pml4, bool ggtt,
                               uint64_t addr, void *buf, size_t len,
                               bool is_write, const bool *stop,

@@ -46,6 +46,10 @@ typedef struct IgvtGpuMem {
     IgvtDma dma;
 } IgvtGpuMem;
 
+/* The guest DMA address of graphics address @addr; false and *@why if none */
+bool igvt_gpu_mem_dma_addr(const IgvtGpuMem *m, uint64_t pml4, bool ggtt,
+                           uint64_t addr, uint64_t *dma, const char **why);
+
 /*
  * Read or write @len bytes at graphics address @addr: GGTT if @ggtt, else
  * through the PPGTT rooted at @pml4.  On failure *@why says why (the

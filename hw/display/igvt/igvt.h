@@ -93,7 +93,8 @@ typedef struct IgvtExeclist {
     uint64_t pending[2];        /* written while the engine was busy */
     int64_t submit_ns;          /* when the active pair was written */
     int64_t pending_ns;         /* ... and the pending one */
-    bool inflight;              /* the current element is with the GPU */
+    IgvtWorkload *running;      /* the current element's, with the GPU */
+    bool interrupted;           /* the VM stopped it: it goes on */
 } IgvtExeclist;
 
 typedef struct IgvtEngineStats {

@@ -141,6 +141,19 @@ void igvt_backend_done(IgvtWorkload *w)
     igvt_sched_running_del(sc, w);
     ent->vtime = igvt_sched_charge(ent->vtime, w->exec_ns, ent->weight);
     ent->busy_ns += w->exec_ns;
+    w->run_ns += w->exec_ns;
+    if (w->yielded && !w->cancelled) {
+        if (!qatomic_read(&w->stop_req) && !ent->stopping) {
+            /* Its turn is over: it waits for the next one */
+            QSIMPLEQ_INSERT_TAIL(&ent->ready, w, next);
+            qemu_cond_broadcast(&sc->idle);
+            qemu_cond_signal(&sc->work);
+            return;
+        }
+        /* Asked to stop meanwhile: it stops where it yielded */
+        w->yielded = false;
+        w->interrupted = true;
+    }
     if (QSIMPLEQ_EMPTY(&ent->ready)) {
         ent->idle_since = get_clock();
     }
@@ -334,12 +347,28 @@ void igvt_sched_drain(IgvtSchedEntity *ent, uint32_t engines, bool cancel)
         }
         qemu_mutex_lock(&sc->lock);
     }
+    if (!cancel) {
+        /*
+         * The VM stops: what runs stops at its next arbitration point
+         * and is reported interrupted, to go on when the VM runs again
+         */
+        ent->stopping = true;
+        for (i = 0; i < sc->nr_running; i++) {
+            if (sc->running[i]->ent == ent) {
+                qatomic_set(&sc->running[i]->stop_req, true);
+            }
+        }
+        QSIMPLEQ_FOREACH(w, &ent->ready, next) {
+            qatomic_set(&w->stop_req, true);
+        }
+    }
     ent->draining = true;
     qemu_cond_signal(&sc->work);
     while (igvt_sched_busy(sc, ent, engines)) {
         qemu_cond_wait(&sc->idle, &sc->lock);
     }
     ent->draining = false;
+    ent->stopping = false;
     if (cancel) {
         /* Finished before the reset, but not reported yet: drop it too */
         QSIMPLEQ_FOREACH(w, &ent->done, next) {

@@ -32,6 +32,7 @@ typedef struct IgvtSchedEntity {
     uint64_t idle_since;        /* when it last ran out of work */
     uint64_t busy_ns;
     bool draining;              /* a drain waits for it: it runs first */
+    bool stopping;              /* ... for the VM to stop: no more turns */
     QSIMPLEQ_HEAD(, IgvtWorkload) ready;
     QSIMPLEQ_HEAD(, IgvtWorkload) done;
 } IgvtSchedEntity;
@@ -55,10 +56,12 @@ IgvtWorkload *igvt_sched_take_done(IgvtSchedEntity *ent);
  * Wait until no workload of @ent on an engine in @engines is queued or
  * running.  With @cancel, queued ones are not run and a running one is
  * asked to stop at its next command or page of memory; both come back
- * with w->cancelled.  Without, @ent's queued workloads run before any
- * other vGPU's.  Called with the BQL held; the worker never takes it, so
- * the wait is bounded by the backend's watchdog: one workload (another
- * vGPU's, already running) plus @ent's queued ones, one per engine.
+ * with w->cancelled.  Without (the VM stops), @ent's workloads run before
+ * any other vGPU's, and each stops at its next arbitration point: it
+ * comes back done, or interrupted with where it stopped.  Called with the
+ * BQL held; the worker never takes it, so the wait is bounded by the
+ * backend's watchdog: one turn of another vGPU's workload plus one of
+ * each of @ent's, one per engine.
  */
 void igvt_sched_drain(IgvtSchedEntity *ent, uint32_t engines, bool cancel);
 

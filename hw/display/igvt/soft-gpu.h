@@ -14,16 +14,40 @@
 #include "regs.h"
 
 
+/* The GGTT a workload's engine sees (backend-soft.c) */
+typedef struct IgvtSoftGgtt {
+    struct IgvtSoftGpu *gpu;
+    const IgvtSlice *slice;
+} IgvtSoftGgtt;
+
+/* The buffers the engine is in: ring, batch, second-level batch */
+#define IGVT_SOFT_DEPTH         3
+
+typedef struct IgvtSoftFrame {
+    const IgvtCmdBuf *buf;
+    uint32_t pos;               /* dword index of the next command */
+} IgvtSoftFrame;
+
+/* A workload's execution, kept from one turn to the next */
 typedef struct IgvtSoftExec {
     IgvtWorkload *w;
+    IgvtSoftGgtt ggtt;
     IgvtGpuMem mem;             /* graphics memory as the engine sees it */
+    IgvtSoftFrame stack[IGVT_SOFT_DEPTH];
+    unsigned depth;             /* frames in use */
+    GPtrArray *fetched;         /* IgvtCmdBuf copies made while running */
+    GHashTable *entered;        /* batches entered: address, space, level */
+    GHashTable *written;        /* guest pages the GPU wrote */
+    bool written_all;           /* too many to remember: any page */
     bool user_irq;
-    unsigned budget;
+    unsigned budget;            /* left since the last arbitration point */
     uint32_t mmio_base;         /* the engine's */
     uint64_t gpr[IGVT_ALU_GPRS];        /* CS_GPR0-15 */
     GHashTable *regs;           /* other registers written: offset, value */
     int64_t start_ns;           /* get_clock() when the workload started */
-    int64_t cpu_start_ns;       /* the thread's CPU time then */
+    int64_t cpu_arb_ns;         /* CPU time at the last arbitration point */
+    int64_t cpu_turn_ns;        /* ... at the start of this turn */
+    int64_t cpu_now_ns;         /* ... when last looked at */
     unsigned clock_units;       /* units charged since the last look */
     const char *why;
     uint64_t why_addr;

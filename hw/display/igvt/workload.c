@@ -39,48 +39,58 @@ static void igvt_le_to_cpu(uint32_t *dw, uint32_t n)
     }
 }
 
-/* Audit @b; queue the batches it starts in @refs (room for @max) */
-static bool igvt_workload_audit(IgvtWorkload *w, IgvtCmdBuf *b,
-                                IgvtBatchRef *refs, unsigned max,
-                                IgvtAuditResult *r)
+/* Audit @b for @f's engine and slices; its batch starts go to @r */
+static bool igvt_batch_audit(const IgvtBatchFetch *f, IgvtCmdBuf *b,
+                             IgvtBatchRef *refs, unsigned max,
+                             IgvtAuditResult *r)
 {
     IgvtAuditPolicy policy;
-    const IgvtSlice *sl = &w->slice;
+    const IgvtSlice *sl = f->slice;
 
     igvt_audit_policy_init(&policy, sl->low_base, sl->low_size,
                            sl->high_base, sl->high_size);
     igvt_audit_result_init(r, refs, max);
-    return igvt_cmd_audit(w->engine, b->dw, b->len, b->level, b->ppgtt,
+    return igvt_cmd_audit(f->engine, b->dw, b->len, b->level, b->ppgtt,
                           &policy, r);
 }
 
-/*
- * Copy the batch at @ref and audit it: start with what is left of its
- * first page and grow while the audit runs out of commands.
- */
-static bool igvt_workload_fetch(IgvtState *s, IgvtWorkload *w,
-                                const IgvtBatchRef *ref,
-                                IgvtBatchRef *refs, unsigned max,
-                                IgvtAuditResult *r)
+static bool igvt_batch_refuse(IgvtRefusal *rf, bool audit, const char *why,
+                              const char *cmd, uint32_t header,
+                              uint64_t addr)
 {
-    IgvtCmdBuf b = {
-        .addr = ref->addr, .ppgtt = ref->ppgtt, .level = ref->level,
-    };
-    size_t size = 0, want = IGVT_GTT_PAGE_SIZE -
-                            (ref->addr % IGVT_GTT_PAGE_SIZE);
+    rf->audit = audit;
+    rf->why = why;
+    rf->cmd_name = cmd;
+    rf->header = header;
+    rf->addr = addr;
+    return false;
+}
+
+/*
+ * Copy the batch and audit it: start with what is left of its first page
+ * and grow while the audit runs out of commands.
+ */
+bool igvt_batch_fetch(const IgvtBatchFetch *f, uint64_t addr, bool ppgtt,
+                      uint8_t level, size_t max_bytes, size_t *copied,
+                      IgvtCmdBuf *out, IgvtBatchRef *refs, unsigned max,
+                      IgvtAuditResult *r, IgvtRefusal *rf)
+{
+    IgvtCmdBuf b = { .addr = addr, .ppgtt = ppgtt, .level = level };
+    size_t size = 0, want = IGVT_GTT_PAGE_SIZE - addr % IGVT_GTT_PAGE_SIZE;
     const char *why = NULL;
 
+    *copied = 0;
     for (;;) {
         want = MIN(want, IGVT_WORKLOAD_BATCH_MAX);
-        if (w->bytes + want - size > IGVT_WORKLOAD_BYTES_MAX) {
+        if (want > max_bytes) {
             g_free(b.dw);
-            return igvt_workload_refuse(w, "workload copies too much", NULL,
-                                        0, ref->addr);
+            return igvt_batch_refuse(rf, true, "workload copies too much",
+                                     NULL, 0, addr);
         }
         b.dw = g_realloc(b.dw, want);
-        if (!igvt_engine_mem(s, w->pml4, !b.ppgtt, b.addr + size,
-                             (uint8_t *)b.dw + size, want - size, false,
-                             NULL, &why)) {
+        if (igvt_gpu_mem_rw(f->mem, f->pml4, !b.ppgtt, b.addr + size,
+                            (uint8_t *)b.dw + size, want - size, false,
+                            f->stop, &why) != IGVT_MEM_OK) {
             /*
              * Doubling can reach past the batch's end into memory that
              * is not mapped: then grow to the next page boundary only,
@@ -95,33 +105,56 @@ static bool igvt_workload_fetch(IgvtState *s, IgvtWorkload *w,
                 continue;
             }
             g_free(b.dw);
-            return igvt_workload_refuse(w, why, NULL, 0, b.addr + size);
+            return igvt_batch_refuse(rf, false, why, NULL, 0, b.addr + size);
         }
         igvt_le_to_cpu((uint32_t *)((uint8_t *)b.dw + size),
                        (want - size) / 4);
-        w->bytes += want - size;
+        *copied += want - size;
         size = want;
         b.len = size / 4;
-        if (igvt_workload_audit(w, &b, refs, max, r)) {
+        if (igvt_batch_audit(f, &b, refs, max, r)) {
             break;
         }
         if ((r->error != IGVT_CMD_ERR_NO_BB_END &&
              r->error != IGVT_CMD_ERR_OVERRUN) ||
             size >= IGVT_WORKLOAD_BATCH_MAX) {
             g_free(b.dw);
-            return igvt_workload_refuse(w, r->reason, r->cmd_name, r->header,
-                                        r->address ? r->address :
-                                        b.addr + r->offset * 4);
+            return igvt_batch_refuse(rf, true, r->reason, r->cmd_name,
+                                     r->header, r->address ? r->address :
+                                     b.addr + r->offset * 4);
         }
         want = size * 2;
     }
     b.len = r->consumed;
+    *out = b;
+    return true;
+}
+
+/* Fetch the batch at @ref for @w: copied once, within the byte bound */
+static bool igvt_workload_fetch(const IgvtBatchFetch *f, IgvtWorkload *w,
+                                const IgvtBatchRef *ref, IgvtBatchRef *refs,
+                                unsigned max, IgvtAuditResult *r)
+{
+    IgvtRefusal rf;
+    IgvtCmdBuf b;
+    size_t copied;
+    bool ok;
+
+    ok = igvt_batch_fetch(f, ref->addr, ref->ppgtt, ref->level,
+                          IGVT_WORKLOAD_BYTES_MAX - w->bytes, &copied, &b,
+                          refs, max, r, &rf);
+    w->bytes += copied;
+    if (!ok) {
+        return igvt_workload_refuse(w, rf.why, rf.cmd_name, rf.header,
+                                    rf.addr);
+    }
     g_array_append_val(w->batches, b);
     return true;
 }
 
-const IgvtCmdBuf *igvt_workload_batch(IgvtWorkload *w, uint64_t addr,
-                                      bool ppgtt, uint8_t level)
+/* The index in w->batches of a batch the workload copied, or -1 */
+static int igvt_workload_batch_index(IgvtWorkload *w, uint64_t addr,
+                                     bool ppgtt, uint8_t level)
 {
     guint i;
 
@@ -129,10 +162,59 @@ const IgvtCmdBuf *igvt_workload_batch(IgvtWorkload *w, uint64_t addr,
         IgvtCmdBuf *b = &g_array_index(w->batches, IgvtCmdBuf, i);
 
         if (b->addr == addr && b->ppgtt == ppgtt && b->level == level) {
-            return b;
+            return i;
         }
     }
-    return NULL;
+    return -1;
+}
+
+const IgvtCmdBuf *igvt_workload_batch(IgvtWorkload *w, uint64_t addr,
+                                      bool ppgtt, uint8_t level)
+{
+    int i = igvt_workload_batch_index(w, addr, ppgtt, level);
+
+    return i < 0 ? NULL : &g_array_index(w->batches, IgvtCmdBuf, i);
+}
+
+/* Write dword @idx of the context's register state page */
+static void igvt_workload_put_state(IgvtState *s, IgvtWorkload *w,
+                                    unsigned idx, uint32_t val)
+{
+    uint32_t le = cpu_to_le32(val);
+
+    igvt_gm_rw(s, w->lrca + IGVT_CTX_STATE_OFFSET + idx * 4, &le, 4, true);
+}
+
+/*
+ * The batches a context stopped in (the image's batch states with the
+ * ACTIVE bit), outermost first, as references to fetch into @queue;
+ * returns how many
+ */
+static unsigned igvt_workload_resume_refs(IgvtWorkload *w,
+                                          const uint32_t *state,
+                                          IgvtBatchRef *queue)
+{
+    static const unsigned reg[2][3] = {
+        { IGVT_CTX_BB_STATE, IGVT_CTX_BB_HEAD_LDW, IGVT_CTX_BB_HEAD_UDW },
+        { IGVT_CTX_BB2_STATE, IGVT_CTX_BB2_HEAD_LDW, IGVT_CTX_BB2_HEAD_UDW },
+    };
+    unsigned lvl;
+
+    for (lvl = 0; lvl < 2; lvl++) {
+        uint32_t st = state[reg[lvl][0]];
+
+        if (!(st & IGVT_CTX_BB_STATE_ACTIVE)) {
+            break;
+        }
+        queue[lvl] = (IgvtBatchRef) {
+            .addr = state[reg[lvl][1]] |
+                    (uint64_t)state[reg[lvl][2]] << 32,
+            .level = lvl ? IGVT_LEVEL_BATCH_2ND : IGVT_LEVEL_BATCH,
+            .ppgtt = st & IGVT_CTX_BB_STATE_PPGTT,
+        };
+    }
+    w->nr_resume = lvl;
+    return lvl;
 }
 
 bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
@@ -144,6 +226,7 @@ bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
     unsigned nr_queue = 0, next = 0, max = IGVT_CMD_MAX_BATCHES_PER_WORKLOAD;
     uint32_t head, start, size, len, first;
     IgvtAuditResult r;
+    IgvtBatchFetch f = { .mem = &s->gpu_mem, .engine = e };
     unsigned i;
 
     memset(w, 0, sizeof(*w));
@@ -152,6 +235,7 @@ bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
     w->dma = s->gpu_mem.dma;
     w->lrca = desc & IGVT_CTX_LRCA_MASK;
     w->batches = g_array_new(false, false, sizeof(IgvtCmdBuf));
+    f.slice = &w->slice;
 
     if (!igvt_gm_rw(s, w->lrca + IGVT_CTX_STATE_OFFSET, state, sizeof(state),
                     false)) {
@@ -166,6 +250,9 @@ bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
                       IGVT_RING_CTL_PAGES_BITS) + 1) * IGVT_GTT_PAGE_SIZE;
     w->pml4 = state[IGVT_CTX_PDP0_LDW] |
               (uint64_t)state[IGVT_CTX_PDP0_UDW] << 32;
+    f.pml4 = w->pml4;
+    w->ring_head = head;
+    w->ring_size = size;
     if (head >= size || w->tail >= size) {
         return igvt_workload_refuse(w, "ring head or tail beyond the ring",
                                     NULL, 0, start);
@@ -189,7 +276,9 @@ bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
 
     refs = g_new(IgvtBatchRef, max);
     queue = g_new(IgvtBatchRef, max);
-    if (!igvt_workload_audit(w, &w->ring, refs, max, &r)) {
+    /* The batches it stopped in come first (see context.h) */
+    nr_queue = igvt_workload_resume_refs(w, state, queue);
+    if (!igvt_batch_audit(&f, &w->ring, refs, max, &r)) {
         return igvt_workload_refuse(w, r.reason, r.cmd_name, r.header,
                                     r.address ? r.address :
                                     w->ring.addr + r.offset * 4);
@@ -221,9 +310,23 @@ bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
         if (next == nr_queue) {
             break;
         }
-        if (!igvt_workload_fetch(s, w, &queue[next++], refs, max, &r)) {
+        if (!igvt_workload_fetch(&f, w, &queue[next++], refs, max, &r)) {
             return false;
         }
+    }
+    for (i = 0; i < w->nr_resume; i++) {
+        w->resume[i] = igvt_workload_batch_index(w, queue[i].addr,
+                                                 queue[i].ppgtt,
+                                                 queue[i].level);
+    }
+    if (w->nr_resume) {
+        /* Consumed: the image holds it again only if stopped again */
+        igvt_workload_put_state(s, w, IGVT_CTX_BB_STATE,
+                                state[IGVT_CTX_BB_STATE] &
+                                ~IGVT_CTX_BB_STATE_ACTIVE);
+        igvt_workload_put_state(s, w, IGVT_CTX_BB2_STATE,
+                                state[IGVT_CTX_BB2_STATE] &
+                                ~IGVT_CTX_BB_STATE_ACTIVE);
     }
     return true;
 }
@@ -232,14 +335,27 @@ void igvt_workload_retire(IgvtState *s, IgvtWorkload *w)
 {
     uint32_t base = igvt_engine_mmio_base(w->engine);
     uint64_t gm = w->lrca + IGVT_CTX_STATE_OFFSET + IGVT_CTX_RING_HEAD * 4;
-    uint32_t head;
+    uint32_t head = w->interrupted ? w->stop_at.ring_head : w->tail;
+    const IgvtStopPoint *sp = &w->stop_at;
+    uint32_t le;
+    unsigned i;
 
-    if (igvt_gm_rw(s, gm, &head, 4, false)) {
-        head = (le32_to_cpu(head) & ~IGVT_RING_HEAD_MASK) | w->tail;
-        head = cpu_to_le32(head);
-        igvt_gm_rw(s, gm, &head, 4, true);
+    if (igvt_gm_rw(s, gm, &le, 4, false)) {
+        le = cpu_to_le32((le32_to_cpu(le) & ~IGVT_RING_HEAD_MASK) | head);
+        igvt_gm_rw(s, gm, &le, 4, true);
     }
-    igvt_reg_set(s, base + IGVT_RING_HEAD, w->tail);
+    for (i = 0; w->interrupted && i < sp->depth; i++) {
+        igvt_workload_put_state(s, w, i ? IGVT_CTX_BB2_HEAD_LDW :
+                                IGVT_CTX_BB_HEAD_LDW, sp->bb[i].addr);
+        igvt_workload_put_state(s, w, i ? IGVT_CTX_BB2_HEAD_UDW :
+                                IGVT_CTX_BB_HEAD_UDW, sp->bb[i].addr >> 32);
+        igvt_workload_put_state(s, w, i ? IGVT_CTX_BB2_STATE :
+                                IGVT_CTX_BB_STATE,
+                                IGVT_CTX_BB_STATE_ACTIVE |
+                                (sp->bb[i].ppgtt ?
+                                 IGVT_CTX_BB_STATE_PPGTT : 0));
+    }
+    igvt_reg_set(s, base + IGVT_RING_HEAD, head);
     igvt_reg_set(s, base + IGVT_RING_TAIL, w->tail);
 }
 
@@ -247,6 +363,9 @@ void igvt_workload_free(IgvtWorkload *w)
 {
     guint i;
 
+    if (w->exec) {
+        w->exec_free(w->exec);
+    }
     g_free(w->ring.dw);
     if (w->batches) {
         for (i = 0; i < w->batches->len; i++) {

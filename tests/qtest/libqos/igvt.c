@@ -481,48 +481,69 @@ void qigvt_csb_reset(QIgvt *g, uint32_t engine)
     qtest_memset(g->qts, g->ram + QIGVT_HWSP, 0xff, QIGVT_PAGE);
 }
 
-uint32_t qigvt_put_context(QIgvt *g, const uint32_t *cmds, unsigned n)
+uint32_t qigvt_put_context_at(QIgvt *g, uint64_t lrca, uint64_t ring,
+                              const uint32_t *cmds, unsigned n)
 {
     uint32_t state[IGVT_CTX_STATE_DWORDS] = { 0 };
     unsigned i;
 
     g_assert_cmpuint(n % 2, ==, 0);
     for (i = 0; i < n; i++) {
-        qtest_writel(g->qts, g->ram + QIGVT_RING + i * 4, cmds[i]);
+        qtest_writel(g->qts, g->ram + ring + i * 4, cmds[i]);
     }
     state[IGVT_CTX_RING_HEAD] = 0;
     state[IGVT_CTX_RING_TAIL] = n * 4;
-    state[IGVT_CTX_RING_START] = g->gm + QIGVT_RING;
+    state[IGVT_CTX_RING_START] = g->gm + ring;
     state[IGVT_CTX_RING_CTL] = IGVT_RING_CTL_ENABLE;      /* one page */
     for (i = 0; i < ARRAY_SIZE(state); i++) {
-        qigvt_ctx_write(g, i, state[i]);
+        qigvt_ctx_write_at(g, lrca, i, state[i]);
     }
     return n * 4;
 }
 
-static uint64_t ctx_dword(QIgvt *g, unsigned dw)
+uint32_t qigvt_put_context(QIgvt *g, const uint32_t *cmds, unsigned n)
 {
-    return g->ram + QIGVT_LRCA + IGVT_CTX_STATE_OFFSET + dw * 4;
+    return qigvt_put_context_at(g, QIGVT_LRCA, QIGVT_RING, cmds, n);
+}
+
+static uint64_t ctx_dword(QIgvt *g, uint64_t lrca, unsigned dw)
+{
+    return g->ram + lrca + IGVT_CTX_STATE_OFFSET + dw * 4;
+}
+
+void qigvt_ctx_write_at(QIgvt *g, uint64_t lrca, unsigned dw, uint32_t v)
+{
+    qtest_writel(g->qts, ctx_dword(g, lrca, dw), v);
+}
+
+uint32_t qigvt_ctx_read_at(QIgvt *g, uint64_t lrca, unsigned dw)
+{
+    return qtest_readl(g->qts, ctx_dword(g, lrca, dw));
 }
 
 void qigvt_ctx_write(QIgvt *g, unsigned dw, uint32_t v)
 {
-    qtest_writel(g->qts, ctx_dword(g, dw), v);
+    qigvt_ctx_write_at(g, QIGVT_LRCA, dw, v);
 }
 
 uint32_t qigvt_ctx_read(QIgvt *g, unsigned dw)
 {
-    return qtest_readl(g->qts, ctx_dword(g, dw));
+    return qigvt_ctx_read_at(g, QIGVT_LRCA, dw);
 }
 
-void qigvt_submit(QIgvt *g, uint32_t engine, uint32_t id)
+void qigvt_submit_at(QIgvt *g, uint32_t engine, uint64_t lrca, uint32_t id)
 {
     /* Element 1 (high, low dword) none, then element 0 */
     qigvt_writel(g, engine + IGVT_RING_ELSP, 0);
     qigvt_writel(g, engine + IGVT_RING_ELSP, 0);
     qigvt_writel(g, engine + IGVT_RING_ELSP, id);
     qigvt_writel(g, engine + IGVT_RING_ELSP,
-                 (g->gm + QIGVT_LRCA) | IGVT_CTX_VALID);
+                 (g->gm + lrca) | IGVT_CTX_VALID);
+}
+
+void qigvt_submit(QIgvt *g, uint32_t engine, uint32_t id)
+{
+    qigvt_submit_at(g, engine, QIGVT_LRCA, id);
 }
 
 uint32_t qigvt_hwsp(QIgvt *g, unsigned dw)

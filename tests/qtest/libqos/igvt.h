@@ -172,6 +172,12 @@ void qigvt_ctx_write(QIgvt *g, unsigned dw, uint32_t v);
 uint32_t qigvt_ctx_read(QIgvt *g, unsigned dw);
 /* Submit the context at QIGVT_LRCA, context id @id, alone to @engine */
 void qigvt_submit(QIgvt *g, uint32_t engine, uint32_t id);
+/* The same for a context image at @lrca and its ring at @ring (offsets) */
+uint32_t qigvt_put_context_at(QIgvt *g, uint64_t lrca, uint64_t ring,
+                              const uint32_t *cmds, unsigned n);
+void qigvt_ctx_write_at(QIgvt *g, uint64_t lrca, unsigned dw, uint32_t v);
+uint32_t qigvt_ctx_read_at(QIgvt *g, uint64_t lrca, unsigned dw);
+void qigvt_submit_at(QIgvt *g, uint32_t engine, uint64_t lrca, uint32_t id);
 /* Dword @dw of the status page: qigvt_hwsp(g, IGVT_HWSP_CSB_WRITE), ... */
 uint32_t qigvt_hwsp(QIgvt *g, unsigned dw);
 /*
