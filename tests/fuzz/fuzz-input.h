@@ -83,8 +83,8 @@ static inline void igvt_fuzz_load(IgvtFuzzInput *in, void *state, size_t size,
 
 #define IGVT_FUZZ_LOAD(in, state, ...)                                  \
     igvt_fuzz_load(in, state, sizeof(*(state)),                         \
-                   (bool *const[]){ __VA_ARGS__ },                      \
-                   sizeof((bool *const[]){ __VA_ARGS__ }) / sizeof(bool *))
+                   (bool *const[]) { __VA_ARGS__ },                     \
+                   sizeof((bool *const[]) { __VA_ARGS__ }) / sizeof(bool *))
 
 #define igvt_fuzz_check(cond)                                           \
     do {                                                                \
