@@ -13,6 +13,7 @@ BUILDDIR ?= $(SRCDIR)/build
 QEMU := $(QEMU_BUILD)/qemu-system-x86_64
 JOBS ?= $(shell nproc)
 GUEST_WORK ?= $(BUILDDIR)/guest
+HOST_WORK ?= $(BUILDDIR)/host
 
 export CCACHE_BASEDIR := $(BUILDDIR)
 export CCACHE_NOHASHDIR := 1
@@ -45,7 +46,8 @@ FUZZ_QEMU_ARGS := --enable-fuzzing $(ASAN_QEMU_ARGS)
 FUZZ_MINUTES ?= 1
 
 .PHONY: all build deps overlay test-binaries check check-unit check-qtest \
-        check-guest check-sanitizers sanitizer-binaries fuzz fuzz-deps \
+        check-guest check-host check-sanitizers sanitizer-binaries \
+        fuzz fuzz-deps \
         demo bench bench-display bench-exec clean distclean help
 
 all: build
@@ -53,9 +55,9 @@ all: build
 help:
 	@echo "make            build qemu-system-x86_64 with igvt-vga"
 	@echo "make demo       boot the demo guest on igvt-vga, shown on VNC :0"
-	@echo "make check      build and run every test (unit, qtest, real guest)"
+	@echo "make check      build and run every test (unit, qtest, real guest, nested host)"
 	@echo "make check SANITIZERS=1  the same, plus check-sanitizers' rings (as CI)"
-	@echo "make check-unit | check-qtest | check-guest"
+	@echo "make check-unit | check-qtest | check-guest | check-host"
 	@echo "make check-sanitizers  unit and qtest rings on an ASan+UBSan build"
 	@echo "make fuzz [FUZZ_MINUTES=N]  run every fuzz target N minutes (docs/igvt/fuzzing.md)"
 	@echo "make bench      both benchmarks below (tests/bench/README.md)"
@@ -87,6 +89,9 @@ build: overlay
 	@$(call firmware,$(QEMU_BUILD))
 
 GUEST_CMD := $(SRCDIR)/tests/guest/run.sh --qemu $(QEMU) --work $(GUEST_WORK)
+# The igvt-host module, built and attacked inside a guest on igvt-vga
+HOST_CMD := $(SRCDIR)/tests/host/run.sh --qemu $(QEMU) --work $(HOST_WORK) \
+            --guest-work $(GUEST_WORK) check
 RUN_TESTS := $(SRCDIR)/scripts/run-tests.py --build $(QEMU_BUILD)
 
 test-binaries: build
@@ -96,7 +101,8 @@ test-binaries: build
 # runs it) the unit and qtest rings also run on the sanitizer build.
 check: test-binaries $(if $(SANITIZERS),sanitizer-binaries)
 	$(RUN_TESTS) $(if $(SANITIZERS),--asan-build $(ASAN_BUILD)) \
-	    --unit $(UNIT_TESTS) --qtest $(QTESTS) --guest $(GUEST_CMD) check
+	    --unit $(UNIT_TESTS) --qtest $(QTESTS) --host "$(HOST_CMD)" \
+	    --guest $(GUEST_CMD) check
 
 check-unit: test-binaries
 	$(RUN_TESTS) --unit $(UNIT_TESTS)
@@ -118,6 +124,9 @@ check-sanitizers: sanitizer-binaries
 
 check-guest: build
 	$(RUN_TESTS) --guest $(GUEST_CMD) check
+
+check-host: build
+	$(RUN_TESTS) --host "$(HOST_CMD)"
 
 demo: build
 	$(GUEST_CMD) demo

@@ -34,6 +34,9 @@ FIRMWARE_PKGS="seabios qemu-system-data ipxe-qemu"
 # build its guest program igvt-gem-verify against libdrm.
 GUEST_PKGS="debian-archive-keyring kmod cpio xz-utils zstd gzip
     python3-pil libdrm-dev"
+# The igvt-host module's nested test bed: modules built against Debian's
+# 6.12 headers run pahole (BTF), the client is linked statically.
+HOST_PKGS="pahole libc6-dev"
 # make fuzz: clang 14 ships libFuzzer in libclang-rt-14-dev.
 FUZZ_PKGS="clang libclang-rt-dev llvm"
 [ "$with_fuzz" = yes ] || FUZZ_PKGS=
@@ -56,7 +59,7 @@ meson_ok() {
 }
 
 # shellcheck disable=SC2086 # word lists
-need=$(missing $BUILD_PKGS $FIRMWARE_PKGS $GUEST_PKGS $FUZZ_PKGS)
+need=$(missing $BUILD_PKGS $FIRMWARE_PKGS $GUEST_PKGS $HOST_PKGS $FUZZ_PKGS)
 bpo_need=$(missing python3-pycotap)
 meson_ok || bpo_need="$bpo_need meson"
 

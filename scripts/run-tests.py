@@ -20,6 +20,7 @@ QEMU does not free everything at exit.
 import argparse
 import os
 import re
+import shlex
 import subprocess
 import sys
 import time
@@ -100,13 +101,15 @@ def main():
                          "sanitizer build directory")
     ap.add_argument("--unit", nargs="*", default=[])
     ap.add_argument("--qtest", nargs="*", default=[])
+    ap.add_argument("--host", default="",
+                    help="nested test bed command line (one string)")
     ap.add_argument("--guest", nargs=argparse.REMAINDER, default=[],
                     help="guest harness command line (last)")
     args = ap.parse_args()
     if not args.build and not args.asan_build:
         ap.error("--build or --asan-build is required")
-    if args.guest and not args.build:
-        ap.error("--guest needs --build")
+    if (args.guest or args.host) and not args.build:
+        ap.error("--guest and --host need --build")
 
     env = dict(os.environ)
     env["QTEST_QEMU_BINARY"] = "./qemu-system-x86_64"
@@ -126,6 +129,10 @@ def main():
     if args.guest:
         jobs.append(("guest", args.guest, env, os.path.abspath(args.build),
                      3000))
+    # after the guest ring, which refreshes the guest kit it builds on
+    if args.host:
+        jobs.append(("host", shlex.split(args.host), env,
+                     os.path.abspath(args.build), 3000))
 
     total_p = total_f = total_s = 0
     bad = []

@@ -18,9 +18,8 @@
  *   igvt-gem-verify [DEVICE]   run every check (DEVICE: /dev/dri/card0)
  *   igvt-gem-verify --list     print the names of the checks
  *
- * Command layouts (facts from Linux's gt/intel_gpu_commands.h and the
- * Gen9 blitter documentation; the code is our own).  One check also runs
- * MI_LOAD_REGISTER_IMM, MI_STORE_REGISTER_MEM and MI_MATH on rcs.
+ * Command layouts: gpu-cmds.h.  One check also runs MI_LOAD_REGISTER_IMM,
+ * MI_STORE_REGISTER_MEM and MI_MATH on rcs.
  */
 
 #include <errno.h>
@@ -37,42 +36,8 @@
 #include <xf86drm.h>
 #include <i915_drm.h>
 
-/* MI commands (Gen8+ forms) */
-#define MI_NOOP                 0x00000000u
-#define MI_BATCH_BUFFER_END     (0x0au << 23)
-#define MI_STORE_DATA_IMM       (0x20u << 23)
-#define   SDI_DWORD_LEN         2               /* 4 dwords */
-#define   SDI_QWORD_LEN         3               /* 5 dwords ... */
-#define   SDI_QWORD             (1u << 21)      /* ... with this bit */
-#define MI_BATCH_BUFFER_START   ((0x31u << 23) | 1)     /* 3 dwords */
-#define   BBS_SECOND_LEVEL      (1u << 22)
-#define   BBS_PPGTT             (1u << 8)
-#define MI_LOAD_REGISTER_IMM(n) ((0x22u << 23) | (2 * (n) - 1))
-#define MI_STORE_REGISTER_MEM   ((0x24u << 23) | 2)     /* 4 dwords, PPGTT */
-#define MI_MATH(n)              ((0x1au << 23) | ((n) - 1))
-#define   ALU(op, a, b)         ((uint32_t)(op) << 20 | (a) << 10 | (b))
-#define   ALU_LOAD(a, r)        ALU(0x080, a, r)
-#define   ALU_ADD               ALU(0x100, 0, 0)
-#define   ALU_STORE(r, s)       ALU(0x180, r, s)
-#define   ALU_SRCA              0x20
-#define   ALU_SRCB              0x21
-#define   ALU_ACCU              0x31
-#define   ALU_CF                0x33
-#define RCS_GPR(n)              (0x2600 + 8 * (n))      /* CS_GPR, 64 bits */
-
-/* 2D commands (BCS) */
-#define BLT_CMD(op, len)        ((2u << 29) | ((uint32_t)(op) << 22) | (len))
-#define XY_COLOR_BLT            BLT_CMD(0x50, 5)        /* 7 dwords */
-#define XY_SRC_COPY_BLT         BLT_CMD(0x53, 8)        /* 10 dwords */
-#define XY_FAST_COPY_BLT        BLT_CMD(0x42, 8)        /* 10 dwords */
-#define   BLT_WRITE_ALPHA       (1u << 21)              /* XY_* at 32 bpp */
-#define   BLT_WRITE_RGB         (1u << 20)
-#define BR13_32BPP              (3u << 24)              /* XY_*: bits 25:24 */
-#define BR13_ROP_PATCOPY        (0xf0u << 16)
-#define BR13_ROP_SRCCOPY        (0xccu << 16)
-#define FAST_32BPP              (3u << 24)              /* fast: bits 26:24 */
-
-#define PRINTF_FORMAT(f, a)     __attribute__((format(printf, f, a)))
+#include "gpu-cmds.h"
+#include "verdict.h"
 
 #define BATCH_DWORDS            1024
 #define MAX_RELOCS              64
@@ -105,7 +70,6 @@ typedef struct Surface {
 
 static int fd = -1;
 static char setup_error[256];
-static unsigned passed, failed;
 static unsigned lost_before;    /* lost_batches() when the check began */
 static uint64_t pin_base;       /* if not 0, submit() pins objects here */
 
@@ -117,58 +81,6 @@ static struct {
 } placed[MAX_PLACED];
 
 /* ------------------------------------------------------------ helpers -- */
-
-/* One "PASS name: ..." or "FAIL name: ..." line */
-static void verdict(bool ok, const char *name, const char *fmt, va_list ap)
-{
-    printf("%s %s: ", ok ? "PASS" : "FAIL", name);
-    vprintf(fmt, ap);
-    printf("\n");
-    fflush(stdout);
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-    }
-}
-
-static void PRINTF_FORMAT(2, 3) fail(const char *name, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    verdict(false, name, fmt, ap);
-    va_end(ap);
-}
-
-static void PRINTF_FORMAT(2, 3) pass(const char *name, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    verdict(true, name, fmt, ap);
-    va_end(ap);
-}
-
-/* A pattern no GPU write of ours reproduces by chance: a hash per dword */
-static void fill_pattern(uint8_t *buf, size_t len, uint32_t seed)
-{
-    size_t i;
-
-    for (i = 0; i < len / 4; i++) {
-        uint32_t x = ((uint32_t)i + seed) * 2654435761u;
-
-        x ^= x >> 15;
-        x *= 0x2c1b3c6du;
-        x ^= x >> 12;
-        memcpy(buf + 4 * i, &x, 4);
-    }
-}
-
-static void put32(uint8_t *buf, size_t off, uint32_t v)
-{
-    memcpy(buf + off, &v, 4);
-}
 
 static bool bo_create(uint32_t *handle, size_t size)
 {

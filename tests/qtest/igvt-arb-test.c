@@ -12,7 +12,9 @@
  *    the context goes on there when it is submitted again (at once for a
  *    lite restore of the same context);
  *  - stopping the VM stops a spinner where it is; it goes on after
- *    'cont', and on the destination of a migration.
+ *    'cont', and on the destination of a migration;
+ *  - a GT reset stops a spinner, and resetting one engine keeps the
+ *    others' work.
  */
 
 #include "qemu/osdep.h"
@@ -142,6 +144,18 @@ static void test_spinner(void)
     qigvt_free(g);
 }
 
+/* The blitter runs execlists too, its status page at @hwsp */
+static void bcs_init(QIgvt *g, uint64_t hwsp)
+{
+    qigvt_writel(g, BCS + IGVT_RING_MODE,
+                 IGVT_RING_MODE_RUN_LIST_ENABLE << 16 |
+                 IGVT_RING_MODE_RUN_LIST_ENABLE);
+    qigvt_writel(g, BCS + IGVT_RING_HWS_PGA, hwsp);
+    qigvt_writel(g, BCS + IGVT_RING_CSB_PTR,
+                 0xffff0000 | (IGVT_CSB_ENTRIES - 1) << 8 |
+                 (IGVT_CSB_ENTRIES - 1));
+}
+
 /* While the render engine spins, the blitter's work runs */
 static void test_spinner_other_engine(void)
 {
@@ -154,14 +168,7 @@ static void test_spinner_other_engine(void)
     qigvt_submit(g, RCS, CTX_A);
     wait_dword(g, QIGVT_TARGET, 0x5911);
 
-    /* Context B on the blitter, with its own status page */
-    qigvt_writel(g, BCS + IGVT_RING_MODE,
-                 IGVT_RING_MODE_RUN_LIST_ENABLE << 16 |
-                 IGVT_RING_MODE_RUN_LIST_ENABLE);
-    qigvt_writel(g, BCS + IGVT_RING_HWS_PGA, BATCH_B);
-    qigvt_writel(g, BCS + IGVT_RING_CSB_PTR,
-                 0xffff0000 | (IGVT_CSB_ENTRIES - 1) << 8 |
-                 (IGVT_CSB_ENTRIES - 1));
+    bcs_init(g, EXEC_END_B);
     qigvt_put_context_at(g, LRCA_B, RING_B, bcs_ring, ARRAY_SIZE(bcs_ring));
     qigvt_submit_at(g, BCS, LRCA_B, CTX_B);
     wait_dword(g, QIGVT_TARGET + 8, 0xb1);
@@ -353,6 +360,39 @@ static void test_reset_spinner(void)
     qigvt_free(g);
 }
 
+/*
+ * Resetting one engine (i915's per-engine reset) keeps the others' work:
+ * the blitter's spinner goes on and ends when the CPU ends it
+ */
+static void test_engine_reset_keeps_others(void)
+{
+    QIgvt *g = gpu_start();
+    const uint32_t bcs_ring[] = {
+        QIGVT_BB_START_GGTT, BATCH_B, 0, NOOP,
+        QIGVT_SDI_GGTT, QIGVT_TARGET + 8, 0, 0xb2,
+    };
+
+    put_spinning_context(g);
+    qigvt_submit(g, RCS, CTX_A);
+    wait_dword(g, QIGVT_TARGET, 0x5911);
+    bcs_init(g, EXEC_END_B);
+    put_spinner(g, BATCH_B);
+    qigvt_put_context_at(g, LRCA_B, RING_B, bcs_ring, ARRAY_SIZE(bcs_ring));
+    qigvt_submit_at(g, BCS, LRCA_B, CTX_B);
+
+    qigvt_writel(g, A_GDRST, R_GDRST_RENDER_MASK);
+    g_assert_cmphex(qigvt_readl(g, A_GDRST), ==, 0);
+    g_assert_false(rcs_stat(g, "active"));
+    g_assert_true(qigvt_engine_stat(g, "bcs", "active"));
+
+    end_spinner(g, BATCH_B);
+    wait_dword(g, QIGVT_TARGET + 8, 0xb2);
+    g_assert_cmpint(qigvt_engine_stat(g, "bcs", "completed"), ==, 1);
+    g_assert_cmpint(qigvt_engine_stat(g, "bcs", "hung"), ==, 0);
+    g_assert_cmpint(rcs_stat(g, "completed"), ==, 0);
+    qigvt_free(g);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -369,5 +409,7 @@ int main(int argc, char **argv)
     qtest_add_data_func("/igvt/arb/stop-spinner-migrate", (void *)true,
                         test_stop_spinner);
     qtest_add_func("/igvt/arb/reset-spinner", test_reset_spinner);
+    qtest_add_func("/igvt/arb/engine-reset-keeps-others",
+                   test_engine_reset_keeps_others);
     return g_test_run();
 }

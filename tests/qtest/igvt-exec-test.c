@@ -360,7 +360,7 @@ static void test_reset_in_flight(void)
 #define SWCTRL_Y            (QIGVT_SWCTRL_SRC_Y | QIGVT_SWCTRL_DST_Y)
 
 /* Run @ring (any length) on the blitter engine and wait for it */
-static void bcs_run(QIgvt *g, const uint32_t *ring, unsigned n)
+static void bcs_start(QIgvt *g, const uint32_t *ring, unsigned n)
 {
     uint32_t even[64];
 
@@ -372,7 +372,31 @@ static void bcs_run(QIgvt *g, const uint32_t *ring, unsigned n)
     qigvt_engine_init(g, BCS);
     qigvt_put_context(g, even, n);
     qigvt_submit(g, BCS, CTX_ID);
+}
+
+static void bcs_run(QIgvt *g, const uint32_t *ring, unsigned n)
+{
+    bcs_start(g, ring, n);
     g_assert_cmpuint(qigvt_wait_csb(g, 1), ==, 1);
+}
+
+/*
+ * The workload on engine @name hung.  As on hardware (and GVT-g), the
+ * engine reports nothing: no completion, nothing after it runs, until
+ * the guest resets it (GDRST @reset), which ends the stall.
+ */
+static void assert_hang(QIgvt *g, const char *name, uint32_t reset)
+{
+    g_assert_true(qigvt_wait_stall(g, name));
+    g_assert_cmpint(qigvt_engine_stat(g, name, "hung"), ==, 1);
+    g_assert_cmpint(qigvt_engine_stat(g, name, "completed"), ==, 0);
+    g_assert_true(qigvt_engine_stat(g, name, "active"));
+    /* Only the idle-to-active event */
+    g_assert_cmpuint(qigvt_hwsp(g, IGVT_HWSP_CSB_WRITE), ==, 0);
+
+    qigvt_writel(g, A_GDRST, reset);
+    g_assert_false(qigvt_engine_stat(g, name, "stalled"));
+    g_assert_false(qigvt_engine_stat(g, name, "active"));
 }
 
 typedef struct TiledBlt {
@@ -631,8 +655,8 @@ static const HostileBlt hostile_blts[] = {
 };
 
 /*
- * A hostile tiled blit stops its workload like a hang (nothing after it
- * runs), touches no memory it must not, and QEMU keeps running.
+ * A hostile tiled blit hangs its workload (nothing after it runs),
+ * touches no memory it must not, and QEMU keeps running.
  */
 static void test_hostile_blit(const void *opaque)
 {
@@ -660,9 +684,9 @@ static void test_hostile_blit(const void *opaque)
     ring[n++] = QIGVT_TARGET;
     ring[n++] = 0;
     ring[n++] = 0xbad;
-    bcs_run(g, ring, n);
+    bcs_start(g, ring, n);
 
-    g_assert_cmpint(qigvt_engine_stat(g, "bcs", "hung"), ==, 1);
+    assert_hang(g, "bcs", R_GDRST_BLT_MASK);
     g_assert_cmphex(qtest_readl(g->qts, RAM(QIGVT_TARGET)), ==, 0);
     if (c->untouched) {
         qtest_memread(g->qts, RAM(GM_SURF_DST), after, SURF_SIZE);
@@ -763,7 +787,7 @@ static void ppgtt_put(QIgvt *g, uint64_t va, const uint32_t *dw, unsigned n)
  * Ring: the PPGTT batch at @batch_va, then a GGTT store of 0x600d and a
  * user interrupt; run it with the tables of ppgtt_build() under @root.
  */
-static void ppgtt_run(QIgvt *g, uint64_t root, uint64_t batch_va)
+static void ppgtt_start(QIgvt *g, uint64_t root, uint64_t batch_va)
 {
     const uint32_t ring[] = {
         QIGVT_BB_START_PPGTT, (uint32_t)batch_va, batch_va >> 32, IGVT_MI_NOOP,
@@ -775,6 +799,11 @@ static void ppgtt_run(QIgvt *g, uint64_t root, uint64_t batch_va)
     qigvt_ctx_write(g, IGVT_CTX_PDP0_UDW, root >> 32);
     qigvt_ctx_write(g, IGVT_CTX_PDP0_LDW, root);
     submit(g);
+}
+
+static void ppgtt_run(QIgvt *g, uint64_t root, uint64_t batch_va)
+{
+    ppgtt_start(g, root, batch_va);
     g_assert_cmpuint(qigvt_wait_csb(g, 1), ==, 1);
 }
 
@@ -982,9 +1011,9 @@ static void test_ppgtt_refused(const void *opaque)
 /*
  * Stores to a PPGTT address that is not mapped, or mapped to something
  * that is not RAM, pass the audit (it cannot know the tables at run
- * time) and fail when they execute: the workload stops there like a
- * hung one (what ran before stays, nothing after runs), the engine
- * reports it done, the vGPU is not in failsafe and QEMU goes on.
+ * time) and fail when they execute: the workload hangs there (what ran
+ * before stays, nothing after runs, the engine stalls until reset), the
+ * vGPU is not in failsafe and QEMU goes on.
  */
 static void ppgtt_bad_store(uint64_t bad_va)
 {
@@ -999,10 +1028,9 @@ static void ppgtt_bad_store(uint64_t bad_va)
 
     ppgtt_build(g);
     ppgtt_put(g, VA_BATCH, batch, ARRAY_SIZE(batch));
-    ppgtt_run(g, PG_PML4, VA_BATCH);
+    ppgtt_start(g, PG_PML4, VA_BATCH);
 
-    g_assert_cmpint(rcs_stat(g, "hung"), ==, 1);
-    g_assert_cmpint(rcs_stat(g, "completed"), ==, 0);
+    assert_hang(g, "rcs", R_GDRST_RENDER_MASK);
     g_assert_cmpint(rcs_stat(g, "rejected"), ==, 0);
     g_assert_null(qigvt_failsafe_reason(g));
     g_assert_cmphex(qtest_readl(g->qts, PG_DATA), ==, 0x11111111);
@@ -1053,8 +1081,8 @@ static void test_ppgtt_store_high_bits(void)
 #define GPR(n)              QIGVT_GPR(RCS, n)
 
 /* Run @ring (padded to an even length) and @batch (at QIGVT_BATCH) on RCS */
-static void rcs_run(QIgvt *g, const uint32_t *ring, unsigned n,
-                    const uint32_t *batch, unsigned nb)
+static void rcs_start(QIgvt *g, const uint32_t *ring, unsigned n,
+                      const uint32_t *batch, unsigned nb)
 {
     uint32_t even[128];
     unsigned i;
@@ -1069,6 +1097,12 @@ static void rcs_run(QIgvt *g, const uint32_t *ring, unsigned n,
     }
     qigvt_put_context(g, even, n);
     submit(g);
+}
+
+static void rcs_run(QIgvt *g, const uint32_t *ring, unsigned n,
+                    const uint32_t *batch, unsigned nb)
+{
+    rcs_start(g, ring, n, batch, nb);
     g_assert_cmpuint(qigvt_wait_csb(g, 1), ==, 1);
 }
 
@@ -1200,8 +1234,8 @@ static void test_math_bad_opcode(void)
         QIGVT_SDI_GGTT, QIGVT_TARGET + 4, 0, 0xbad,
     };
 
-    rcs_run(g, ring, ARRAY_SIZE(ring), NULL, 0);
-    g_assert_cmpint(rcs_stat(g, "hung"), ==, 1);
+    rcs_start(g, ring, ARRAY_SIZE(ring), NULL, 0);
+    assert_hang(g, "rcs", R_GDRST_RENDER_MASK);
     g_assert_cmphex(qigvt_target(g, 0), ==, 0x600d);
     g_assert_cmphex(qigvt_target(g, 1), ==, 0);
     qtest_qmp_assert_success(g->qts, "{'execute': 'query-status'}");
@@ -1474,9 +1508,8 @@ static void test_dma_rom(void)
 
     qigvt_ggtt_write(g, QIGVT_TARGET / PAGE, ROM_BIOS | IGVT_PTE_PRESENT);
     g_assert_cmpint(qigvt_counter(g, "ggtt-invalid-ptes"), ==, 1);
-    rcs_run(g, ring, ARRAY_SIZE(ring), NULL, 0);
-    g_assert_cmpint(rcs_stat(g, "hung"), ==, 1);
-    g_assert_cmpint(rcs_stat(g, "completed"), ==, 0);
+    rcs_start(g, ring, ARRAY_SIZE(ring), NULL, 0);
+    assert_hang(g, "rcs", R_GDRST_RENDER_MASK);
     qigvt_free(g);
 }
 
@@ -1563,8 +1596,8 @@ static void test_dma_remapped_to_mmio(void)
     qigvt_ap_write(g, QIGVT_TARGET, 4, 0x12345678);
     g_assert_cmphex(qigvt_ap_read(g, QIGVT_TARGET, 4), ==, 0);
     g_assert_cmpint(qigvt_counter(g, "aperture-faults"), ==, before + 2);
-    rcs_run(g, ring, ARRAY_SIZE(ring), NULL, 0);
-    g_assert_cmpint(rcs_stat(g, "hung"), ==, 1);
+    rcs_start(g, ring, ARRAY_SIZE(ring), NULL, 0);
+    assert_hang(g, "rcs", R_GDRST_RENDER_MASK);
 
     /* The RAM under the window is untouched */
     smram_open(g, true);
@@ -1612,8 +1645,8 @@ static void test_watchdog_charges_work(void)
         }
     }
     qtest_writel(g->qts, at, IGVT_MI_BATCH_BUFFER_END);
-    bcs_run(g, ring, ARRAY_SIZE(ring));
-    g_assert_cmpint(qigvt_engine_stat(g, "bcs", "hung"), ==, 1);
+    bcs_start(g, ring, ARRAY_SIZE(ring));
+    assert_hang(g, "bcs", R_GDRST_BLT_MASK);
     reason = qigvt_engine_stat_str(g, "bcs", "last-hang");
     g_assert_cmpstr(reason, ==, "watchdog: the workload does too much work");
     rounds = qigvt_target(g, 0);

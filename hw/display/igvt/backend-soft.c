@@ -53,7 +53,8 @@
  *
  * MI_MATH runs the Gen8+ ALU on the GPRs (soft-alu.h: the operations, the
  * flags, and what is refused); an instruction the ALU does not have is a
- * GPU fault: the workload stops as a hung one.
+ * GPU fault: the workload stops as a hung one (execlist.c stalls the
+ * engine until the guest resets it).
  *
  * Predication (render engine).  MI_PREDICATE computes
  * MI_PREDICATE_RESULT (0x2418) from MI_PREDICATE_SRC0/SRC1 (soft-alu.h);
@@ -192,7 +193,7 @@ static bool igvt_soft_ggtt_lookup(void *opaque, uint64_t index, uint64_t *dma)
  * at most w->time_limit_ns of the GPU
  * thread's CPU time (the x-watchdog-ms property, 100 ms by default; CPU
  * time, so a worker the host did not schedule is not blamed).  Whichever
- * ends first stops it, reported to the guest as a hang.  The time bound
+ * ends first stops it, and the engine hangs until the guest resets it.  The time bound
  * is what bounds legitimate work; the budget stops cheap endless loops
  * sooner.  Together they say how long one workload can hold the GPU from
  * the other vGPUs of the process, and how long stopping the VM (which

@@ -160,13 +160,37 @@ static void igvt_execlist_refuse(IgvtState *s, int e, IgvtWorkload *w)
     igvt_enter_failsafe(s, IGVT_FAILSAFE_REASON_GUEST_ERROR);
 }
 
+/*
+ * @w hung: it faulted, or the watchdog stopped it.  The hardware would
+ * still be running it, so, as GVT-g does, the engine reports nothing: no
+ * context switch, nothing after it, no pending pair taken.  The guest's
+ * own hang detection (i915's heartbeat and preemption timeout) finds the
+ * engine stuck and resets it, which ends the stall.
+ */
+static void igvt_execlist_stall(IgvtState *s, int e, IgvtWorkload *w)
+{
+    IgvtEngineStats *st = &s->engine_stats[e];
+
+    st->hung++;
+    pstrcpy((char *)st->last_hang, sizeof(st->last_hang), w->why);
+    IGVT_GUEST_ERR(igvt_err_soft_exec, "%s: %s (0x%" PRIx64 "); the engine "
+                   "stalls until it is reset", igvt_engine_name(e), w->why,
+                   w->addr);
+    trace_igvt_execlist_stall(igvt_engine_name(e), w->lrca);
+    s->execlists[e].stalled = true;
+    if (w->user_irq) {
+        /* What it ran before it hung did raise its interrupts */
+        igvt_engine_irq(s, e, IGVT_GT_USER_INTERRUPT);
+    }
+}
+
 static void igvt_execlist_start(IgvtState *s, int e)
 {
     IgvtExeclist *el = &s->execlists[e];
     IgvtEngineStats *st = &s->engine_stats[e];
 
     while ((el->active[el->current] & IGVT_CTX_VALID) && !el->running &&
-           igvt_execlist_may_run(s)) {
+           !el->stalled && igvt_execlist_may_run(s)) {
         IgvtWorkload *w = g_new0(IgvtWorkload, 1);
 
         /* An element the VM stopped goes on: it was counted */
@@ -221,18 +245,15 @@ static void igvt_execlist_complete_bh(void *opaque)
             continue;
         }
         st->busy_ns += w->run_ns;
+        if (!w->ok && !w->interrupted && !w->refused) {
+            igvt_execlist_stall(s, e, w);
+            igvt_workload_free(w);
+            continue;
+        }
         if (w->refused) {
             igvt_execlist_refuse(s, e, w);
         } else {
-            if (w->ok) {
-                st->completed++;
-            } else if (!w->interrupted) {
-                st->hung++;
-                pstrcpy((char *)st->last_hang, sizeof(st->last_hang),
-                        w->why);
-                IGVT_GUEST_ERR(igvt_err_soft_exec, "%s: %s (0x%" PRIx64 ")",
-                               igvt_engine_name(e), w->why, w->addr);
-            }
+            st->completed += w->ok;
             /* Interrupted: the image says where it stopped, to go on */
             igvt_workload_retire(s, w);
         }
@@ -398,6 +419,10 @@ int igvt_execlist_post_load(IgvtState *s)
         if (el->elsp_count >= 4 || el->current > 1) {
             return -EINVAL;
         }
+        if ((el->interrupted || el->stalled) &&
+            !(el->active[el->current] & IGVT_CTX_VALID)) {
+            return -EINVAL;
+        }
         el->running = NULL;
         el->submit_ns = el->pending_ns = get_clock();
         st->last_reject[sizeof(st->last_reject) - 1] = 0;
@@ -440,6 +465,7 @@ const VMStateDescription vmstate_igvt_execlist = {
         VMSTATE_UINT32(current, IgvtExeclist),
         VMSTATE_UINT64_ARRAY(pending, IgvtExeclist, 2),
         VMSTATE_BOOL_V(interrupted, IgvtExeclist, 3),
+        VMSTATE_BOOL_V(stalled, IgvtExeclist, 3),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -95,6 +95,7 @@ typedef struct IgvtExeclist {
     int64_t pending_ns;         /* ... and the pending one */
     IgvtWorkload *running;      /* the current element's, with the GPU */
     bool interrupted;           /* the VM stopped it: it goes on */
+    bool stalled;               /* it hung: nothing runs until a reset */
 } IgvtExeclist;
 
 typedef struct IgvtEngineStats {

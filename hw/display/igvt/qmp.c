@@ -273,6 +273,7 @@ static void igvt_query_engines_add(IgvtState *s, void *opaque)
             ei->last_hang = g_strdup((const char *)st->last_hang);
         }
         ei->active = s->execlists[e].active[0] & 1;
+        ei->stalled = s->execlists[e].stalled;
         ei->busy_ns = st->busy_ns;
         ei->latency_avg_ns = st->latency_count ?
                              st->latency_total_ns / st->latency_count : 0;

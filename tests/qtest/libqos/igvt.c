@@ -565,6 +565,19 @@ uint32_t qigvt_wait_csb(QIgvt *g, uint32_t want)
     }
 }
 
+bool qigvt_wait_stall(QIgvt *g, const char *name)
+{
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+
+    while (!qigvt_engine_stat(g, name, "stalled")) {
+        if (g_get_monotonic_time() > deadline) {
+            return false;
+        }
+        g_usleep(1000);
+    }
+    return true;
+}
+
 uint32_t qigvt_target(QIgvt *g, unsigned i)
 {
     return qtest_readl(g->qts, g->ram + QIGVT_TARGET + i * 4);

@@ -186,6 +186,13 @@ uint32_t qigvt_hwsp(QIgvt *g, unsigned dw);
  * completions), giving up after 10 s with what it is then.
  */
 uint32_t qigvt_wait_csb(QIgvt *g, uint32_t want);
+
+/*
+ * Wait until engine @name (as QMP names it) stalls: its workload hung, and
+ * it reports nothing until it is reset.  Gives up after 10 s, returning
+ * whether it stalled.
+ */
+bool qigvt_wait_stall(QIgvt *g, const char *name);
 /* Dword @i of QIGVT_TARGET */
 uint32_t qigvt_target(QIgvt *g, unsigned i);
 
