@@ -4,7 +4,19 @@
 # Install the Debian 12 packages that building igvt and running its tests
 # need.  Idempotent: packages already installed are left alone, and the
 # bookworm-backports source is added only once.  Needs root (or sudo).
+#
+#   install-deps.sh [--fuzz]
+#
+# --fuzz adds what `make fuzz` needs: clang with libFuzzer and its
+# sanitizer runtimes, and llvm-symbolizer for readable crash reports.
 set -euo pipefail
+
+with_fuzz=no
+case ${1:-} in
+--fuzz) with_fuzz=yes ;;
+"") ;;
+*) echo "usage: install-deps.sh [--fuzz]" >&2; exit 1 ;;
+esac
 
 SUDO=
 if [ "$(id -u)" != 0 ]; then
@@ -25,6 +37,9 @@ GUEST_PKGS="debian-archive-keyring kmod cpio xz-utils zstd gzip
 # The igvt-host module's nested test bed: modules built against Debian's
 # 6.12 headers run pahole (BTF), the client is linked statically.
 HOST_PKGS="pahole libc6-dev"
+# make fuzz: clang 14 ships libFuzzer in libclang-rt-14-dev.
+FUZZ_PKGS="clang libclang-rt-dev llvm"
+[ "$with_fuzz" = yes ] || FUZZ_PKGS=
 # meson >= 1.5 and pycotap are only in bookworm-backports.
 BPO_PKGS="meson python3-pycotap"
 
@@ -44,7 +59,7 @@ meson_ok() {
 }
 
 # shellcheck disable=SC2086 # word lists
-need=$(missing $BUILD_PKGS $FIRMWARE_PKGS $GUEST_PKGS $HOST_PKGS)
+need=$(missing $BUILD_PKGS $FIRMWARE_PKGS $GUEST_PKGS $HOST_PKGS $FUZZ_PKGS)
 bpo_need=$(missing python3-pycotap)
 meson_ok || bpo_need="$bpo_need meson"
 

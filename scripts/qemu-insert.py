@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Register igvt's files with QEMU's build by small scripted insertions.
+"""The lines igvt adds to QEMU's own files to register itself.
 
 Each insertion names a QEMU file, an anchor line that must occur exactly
-once, and the lines to put after it (or at the end of the file).  Running
-the script again changes nothing: an insertion whose lines are already in
-place is skipped.  A missing or ambiguous anchor is an error, so a QEMU
-update that moves an anchor fails loudly instead of building without igvt.
+once, and the lines to put after it (or before it, or at the end of the
+file).  scripts/qemu-overlay.py applies them to the pristine copy of each
+file at every overlay, so the result never depends on an earlier run:
+editing an insertion replaces it and dropping one removes it.  Each block
+sits between "igvt begin"/"igvt end" comment lines so a reader of the
+QEMU tree sees what is igvt's.  A missing or ambiguous anchor is an
+error, so a QEMU update that moves an anchor fails loudly instead of
+building without igvt.
 """
-
-import sys
-from pathlib import Path
 
 # (file, anchor or None for end of file, lines, insert before the anchor?)
 INSERTIONS = [
@@ -52,40 +53,60 @@ INSERTIONS = [
       "    Show the igvt virtual GPUs and their counters.",
       "ERST",
       ""], True),
+    # A named generic-fuzz target, generic-fuzz-igvt-vga, for QEMU's
+    # fuzzing build (configure --enable-fuzzing; docs/igvt/fuzzing.md).
+    ("tests/qtest/fuzz/generic_fuzz_configs.h",
+     "const generic_fuzz_config predefined_configs[] = {",
+     ["    {",
+      "        .name = \"igvt-vga\",",
+      "        .args = \"-machine q35 -nodefaults -vga none \"",
+      "        \"-device igvt-vga,addr=02.0,aperture-size=64M,\"",
+      "        \"low-gm-size=32M,high-gm-size=64M\",",
+      "        .objects = \"igvt*\",",
+      "    },"], False),
 ]
 
+# How each kind of QEMU file spells a comment line.
+COMMENT = {
+    ".build": "# {}", "Kconfig": "# {}", ".json": "# {}",
+    ".hx": "HXCOMM {}", ".h": "/* {} */", ".c": "/* {} */",
+}
 
-def insert(root, path, anchor, lines, before=False):
-    f = root / path
-    text = f.read_text()
-    block = "\n".join(lines) + "\n"
-    if block in text:
-        return False
-    if anchor is None:
-        if not text.endswith("\n"):
-            text += "\n"
-        text += block
-    else:
+
+class InsertError(Exception):
+    pass
+
+
+def comment(path, text):
+    for suffix, fmt in COMMENT.items():
+        if path.endswith(suffix):
+            return fmt.format(text)
+    raise InsertError(f"no comment syntax known for {path}")
+
+
+def files():
+    """The QEMU files igvt inserts into."""
+    return {path for path, _, _, _ in INSERTIONS}
+
+
+def apply(path, text):
+    """Return QEMU's text of path with every insertion for it applied."""
+    for p, anchor, lines, before in INSERTIONS:
+        if p != path:
+            continue
+        block = "\n".join([comment(path, "igvt begin"), *lines,
+                           comment(path, "igvt end")]) + "\n"
+        if anchor is None:
+            if text and not text.endswith("\n"):
+                text += "\n"
+            text += block
+            continue
         count = text.count(anchor + "\n")
         if count != 1:
-            sys.exit(f"qemu-insert: anchor {anchor!r} occurs {count} times "
-                     f"in {path}; cannot register igvt")
+            raise InsertError(f"anchor {anchor!r} occurs {count} times in "
+                              f"{path}; cannot register igvt")
         pos = text.index(anchor + "\n")
         if not before:
             pos += len(anchor) + 1
         text = text[:pos] + block + text[pos:]
-    f.write_text(text)
-    return True
-
-
-def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: qemu-insert.py QEMU_TREE")
-    root = Path(sys.argv[1])
-    for path, anchor, lines, before in INSERTIONS:
-        if insert(root, path, anchor, lines, before):
-            print(f"qemu-insert: registered igvt in {path}")
-
-
-if __name__ == "__main__":
-    main()
+    return text

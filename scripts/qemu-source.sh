@@ -3,31 +3,49 @@
 #
 # Obtain a pristine QEMU source tree for igvt to be laid over.
 #
-#   qemu-source.sh DEST [PATH]
+#   qemu-source.sh [--latest] DEST [PATH]
+#   qemu-source.sh --pin | --series
 #
 # Without PATH, QEMU comes from Debian's archive: the trixie source package
-# `qemu` at the pinned version (QEMU_DEB_VERSION), or the newest 10.0.x when
-# the pin is no longer in the archive.  apt runs with a private configuration
-# under DEST's parent so the system's apt state is left alone, and Debian's
-# patches are applied by dpkg-source.  With PATH, the tree (a directory or a
-# tarball) named by the user is used as it is.
+# `qemu` at the pinned version (QEMU_DEB_VERSION), or with --latest the
+# newest $SERIES.x there.  When the pinned version has left the archive
+# this fails, naming the newest $SERIES.x, unless --latest is given: a
+# build never changes QEMU behind the user's back.  apt runs with a
+# private configuration under DEST's parent so the system's apt state is
+# left alone, and Debian's patches are applied by dpkg-source.  With PATH,
+# the tree (a directory or a tarball) named by the user is used as it is.
 #
-# The QEMU version used is printed and recorded in DEST/.igvt-qemu-version.
+# The QEMU version used is printed and recorded in DEST/.igvt-qemu-version;
+# an existing DEST is reused only when it holds the version asked for.
+# --pin and --series print the pinned version and the series.
 set -euo pipefail
 
-DEST=${1:?usage: qemu-source.sh DEST [PATH]}
-SRC=${2:-}
 PIN=${QEMU_DEB_VERSION:-1:10.0.13+ds-0+deb13u1}
 SERIES=${QEMU_DEB_SERIES:-10.0}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
+latest=no
+case ${1:-} in
+--pin) echo "$PIN"; exit 0 ;;
+--series) echo "$SERIES"; exit 0 ;;
+--latest) latest=yes; shift ;;
+esac
+DEST=${1:?usage: qemu-source.sh [--latest] DEST [PATH]}
+SRC=${2:-}
+
 log() { printf 'qemu-source: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 if [ -f "$DEST/.igvt-qemu-version" ] && [ -f "$DEST/VERSION" ]; then
-    log "using $(cat "$DEST/.igvt-qemu-version") in $DEST"
-    exit 0
+    have=$(cat "$DEST/.igvt-qemu-version")
+    case $SRC:$latest:$have in
+    ?*:*:*|:no:"debian qemu $PIN"|:yes:"debian qemu "*:"$SERIES".*)
+        log "using $have in $DEST"
+        exit 0
+        ;;
+    esac
+    log "$DEST holds $have; fetching again"
 fi
 rm -rf "$DEST"
 work=$(dirname "$DEST")/qemu-fetch
@@ -81,24 +99,29 @@ apt-get -q "${aptopts[@]}" update >/dev/null
 
 versions=$(apt-cache "${aptopts[@]}" showsrc qemu 2>/dev/null |
            sed -n 's/^Version: //p' | sort -u)
-version=
-if printf '%s\n' "$versions" | grep -qxF "$PIN"; then
+newest=
+for v in $versions; do
+    upstream=${v#*:}
+    case $upstream in
+    "$SERIES".*)
+        if [ -z "$newest" ] || dpkg --compare-versions "$v" gt "$newest"; then
+            newest=$v
+        fi
+        ;;
+    esac
+done
+if [ "$latest" = yes ]; then
+    [ -n "$newest" ] || die "no qemu $SERIES.x source package in trixie"
+    version=$newest
+elif printf '%s\n' "$versions" | grep -qxF "$PIN"; then
     version=$PIN
 else
-    for v in $versions; do
-        upstream=${v#*:}
-        case $upstream in
-        "$SERIES".*)
-            if [ -z "$version" ] || dpkg --compare-versions "$v" gt "$version"; then
-                version=$v
-            fi
-            ;;
-        esac
-    done
-    [ -n "$version" ] || die "no qemu $SERIES.x source package in trixie"
-    log "pinned version $PIN is gone; falling back to $version"
+    die "the pinned qemu $PIN has left Debian's archive (newest" \
+        "$SERIES.x there: ${newest:-none}).  Run ./configure --qemu-latest" \
+        "to build on the newest $SERIES.x, or --qemu-src=PATH with a QEMU" \
+        "tree or tarball of your own; or update the pin in" \
+        "scripts/qemu-source.sh."
 fi
-
 log "downloading qemu $version source package"
 rm -rf "$work/src"
 mkdir -p "$work/src"

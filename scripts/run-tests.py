@@ -7,6 +7,14 @@ guest harness's own lines).  Output is passed through as it comes; at the
 end one line says how many test points passed and failed, and the exit
 status is non-zero if any failed, any program failed, or nothing ran.
 A skipped test point counts as a failure: a skip is not a pass here.
+
+With --asan-build, the unit and qtest programs run again in that build
+(configured with ASan and UBSan, every UBSan finding fatal; Makefile's
+check-sanitizers): a sanitizer report ends the program with a non-zero
+status, which fails it.  Leak detection is on for the unit tests (pure
+igvt code and its tests, which must free what they allocate) and off for
+the qtests, as QEMU's own sanitizer CI runs them (tests/docker/test-debug):
+QEMU does not free everything at exit.
 """
 
 import argparse
@@ -21,6 +29,30 @@ TAP_OK = re.compile(r"^\s*ok \d+")
 TAP_NOT_OK = re.compile(r"^\s*not ok \d+")
 TAP_SKIP = re.compile(r"#\s*skip", re.IGNORECASE)
 TAP_TODO = re.compile(r"#\s*todo", re.IGNORECASE)
+
+
+ASAN_OPTIONS = "detect_leaks={leaks}:abort_on_error=1:symbolize=1"
+UBSAN_OPTIONS = "print_stacktrace=1:halt_on_error=1"
+# ASan and UBSan slow the programs down; their time limits grow by this.
+SANITIZER_SLOWDOWN = 3
+
+
+def sanitizer_env(env, leaks):
+    env = dict(env)
+    env["ASAN_OPTIONS"] = ASAN_OPTIONS.format(leaks=1 if leaks else 0)
+    env["UBSAN_OPTIONS"] = UBSAN_OPTIONS
+    return env
+
+
+def ring_jobs(prefix, build, env, units, qtests, slowdown=1, sanitize=False):
+    """(name, argv, env, cwd, timeout) of the unit and qtest programs"""
+    unit_env = sanitizer_env(env, True) if sanitize else env
+    qtest_env = sanitizer_env(env, False) if sanitize else env
+    jobs = [(f"{prefix}unit/{t}", [f"tests/unit/{t}", "--tap", "-k"],
+             unit_env, build, 300 * slowdown) for t in units]
+    jobs += [(f"{prefix}qtest/{t}", [f"tests/qtest/{t}", "--tap", "-k"],
+              qtest_env, build, 900 * slowdown) for t in qtests]
+    return jobs
 
 
 def run(name, argv, env, cwd, timeout):
@@ -63,7 +95,10 @@ def run(name, argv, env, cwd, timeout):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--build", required=True, help="QEMU build directory")
+    ap.add_argument("--build", help="QEMU build directory")
+    ap.add_argument("--asan-build",
+                    help="also run the unit and qtest rings in this "
+                         "sanitizer build directory")
     ap.add_argument("--unit", nargs="*", default=[])
     ap.add_argument("--qtest", nargs="*", default=[])
     ap.add_argument("--host", default="",
@@ -71,28 +106,38 @@ def main():
     ap.add_argument("--guest", nargs=argparse.REMAINDER, default=[],
                     help="guest harness command line (last)")
     args = ap.parse_args()
+    if not args.build and not args.asan_build:
+        ap.error("--build or --asan-build is required")
+    if (args.guest or args.host) and not args.build:
+        ap.error("--guest and --host need --build")
 
-    build = os.path.abspath(args.build)
     env = dict(os.environ)
     env["QTEST_QEMU_BINARY"] = "./qemu-system-x86_64"
-    env["G_TEST_DBUS_DAEMON"] = os.path.join(build, "..", "qemu",
-                                             "tests/dbus-vmstate-daemon.sh")
     env.setdefault("MALLOC_PERTURB_", "123")
 
-    jobs = [(f"unit/{t}", [f"tests/unit/{t}", "--tap", "-k"], 300)
-            for t in args.unit]
-    jobs += [(f"qtest/{t}", [f"tests/qtest/{t}", "--tap", "-k"], 900)
-             for t in args.qtest]
+    jobs = []
+    for prefix, build, sanitize in (("", args.build, False),
+                                    ("asan/", args.asan_build, True)):
+        if not build:
+            continue
+        build = os.path.abspath(build)
+        benv = dict(env)
+        benv["G_TEST_DBUS_DAEMON"] = os.path.join(
+            build, "..", "qemu", "tests/dbus-vmstate-daemon.sh")
+        jobs += ring_jobs(prefix, build, benv, args.unit, args.qtest,
+                          SANITIZER_SLOWDOWN if sanitize else 1, sanitize)
     if args.guest:
-        jobs.append(("guest", args.guest, 3000))
+        jobs.append(("guest", args.guest, env, os.path.abspath(args.build),
+                     3000))
     # after the guest ring, which refreshes the guest kit it builds on
     if args.host:
-        jobs.append(("host", shlex.split(args.host), 3000))
+        jobs.append(("host", shlex.split(args.host), env,
+                     os.path.abspath(args.build), 3000))
 
     total_p = total_f = total_s = 0
     bad = []
-    for name, argv, timeout in jobs:
-        p, f, s, rc = run(name, argv, env, build, timeout)
+    for name, argv, jenv, cwd, timeout in jobs:
+        p, f, s, rc = run(name, argv, jenv, cwd, timeout)
         total_p += p
         total_f += f
         total_s += s

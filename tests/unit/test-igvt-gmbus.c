@@ -872,6 +872,31 @@ static void test_gmbus_inuse(void)
     g_assert_cmphex(rd(&t, IGVT_GMBUS2) & IGVT_GMBUS2_INUSE, ==, 0);
 }
 
+/*
+ * Bytes moved and bytes to move of one cycle add up to at most the
+ * largest byte count (found by fuzzing: a stream with a count near the
+ * maximum and a full burst left let the count run past it).
+ */
+static void test_gmbus_post_load_cycle_total(void)
+{
+    TestGmbus t;
+    uint8_t edid[128];
+
+    make_edid(edid, 1);
+    test_gmbus_init(&t, edid, sizeof(edid), PIN_DPD);
+    wr(&t, IGVT_GMBUS0, PIN_DPD);
+    wr(&t, IGVT_GMBUS1, gmbus1_cmd(0, 64, 0x50, true));
+    rd(&t, IGVT_GMBUS3);
+    g_assert_cmpuint(t.g.count + t.g.remaining, ==, 64);
+    g_assert_true(igvt_gmbus_post_load(&t.g));
+
+    t.g.remaining = 256;
+    t.g.count = IGVT_GMBUS_BURST_MAX - 256;
+    g_assert_true(igvt_gmbus_post_load(&t.g));
+    t.g.count++;
+    g_assert_false(igvt_gmbus_post_load(&t.g));
+}
+
 static void test_gmbus_reset_post_load(void)
 {
     TestGmbus t;
@@ -933,6 +958,8 @@ int main(int argc, char **argv)
     g_test_add_func("/igvt/gmbus/inuse", test_gmbus_inuse);
     g_test_add_func("/igvt/gmbus/reset-post-load",
                     test_gmbus_reset_post_load);
+    g_test_add_func("/igvt/gmbus/post-load-cycle-total",
+                    test_gmbus_post_load_cycle_total);
 
     return g_test_run();
 }

@@ -302,9 +302,14 @@ bool igvt_gmbus_post_load(IgvtGmbus *g)
                                  IGVT_GMBUS2_HW_RDY | IGVT_GMBUS2_SATOER |
                                  IGVT_GMBUS2_ACTIVE;
 
+    /*
+     * A cycle's bytes moved and bytes still to move add up to its byte
+     * count: a stream claiming more would let the count run past any
+     * the hardware has, and fail the next migration's check.
+     */
     if (g->phase >= IGVT_GMBUS_PHASE__MAX ||
         g->remaining > IGVT_GMBUS_BURST_MAX ||
-        g->count > IGVT_GMBUS_BURST_MAX ||
+        g->count > IGVT_GMBUS_BURST_MAX - g->remaining ||
         (g->status & ~status_bits)) {
         return false;
     }
