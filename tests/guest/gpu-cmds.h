@@ -11,6 +11,7 @@
 
 /* MI commands (Gen8+ forms) */
 #define MI_NOOP                 0x00000000u
+#define MI_ARB_CHECK            (0x05u << 23)           /* arbitration point */
 #define MI_BATCH_BUFFER_END     (0x0au << 23)
 #define MI_STORE_DATA_IMM       (0x20u << 23)
 #define   MI_USE_GGTT           (1u << 22)      /* SDI, SRM, LRM */
@@ -41,6 +42,9 @@
 #define VECS_BASE               0x1a000
 #define CS_GPR(base, n)         ((base) + 0x600 + 8 * (n))
 #define RCS_GPR(n)              CS_GPR(RCS_BASE, n)
+/* The blitter's tiling switch: masked, bit 1 makes X-tiled mean Y-tiled */
+#define BCS_SWCTRL              0x22200
+#define   BCS_SWCTRL_DST_Y      (1u << 1)
 
 /* 2D commands (BCS) */
 #define BLT_CMD(op, len)        ((2u << 29) | ((uint32_t)(op) << 22) | (len))
@@ -49,6 +53,7 @@
 #define XY_FAST_COPY_BLT        BLT_CMD(0x42, 8)        /* 10 dwords */
 #define   BLT_WRITE_ALPHA       (1u << 21)              /* XY_* at 32 bpp */
 #define   BLT_WRITE_RGB         (1u << 20)
+#define   BLT_DST_TILED         (1u << 11)              /* pitch in dwords */
 #define BR13_32BPP              (3u << 24)              /* XY_*: bits 25:24 */
 #define BR13_ROP_PATCOPY        (0xf0u << 16)
 #define BR13_ROP_SRCCOPY        (0xccu << 16)

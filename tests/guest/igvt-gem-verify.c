@@ -9,8 +9,21 @@
  * every check also makes sure that what it expects differs from the
  * pattern.  Batches are submitted with DRM_IOCTL_I915_GEM_EXECBUFFER2 and
  * relocations (addresses in the PPGTT, as any user batch; one check also
- * pins its objects high), buffers filled and read back with pwrite/pread.
- * Only linear surfaces at 32 bits per pixel.
+ * pins its objects high), buffers filled and read back with pwrite/pread,
+ * surfaces at 32 bits per pixel.
+ *
+ * Beyond running a batch to its end, the checks do what i915's and IGT's
+ * own tests do with a GPU:
+ *  - spinners: a batch that loops on its arbitration point until the CPU
+ *    writes MI_BATCH_BUFFER_END into it, through a write-back mmap, on
+ *    rcs, vcs and vecs (not bcs: on Gen9 i915 runs bcs batches through its
+ *    command parser, from a copy the CPU cannot end); waits with a timeout
+ *    and out-fences behind one; a second context beside and behind one
+ *    (i915 neither preempts nor timeslices on a vGPU, so its work on the
+ *    same engine waits);
+ *  - a value passed along a chain of batches the GPU itself writes;
+ *  - X- and Y-tiled objects the CPU fills and reads back through a GTT
+ *    mmap, i.e. through a fence that detiles the aperture.
  *
  * Output: one "PASS name: ..." or "FAIL name: ..." line per check, then a
  * summary line; the exit status is 1 if any check failed.
@@ -25,12 +38,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <xf86drm.h>
@@ -72,6 +87,9 @@ static int fd = -1;
 static char setup_error[256];
 static unsigned lost_before;    /* lost_batches() when the check began */
 static uint64_t pin_base;       /* if not 0, submit() pins objects here */
+static uint32_t submit_ctx;     /* the context submit() uses (0: default) */
+static bool submit_fence;       /* submit() asks for an out-fence ... */
+static int out_fence = -1;      /* ... and leaves it here */
 
 /* Where the last execbufs placed objects in the PPGTT, for the messages */
 #define MAX_PLACED              16
@@ -171,6 +189,22 @@ static uint64_t offset_of(uint32_t handle)
         }
     }
     return ~0ull;
+}
+
+/* How i915 names the engine an execbuf's @ring flag selects */
+static const char *ring_name(unsigned ring)
+{
+    switch (ring) {
+    case I915_EXEC_RENDER:
+        return "rcs";
+    case I915_EXEC_BLT:
+        return "bcs";
+    case I915_EXEC_BSD:
+        return "vcs";
+    case I915_EXEC_VEBOX:
+        return "vecs";
+    }
+    return "?";
 }
 
 /* ------------------------------------------------------------ batches -- */
@@ -325,11 +359,16 @@ static bool submit(Batch *batch, Batch **extra, unsigned nextra,
     eb.buffers_ptr = (uintptr_t)obj;
     eb.buffer_count = n;
     eb.batch_len = batch->len * 4;
-    eb.flags = ring;
-    if (drmIoctl(fd, DRM_IOCTL_I915_GEM_EXECBUFFER2, &eb)) {
-        snprintf(why, whylen, "execbuf on %s refused: %s",
-                 ring == I915_EXEC_BLT ? "bcs" : "rcs", strerror(errno));
+    eb.flags = ring | (submit_fence ? I915_EXEC_FENCE_OUT : 0);
+    eb.rsvd1 = submit_ctx;
+    if (drmIoctl(fd, submit_fence ? DRM_IOCTL_I915_GEM_EXECBUFFER2_WR
+                                  : DRM_IOCTL_I915_GEM_EXECBUFFER2, &eb)) {
+        snprintf(why, whylen, "execbuf on %s refused: %s", ring_name(ring),
+                 strerror(errno));
         return false;
+    }
+    if (submit_fence) {
+        out_fence = eb.rsvd2 >> 32;
     }
     for (i = 0; i < n; i++) {
         note_offset(obj[i].handle, obj[i].offset);
@@ -952,6 +991,495 @@ out:
     surface_fini(&t);
 }
 
+/* ------------------------------------------- the CPU and a running GPU -- */
+
+/*
+ * A CPU mapping of @size bytes of @handle: write-back (@how
+ * I915_MMAP_OFFSET_WB; Gen9's GPU shares the LLC, so no flush is needed)
+ * or through the aperture and the object's fence (I915_MMAP_OFFSET_GTT).
+ * NULL with errno set if i915 refuses.
+ */
+static void *bo_map(uint32_t handle, size_t size, unsigned how)
+{
+    struct drm_i915_gem_mmap_offset m = { .handle = handle, .flags = how };
+    void *p;
+
+    if (drmIoctl(fd, DRM_IOCTL_I915_GEM_MMAP_OFFSET, &m)) {
+        return NULL;
+    }
+    p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, m.offset);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static void bo_unmap(void *p, size_t size)
+{
+    if (p) {
+        munmap(p, size);
+    }
+}
+
+/* Is @handle still in use by the GPU? */
+static bool bo_busy(uint32_t handle)
+{
+    struct drm_i915_gem_busy b = { .handle = handle };
+
+    return !drmIoctl(fd, DRM_IOCTL_I915_GEM_BUSY, &b) && b.busy;
+}
+
+/* A GEM_WAIT on @handle of at most @ns; 0 or the errno it fails with */
+static int bo_wait_ns(uint32_t handle, int64_t ns)
+{
+    struct drm_i915_gem_wait w = { .bo_handle = handle, .timeout_ns = ns };
+
+    return drmIoctl(fd, DRM_IOCTL_I915_GEM_WAIT, &w) ? errno : 0;
+}
+
+/* Poll the dword at @p until it holds @want; false after 10 s */
+static bool wait_dword(const volatile uint32_t *p, uint32_t want)
+{
+    unsigned ms;
+
+    for (ms = 0; ms < WAIT_NS / 1000000; ms++) {
+        if (*p == want) {
+            return true;
+        }
+        usleep(1000);
+    }
+    return *p == want;
+}
+
+/*
+ * A spinner, as i915's and IGT's: a store of a marker to say it runs,
+ * then MI_ARB_CHECK and a jump back to it, looping until the CPU writes
+ * MI_BATCH_BUFFER_END over the MI_ARB_CHECK.
+ */
+typedef struct Spin {
+    Batch b;
+    uint32_t *map;              /* the batch, mapped write-back */
+    unsigned loop;              /* where its MI_ARB_CHECK is, in dwords */
+} Spin;
+
+static bool spin_init(Spin *sp, const Surface *t, uint32_t off,
+                      uint32_t marker)
+{
+    memset(sp, 0, sizeof(*sp));
+    if (!batch_init(&sp->b)) {
+        return false;
+    }
+    emit_store(&sp->b, t->handle, off, marker);
+    sp->loop = sp->b.len;
+    emit(&sp->b, MI_ARB_CHECK);
+    emit(&sp->b, MI_BATCH_BUFFER_START | BBS_PPGTT);
+    emit_addr(&sp->b, sp->b.handle, sp->loop * 4, I915_GEM_DOMAIN_COMMAND, 0);
+    emit_end(&sp->b);
+    sp->map = bo_map(sp->b.handle, BATCH_DWORDS * 4, I915_MMAP_OFFSET_WB);
+    return sp->map != NULL;
+}
+
+/* The CPU ends the spinner */
+static void spin_end(Spin *sp)
+{
+    if (sp->map) {
+        __atomic_store_n(&sp->map[sp->loop], MI_BATCH_BUFFER_END,
+                         __ATOMIC_SEQ_CST);
+    }
+}
+
+static void spin_fini(Spin *sp)
+{
+    spin_end(sp);
+    if (sp->b.handle) {
+        bo_wait(sp->b.handle);
+    }
+    bo_unmap(sp->map, BATCH_DWORDS * 4);
+    batch_fini(&sp->b);
+}
+
+/*
+ * Start a spinner on @ring that stores @marker at @off of @t (mapped at
+ * @tmap) and wait until it does; fails @name and returns false if it
+ * never starts
+ */
+static bool spin_start(const char *name, Spin *sp, unsigned ring,
+                       Surface *t, const uint32_t *tmap, uint32_t off,
+                       uint32_t marker)
+{
+    char why[160];
+
+    if (!submit(&sp->b, NULL, 0, &t->handle, 1, ring, why, sizeof(why))) {
+        fail(name, "%s", why);
+        return false;
+    }
+    put32(t->want, off, marker);
+    if (!wait_dword(tmap + off / 4, marker)) {
+        fail(name, "the spinner on %s never ran its first store",
+             ring_name(ring));
+        return false;
+    }
+    return true;
+}
+
+/*
+ * A batch that loops until the CPU ends it, on @ring: it spins (a wait
+ * with a timeout says ETIME, the batch is busy, the GPU is not reset),
+ * and ends when the CPU writes MI_BATCH_BUFFER_END into it.
+ */
+static void spin_on(const char *name, unsigned ring, int has_param)
+{
+    Surface t, *s[] = { &t };
+    uint32_t *tmap = NULL;
+    Spin sp;
+    int has = 1, err;
+    struct drm_i915_getparam gp = { .param = has_param, .value = &has };
+
+    memset(&sp, 0, sizeof(sp));
+    CHECK_SETUP(name, surface_init(&t, "target", 4096, 0, 0x5b1 + ring));
+    CHECK_SETUP(name, tmap = bo_map(t.handle, t.size, I915_MMAP_OFFSET_WB));
+    if (has_param && (drmIoctl(fd, DRM_IOCTL_I915_GETPARAM, &gp) || !has)) {
+        fail(name, "i915 offers no %s engine", ring_name(ring));
+        goto out;
+    }
+    CHECK_SETUP(name, spin_init(&sp, &t, 0x80, 0x5b1 + ring));
+    if (!spin_start(name, &sp, ring, &t, tmap, 0x80, 0x5b1 + ring)) {
+        goto out;
+    }
+    err = bo_wait_ns(sp.b.handle, 1000000);
+    if (err != ETIME) {
+        fail(name, "GEM_WAIT of 1 ms on the spinning batch: %s, want ETIME",
+             err ? strerror(err) : "done");
+        goto out;
+    }
+    if (!bo_busy(sp.b.handle)) {
+        fail(name, "the spinning batch is not busy");
+        goto out;
+    }
+    spin_end(&sp);
+    err = bo_wait_ns(sp.b.handle, WAIT_NS);
+    if (err) {
+        fail(name, "the spinner did not end within 10 s of the CPU ending "
+             "it: %s", strerror(err));
+        goto out;
+    }
+    finish(name, s, 1, "spun on its arbitration point until the CPU ended "
+           "it; a 1 ms wait said ETIME meanwhile");
+out:
+    spin_fini(&sp);
+    bo_unmap(tmap, t.size);
+    surface_fini(&t);
+}
+
+static void check_spin_rcs(const char *name)
+{
+    spin_on(name, I915_EXEC_RENDER, 0);
+}
+
+static void check_spin_vcs(const char *name)
+{
+    spin_on(name, I915_EXEC_BSD, I915_PARAM_HAS_BSD);
+}
+
+static void check_spin_vecs(const char *name)
+{
+    spin_on(name, I915_EXEC_VEBOX, I915_PARAM_HAS_VEBOX);
+}
+
+/*
+ * Behind a spinner on rcs, with its out-fence: a second context's store
+ * on bcs runs meanwhile; its store on rcs waits (i915 does not preempt on
+ * a vGPU), and so does the spinner's fence; once the CPU ends the
+ * spinner, the fence signals and the store runs.
+ */
+static void check_spin_queue(const char *name)
+{
+    struct drm_i915_gem_context_create cc = { 0 };
+    struct drm_i915_gem_context_destroy cd = { 0 };
+    Surface t, u, *s[] = { &t, &u };
+    struct pollfd pfd = { .events = POLLIN };
+    uint32_t *tmap = NULL;
+    Batch bb, br;
+    Spin sp;
+    int err;
+
+    memset(&sp, 0, sizeof(sp));
+    memset(&bb, 0, sizeof(bb));
+    memset(&br, 0, sizeof(br));
+    memset(&u, 0, sizeof(u));
+    CHECK_SETUP(name, surface_init(&t, "spinner's target", 4096, 0, 0x9e1));
+    CHECK_SETUP(name, surface_init(&u, "second context's target", 4096, 0,
+                                   0x9e2));
+    CHECK_SETUP(name, tmap = bo_map(t.handle, t.size, I915_MMAP_OFFSET_WB));
+    CHECK_SETUP(name, !drmIoctl(fd, DRM_IOCTL_I915_GEM_CONTEXT_CREATE, &cc));
+    CHECK_SETUP(name, spin_init(&sp, &t, 0, 0x9e000001));
+    CHECK_SETUP(name, batch_init(&bb));
+    CHECK_SETUP(name, batch_init(&br));
+
+    submit_fence = true;
+    if (!spin_start(name, &sp, I915_EXEC_RENDER, &t, tmap, 0, 0x9e000001)) {
+        goto out;
+    }
+    submit_fence = false;
+    pfd.fd = out_fence;
+    if (poll(&pfd, 1, 0) != 0) {
+        fail(name, "the spinner's out-fence signalled while it spins");
+        goto out;
+    }
+
+    submit_ctx = cc.ctx_id;
+    emit_store(&bb, u.handle, 0x10, 0x9e0000b1);
+    emit_end(&bb);
+    put32(u.want, 0x10, 0x9e0000b1);
+    SUBMIT(name, &bb, NULL, 0, &u.handle, 1, I915_EXEC_BLT);
+    err = bo_wait_ns(bb.handle, WAIT_NS);
+    if (err) {
+        fail(name, "the second context's store on bcs did not run while rcs "
+             "spins: %s", strerror(err));
+        goto out;
+    }
+    emit_store(&br, u.handle, 0x20, 0x9e0000c1);
+    emit_end(&br);
+    put32(u.want, 0x20, 0x9e0000c1);
+    SUBMIT(name, &br, NULL, 0, &u.handle, 1, I915_EXEC_RENDER);
+    submit_ctx = 0;
+    err = bo_wait_ns(br.handle, 50 * 1000 * 1000);
+    if (err != ETIME) {
+        fail(name, "the second context's store on rcs %s while rcs spins",
+             err ? strerror(err) : "completed");
+        goto out;
+    }
+    if (!bo_busy(sp.b.handle) || poll(&pfd, 1, 0) != 0) {
+        fail(name, "the spinner stopped before the CPU ended it");
+        goto out;
+    }
+    spin_end(&sp);
+    if (poll(&pfd, 1, WAIT_NS / 1000000) != 1) {
+        fail(name, "the spinner's out-fence did not signal within 10 s of "
+             "the CPU ending it");
+        goto out;
+    }
+    finish(name, s, 2, "a second context's bcs store ran beside the rcs "
+           "spinner, its rcs store and the spinner's fence waited for it");
+out:
+    submit_fence = false;
+    submit_ctx = 0;
+    spin_fini(&sp);
+    if (out_fence >= 0) {
+        close(out_fence);
+    }
+    out_fence = -1;
+    batch_fini(&br);
+    batch_fini(&bb);
+    if (cc.ctx_id) {
+        cd.ctx_id = cc.ctx_id;
+        drmIoctl(fd, DRM_IOCTL_I915_GEM_CONTEXT_DESTROY, &cd);
+    }
+    bo_unmap(tmap, t.size);
+    surface_fini(&u);
+    surface_fini(&t);
+}
+
+/* ------------------------------------------------ GPU-written batches -- */
+
+#define CHAIN_BATCHES           6
+#define CHAIN_VALUE             40
+
+/*
+ * A value passed along a chain of batches by the GPU itself: each batch
+ * stores the immediate of its own MI_STORE_DATA_IMM into the immediate of
+ * the next batch's, then jumps to it; the last one stores its immediate
+ * into the target.  Only the first batch holds the value when submitted:
+ * the others run as the GPU wrote them, or the target ends up with the
+ * stale 39 they were written with.
+ */
+static void check_batch_value_chain(const char *name)
+{
+    Surface t, *s[] = { &t };
+    Batch b[CHAIN_BATCHES], *extra[CHAIN_BATCHES - 1];
+    unsigned i;
+
+    memset(b, 0, sizeof(b));
+    CHECK_SETUP(name, surface_init(&t, "target", 4096, 0, 0xc4a1));
+    for (i = 0; i < CHAIN_BATCHES; i++) {
+        CHECK_SETUP(name, batch_init(&b[i]));
+    }
+    for (i = 0; i < CHAIN_BATCHES; i++) {
+        uint32_t v = i ? CHAIN_VALUE - 1 : CHAIN_VALUE;
+
+        if (i + 1 < CHAIN_BATCHES) {
+            /* The immediate is dword 3 of the next batch's store */
+            emit(&b[i], MI_STORE_DATA_IMM | SDI_DWORD_LEN);
+            emit_addr(&b[i], b[i + 1].handle, 12, I915_GEM_DOMAIN_RENDER,
+                      I915_GEM_DOMAIN_RENDER);
+            emit(&b[i], v);
+            emit_bb_start(&b[i], &b[i + 1], false);
+            /* i915 wants whole qwords */
+            emit(&b[i], MI_NOOP);
+            extra[i] = &b[i + 1];
+        } else {
+            emit_store(&b[i], t.handle, 0x100, v);
+            emit_end(&b[i]);
+        }
+    }
+    put32(t.want, 0x100, CHAIN_VALUE);
+    SUBMIT(name, &b[0], extra, CHAIN_BATCHES - 1, &t.handle, 1,
+           I915_EXEC_RENDER);
+    finish(name, s, 1, "a value passed through 6 chained batches, each "
+           "written by the one before it");
+out:
+    for (i = 0; i < CHAIN_BATCHES; i++) {
+        batch_fini(&b[i]);
+    }
+    surface_fini(&t);
+}
+
+/* ------------------------------------------------------ fenced access -- */
+
+#define TILED_PITCH             1024
+#define TILED_ROWS              64
+#define TILED_SIZE              (TILED_PITCH * TILED_ROWS)
+
+/*
+ * Where byte @xb of row @y of a surface of @pitch bytes lies in memory
+ * when tiled @tiling: X tiles are 512 bytes by 8 rows, Y tiles 128 bytes
+ * by 32 rows in columns of 16 bytes; 4 KiB each, row-major
+ */
+static size_t tiled_off(unsigned tiling, unsigned pitch, unsigned xb,
+                        unsigned y)
+{
+    if (tiling == I915_TILING_X) {
+        return ((size_t)(y / 8) * (pitch / 512) + xb / 512) * 4096 +
+               (y % 8) * 512 + xb % 512;
+    }
+    return ((size_t)(y / 32) * (pitch / 128) + xb / 128) * 4096 +
+           (xb % 128) / 16 * 512 + (y % 32) * 16 + xb % 16;
+}
+
+/*
+ * A linear-to-tiled XY_SRC_COPY_BLT into an X- or Y-tiled object, which
+ * the CPU filled and reads back through a GTT mmap (the aperture, through
+ * the object's fence): the CPU sees the surface linearly, both ways, and
+ * what is in memory is the tiled layout.
+ */
+static void gtt_tiled(const char *name, unsigned tiling)
+{
+    struct drm_i915_gem_set_tiling st = {
+        .tiling_mode = tiling,
+        .stride = TILED_PITCH,
+    };
+    Surface src, dst;
+    uint8_t *gtt = NULL, *raw = NULL;
+    uint32_t bufs[2];
+    Batch b;
+    size_t i, bad = 0, first = 0;
+    unsigned x, y;
+
+    memset(&b, 0, sizeof(b));
+    memset(&dst, 0, sizeof(dst));
+    CHECK_SETUP(name, surface_init(&src, "source", 768 * 32, 768,
+                                   0x7a1 + tiling));
+    CHECK_SETUP(name, surface_init(&dst, "destination", TILED_SIZE,
+                                   TILED_PITCH, 0x7a3 + tiling));
+    CHECK_SETUP(name, raw = malloc(TILED_SIZE));
+    st.handle = dst.handle;
+    CHECK_SETUP(name, !drmIoctl(fd, DRM_IOCTL_I915_GEM_SET_TILING, &st));
+    if (st.tiling_mode != tiling ||
+        st.swizzle_mode != I915_BIT_6_SWIZZLE_NONE) {
+        fail(name, "i915 set tiling %u swizzle %u, want %u and none",
+             st.tiling_mode, st.swizzle_mode, tiling);
+        goto out;
+    }
+    CHECK_SETUP(name, gtt = bo_map(dst.handle, TILED_SIZE,
+                                   I915_MMAP_OFFSET_GTT));
+    /* The CPU writes the pattern linearly, through the fence */
+    memcpy(gtt, dst.before, TILED_SIZE);
+
+    CHECK_SETUP(name, batch_init(&b));
+    if (tiling == I915_TILING_Y) {
+        emit(&b, MI_LOAD_REGISTER_IMM(1));
+        emit(&b, BCS_SWCTRL);
+        emit(&b, BCS_SWCTRL_DST_Y << 16 | BCS_SWCTRL_DST_Y);
+    }
+    emit(&b, XY_SRC_COPY_BLT | BLT_WRITE_ALPHA | BLT_WRITE_RGB |
+         BLT_DST_TILED);
+    emit(&b, BR13_32BPP | BR13_ROP_SRCCOPY | TILED_PITCH / 4);
+    emit(&b, 9 << 16 | 21);
+    emit(&b, (9 + 19) << 16 | (21 + 61));
+    emit_addr(&b, dst.handle, 0, I915_GEM_DOMAIN_RENDER,
+              I915_GEM_DOMAIN_RENDER);
+    emit(&b, 3 << 16 | 7);
+    emit(&b, src.pitch);
+    emit_addr(&b, src.handle, 0, I915_GEM_DOMAIN_RENDER, 0);
+    if (tiling == I915_TILING_Y) {
+        emit(&b, MI_LOAD_REGISTER_IMM(1));
+        emit(&b, BCS_SWCTRL);
+        emit(&b, BCS_SWCTRL_DST_Y << 16);
+    }
+    emit_end(&b);
+    want_copy(&dst, 21, 9, &src, 7, 3, 61, 19);
+    bufs[0] = src.handle;
+    bufs[1] = dst.handle;
+    SUBMIT(name, &b, NULL, 0, bufs, 2, I915_EXEC_BLT);
+    if (!bo_wait(dst.handle)) {
+        fail(name, "waiting for the blit: %s", strerror(errno));
+        goto out;
+    }
+
+    /* Through the fence: linear */
+    for (i = 0; i < TILED_SIZE; i++) {
+        if (gtt[i] != dst.want[i] && !bad++) {
+            first = i;
+        }
+    }
+    if (bad) {
+        fail(name, "through the GTT mmap, pixel %zu,%zu byte %zu is 0x%02x, "
+             "want 0x%02x; %zu of %u bytes wrong",
+             (first % TILED_PITCH) / 4, first / TILED_PITCH, first % 4,
+             gtt[first], dst.want[first], bad, TILED_SIZE);
+        goto out;
+    }
+    /* In memory: tiled */
+    if (!bo_read(dst.handle, raw, TILED_SIZE)) {
+        fail(name, "pread of the destination: %s", strerror(errno));
+        goto out;
+    }
+    for (y = 0; y < TILED_ROWS; y++) {
+        for (x = 0; x < TILED_PITCH; x++) {
+            size_t lin = (size_t)y * TILED_PITCH + x;
+
+            if (raw[tiled_off(tiling, TILED_PITCH, x, y)] != dst.want[lin] &&
+                !bad++) {
+                first = lin;
+            }
+        }
+    }
+    if (bad) {
+        fail(name, "in memory, pixel %zu,%zu byte %zu is not where %s "
+             "tiling puts it; %zu of %u bytes misplaced",
+             (first % TILED_PITCH) / 4, first / TILED_PITCH, first % 4,
+             tiling == I915_TILING_X ? "X" : "Y", bad, TILED_SIZE);
+        goto out;
+    }
+    pass(name, "XY_SRC_COPY_BLT 61x19 into a %s-tiled 256x64 surface the "
+         "CPU filled and read through a GTT mmap; %u bytes checked both "
+         "linearly and in tiled memory", tiling == I915_TILING_X ? "X" : "Y",
+         TILED_SIZE);
+out:
+    bo_unmap(gtt, TILED_SIZE);
+    free(raw);
+    batch_fini(&b);
+    surface_fini(&dst);
+    surface_fini(&src);
+}
+
+static void check_gtt_tiled_x(const char *name)
+{
+    gtt_tiled(name, I915_TILING_X);
+}
+
+static void check_gtt_tiled_y(const char *name)
+{
+    gtt_tiled(name, I915_TILING_Y);
+}
+
 static const struct {
     const char *name;
     void (*run)(const char *name);
@@ -968,6 +1496,13 @@ static const struct {
     { "multi-batch", check_multi_batch },
     { "softpin-high", check_softpin_high },
     { "gpr-alu", check_gpr_alu },
+    { "spin-rcs", check_spin_rcs },
+    { "spin-vcs", check_spin_vcs },
+    { "spin-vecs", check_spin_vecs },
+    { "spin-queue", check_spin_queue },
+    { "batch-value-chain", check_batch_value_chain },
+    { "gtt-tiled-x", check_gtt_tiled_x },
+    { "gtt-tiled-y", check_gtt_tiled_y },
 };
 
 #define NCHECKS (sizeof(checks) / sizeof(checks[0]))
