@@ -134,12 +134,6 @@ static bool igvt_execlist_may_run(IgvtState *s)
 }
 
 /*
- * Prepare (copy and audit) the current element of engine @e and hand it
- * to the GPU.  A refused workload never reaches the backend and puts the
- * vGPU into failsafe mode; it, and anything submitted in failsafe mode,
- * completes at once without running.
- */
-/*
  * The audit refused @w, before it ran or at a batch it reached: it never
  * runs (on), and the vGPU enters failsafe
  */
@@ -184,6 +178,12 @@ static void igvt_execlist_stall(IgvtState *s, int e, IgvtWorkload *w)
     }
 }
 
+/*
+ * Hand the current element of engine @e to the GPU worker, which copies
+ * and audits it when its turn comes (a refused workload never reaches the
+ * backend and puts the vGPU into failsafe mode).  In failsafe mode,
+ * elements complete at once without running.
+ */
 static void igvt_execlist_start(IgvtState *s, int e)
 {
     IgvtExeclist *el = &s->execlists[e];
@@ -191,17 +191,13 @@ static void igvt_execlist_start(IgvtState *s, int e)
 
     while ((el->active[el->current] & IGVT_CTX_VALID) && !el->running &&
            !el->stalled && igvt_execlist_may_run(s)) {
-        IgvtWorkload *w = g_new0(IgvtWorkload, 1);
-
         /* An element the VM stopped goes on: it was counted */
         st->submitted += !el->interrupted;
         el->interrupted = false;
-        if (s->failsafe) {
-            igvt_workload_free(w);
-        } else if (!igvt_workload_prepare(s, e, el->active[el->current], w)) {
-            igvt_execlist_refuse(s, e, w);
-            igvt_workload_free(w);
-        } else {
+        if (!s->failsafe) {
+            IgvtWorkload *w = g_new(IgvtWorkload, 1);
+
+            igvt_workload_init(s, e, el->active[el->current], w);
             w->submit_ns = el->submit_ns;
             w->time_limit_ns = (uint64_t)s->params.watchdog_ms * SCALE_MS;
             /* A pair written meanwhile preempts it at once */
@@ -328,7 +324,7 @@ void igvt_elsp_write(IgvtState *s, uint32_t offset, uint32_t old,
     el->submit_ns = get_clock();
     igvt_csb_event(s, e, IGVT_CSB_IDLE_TO_ACTIVE, pair[0] >> 32);
     igvt_engine_irq(s, e, IGVT_GT_CONTEXT_SWITCH);
-    qemu_bh_schedule(s->execlist_bh);
+    igvt_execlist_start(s, e);
 }
 
 /*

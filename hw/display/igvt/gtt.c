@@ -43,6 +43,20 @@ static uint64_t igvt_gtt_host_pte(IgvtState *s, uint64_t index)
     return addr | IGVT_HOST_PTE_VALID;
 }
 
+/*
+ * The record of host entries is read by the GPU worker (workload
+ * preparation) without the BQL: each entry changes atomically
+ */
+static void igvt_gtt_set_host(IgvtState *s, uint64_t first, uint64_t count,
+                              bool validate)
+{
+    uint64_t i;
+
+    for (i = first; i < first + count; i++) {
+        qatomic_set(&s->gtt.host[i], validate ? igvt_gtt_host_pte(s, i) : 0);
+    }
+}
+
 /* Program host entries [@first, @first + @count) from the record */
 static void igvt_gtt_program(IgvtState *s, uint64_t first, uint64_t count)
 {
@@ -53,7 +67,7 @@ static void igvt_gtt_program(IgvtState *s, uint64_t first, uint64_t count)
     if (!igvt_backend_ggtt_set_range(s->backend, first, count,
                                      &s->gtt.host[first], &err)) {
         /* The host could not take them: they point at the scratch page */
-        memset(&s->gtt.host[first], 0, count * sizeof(s->gtt.host[0]));
+        igvt_gtt_set_host(s, first, count, false);
         warn_report_once_cond(&reported, "igvt: the backend refused GGTT "
                               "entries (%s); they point at the scratch page",
                               error_get_pretty(err));
@@ -67,7 +81,7 @@ static void igvt_gtt_update_host(IgvtState *s, uint32_t index)
     if (s->failsafe) {
         return;
     }
-    s->gtt.host[index] = igvt_gtt_host_pte(s, index);
+    igvt_gtt_set_host(s, index, 1, true);
     igvt_gtt_program(s, index, 1);
     igvt_console_gm_changed(s, (uint64_t)index * IGVT_GTT_PAGE_SIZE);
 }
@@ -80,7 +94,7 @@ bool igvt_ggtt_lookup(IgvtState *s, uint64_t index, uint64_t *dma)
                           IGVT_GTT_PAGE_SIZE)) {
         return false;
     }
-    host = s->gtt.host[index];
+    host = qatomic_read(&s->gtt.host[index]);
     *dma = host & IGVT_PTE_ADDR_MASK;
     return host & IGVT_HOST_PTE_VALID;
 }
@@ -278,7 +292,7 @@ static void igvt_gtt_clear_host(IgvtState *s, uint64_t base, uint64_t size)
     uint64_t first = base / IGVT_GTT_PAGE_SIZE;
     uint64_t count = size / IGVT_GTT_PAGE_SIZE;
 
-    memset(&s->gtt.host[first], 0, count * sizeof(s->gtt.host[0]));
+    igvt_gtt_set_host(s, first, count, false);
     igvt_gtt_program(s, first, count);
 }
 
@@ -287,11 +301,7 @@ static void igvt_gtt_load_host(IgvtState *s, uint64_t base, uint64_t size)
 {
     uint64_t first = base / IGVT_GTT_PAGE_SIZE;
     uint64_t count = size / IGVT_GTT_PAGE_SIZE;
-    uint64_t i;
-
-    for (i = first; i < first + count; i++) {
-        s->gtt.host[i] = igvt_gtt_host_pte(s, i);
-    }
+    igvt_gtt_set_host(s, first, count, true);
     igvt_gtt_program(s, first, count);
 }
 

@@ -119,7 +119,13 @@ static void *igvt_sched_thread(void *opaque)
         trace_igvt_sched_run(igvt_engine_name(w->engine), w->lrca,
                              ent->weight, ent->vtime);
         qemu_mutex_unlock(&sc->lock);
-        sc->backend->ops->submit(sc->backend, w);
+        if (w->prepared || igvt_workload_prepare(w)) {
+            sc->backend->ops->submit(sc->backend, w);
+        } else {
+            /* Refused: only audited copies reach the backend */
+            w->refused = true;
+            igvt_backend_done(w);
+        }
         qemu_mutex_lock(&sc->lock);
     }
     qemu_mutex_unlock(&sc->lock);

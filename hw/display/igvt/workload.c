@@ -176,13 +176,24 @@ const IgvtCmdBuf *igvt_workload_batch(IgvtWorkload *w, uint64_t addr,
     return i < 0 ? NULL : &g_array_index(w->batches, IgvtCmdBuf, i);
 }
 
+/* Read or write graphics memory through the GGTT, as the engine does */
+static bool igvt_workload_gm(IgvtWorkload *w, uint64_t gm, void *buf,
+                             size_t len, bool is_write)
+{
+    const char *why;
+
+    return igvt_gpu_mem_rw(w->mem, 0, true, gm, buf, len, is_write,
+                           &w->cancel, &why) == IGVT_MEM_OK;
+}
+
 /* Write dword @idx of the context's register state page */
-static void igvt_workload_put_state(IgvtState *s, IgvtWorkload *w,
-                                    unsigned idx, uint32_t val)
+static void igvt_workload_put_state(IgvtWorkload *w, unsigned idx,
+                                    uint32_t val)
 {
     uint32_t le = cpu_to_le32(val);
 
-    igvt_gm_rw(s, w->lrca + IGVT_CTX_STATE_OFFSET + idx * 4, &le, 4, true);
+    igvt_workload_gm(w, w->lrca + IGVT_CTX_STATE_OFFSET + idx * 4, &le, 4,
+                     true);
 }
 
 /*
@@ -217,8 +228,18 @@ static unsigned igvt_workload_resume_refs(IgvtWorkload *w,
     return lvl;
 }
 
-bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
-                           IgvtWorkload *w)
+void igvt_workload_init(IgvtState *s, IgvtEngine e, uint64_t desc,
+                        IgvtWorkload *w)
+{
+    memset(w, 0, sizeof(*w));
+    w->engine = e;
+    w->slice = s->slice;
+    w->mem = &s->gpu_mem;
+    w->dma = s->gpu_mem.dma;
+    w->lrca = desc & IGVT_CTX_LRCA_MASK;
+}
+
+bool igvt_workload_prepare(IgvtWorkload *w)
 {
     uint32_t state[IGVT_CTX_STATE_DWORDS];
     g_autofree IgvtBatchRef *refs = NULL;
@@ -226,19 +247,17 @@ bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
     unsigned nr_queue = 0, next = 0, max = IGVT_CMD_MAX_BATCHES_PER_WORKLOAD;
     uint32_t head, start, size, len, first;
     IgvtAuditResult r;
-    IgvtBatchFetch f = { .mem = &s->gpu_mem, .engine = e };
+    IgvtBatchFetch f = {
+        .mem = w->mem,
+        .engine = w->engine,
+        .slice = &w->slice,
+        .stop = &w->cancel,
+    };
     unsigned i;
 
-    memset(w, 0, sizeof(*w));
-    w->engine = e;
-    w->slice = s->slice;
-    w->dma = s->gpu_mem.dma;
-    w->lrca = desc & IGVT_CTX_LRCA_MASK;
     w->batches = g_array_new(false, false, sizeof(IgvtCmdBuf));
-    f.slice = &w->slice;
-
-    if (!igvt_gm_rw(s, w->lrca + IGVT_CTX_STATE_OFFSET, state, sizeof(state),
-                    false)) {
+    if (!igvt_workload_gm(w, w->lrca + IGVT_CTX_STATE_OFFSET, state,
+                          sizeof(state), false)) {
         return igvt_workload_refuse(w, "context image outside the vGPU's "
                                     "memory", NULL, 0, w->lrca);
     }
@@ -265,9 +284,9 @@ bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
     w->ring.level = IGVT_LEVEL_RING;
     w->ring.dw = g_malloc(len + 4);
     w->ring.len = len / 4;
-    if (!igvt_gm_rw(s, start + head, w->ring.dw, first, false) ||
-        !igvt_gm_rw(s, start, (uint8_t *)w->ring.dw + first, len - first,
-                    false)) {
+    if (!igvt_workload_gm(w, start + head, w->ring.dw, first, false) ||
+        !igvt_workload_gm(w, start, (uint8_t *)w->ring.dw + first,
+                          len - first, false)) {
         return igvt_workload_refuse(w, "ring outside the vGPU's memory",
                                     NULL, 0, start);
     }
@@ -321,13 +340,14 @@ bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
     }
     if (w->nr_resume) {
         /* Consumed: the image holds it again only if stopped again */
-        igvt_workload_put_state(s, w, IGVT_CTX_BB_STATE,
+        igvt_workload_put_state(w, IGVT_CTX_BB_STATE,
                                 state[IGVT_CTX_BB_STATE] &
                                 ~IGVT_CTX_BB_STATE_ACTIVE);
-        igvt_workload_put_state(s, w, IGVT_CTX_BB2_STATE,
+        igvt_workload_put_state(w, IGVT_CTX_BB2_STATE,
                                 state[IGVT_CTX_BB2_STATE] &
                                 ~IGVT_CTX_BB_STATE_ACTIVE);
     }
+    w->prepared = true;
     return true;
 }
 
@@ -340,16 +360,16 @@ void igvt_workload_retire(IgvtState *s, IgvtWorkload *w)
     uint32_t le;
     unsigned i;
 
-    if (igvt_gm_rw(s, gm, &le, 4, false)) {
+    if (igvt_workload_gm(w, gm, &le, 4, false)) {
         le = cpu_to_le32((le32_to_cpu(le) & ~IGVT_RING_HEAD_MASK) | head);
-        igvt_gm_rw(s, gm, &le, 4, true);
+        igvt_workload_gm(w, gm, &le, 4, true);
     }
     for (i = 0; w->interrupted && i < sp->depth; i++) {
-        igvt_workload_put_state(s, w, i ? IGVT_CTX_BB2_HEAD_LDW :
+        igvt_workload_put_state(w, i ? IGVT_CTX_BB2_HEAD_LDW :
                                 IGVT_CTX_BB_HEAD_LDW, sp->bb[i].addr);
-        igvt_workload_put_state(s, w, i ? IGVT_CTX_BB2_HEAD_UDW :
+        igvt_workload_put_state(w, i ? IGVT_CTX_BB2_HEAD_UDW :
                                 IGVT_CTX_BB_HEAD_UDW, sp->bb[i].addr >> 32);
-        igvt_workload_put_state(s, w, i ? IGVT_CTX_BB2_STATE :
+        igvt_workload_put_state(w, i ? IGVT_CTX_BB2_STATE :
                                 IGVT_CTX_BB_STATE,
                                 IGVT_CTX_BB_STATE_ACTIVE |
                                 (sp->bb[i].ppgtt ?

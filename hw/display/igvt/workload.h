@@ -4,7 +4,10 @@
  *
  * The mediation reads the guest's context image, copies the ring segment
  * to run and every batch buffer it reaches, and audits each copy before
- * anything runs; the backend only ever sees the audited copies.
+ * anything runs; the backend only ever sees the audited copies.  The
+ * vGPU makes a workload of a descriptor under the BQL (igvt_workload_init);
+ * the GPU worker prepares it (copies and audits) when its turn comes,
+ * reaching guest memory only through the vGPU's IgvtGpuMem.
  */
 
 #ifndef HW_DISPLAY_IGVT_WORKLOAD_H
@@ -74,6 +77,8 @@ typedef struct IgvtWorkload {
     IgvtEngine engine;
     IgvtSlice slice;            /* the vGPU's graphics memory */
     IgvtDma dma;                /* the vGPU's DMA: guest RAM only */
+    const IgvtGpuMem *mem;      /* the vGPU's view, to prepare and retire */
+    bool prepared;              /* copied and audited */
     uint64_t lrca;              /* context image; page 0 is its status page */
     uint64_t pml4;              /* PPGTT root from the image */
     uint32_t tail;              /* ring tail the image holds */
@@ -121,11 +126,17 @@ typedef struct IgvtWorkload {
 } IgvtWorkload;
 
 /*
- * Prepare the workload of descriptor @desc in @w (zeroed first); false
- * (w->why) if refused.  Its buffers are released by igvt_workload_free.
+ * Make @w (zeroed first) the workload of descriptor @desc on engine @e of
+ * vGPU @s.  Under the BQL; it holds nothing but what it takes from @s.
  */
-bool igvt_workload_prepare(IgvtState *s, IgvtEngine e, uint64_t desc,
-                           IgvtWorkload *w);
+void igvt_workload_init(IgvtState *s, IgvtEngine e, uint64_t desc,
+                        IgvtWorkload *w);
+/*
+ * Prepare @w: copy and audit what it runs.  On any thread: guest memory
+ * only through w->mem.  False (w->why) if refused or unreachable, or
+ * once w->cancel is set.  Its buffers are released by igvt_workload_free.
+ */
+bool igvt_workload_prepare(IgvtWorkload *w);
 /* The audited copy of a batch the workload starts, or NULL */
 const IgvtCmdBuf *igvt_workload_batch(IgvtWorkload *w, uint64_t addr,
                                       bool ppgtt, uint8_t level);
