@@ -910,6 +910,75 @@ static void test_ggtt_split_write(void)
 }
 
 /*
+ * GGTT writes reach the backend in runs: a bind of consecutive entries
+ * is one update, however it is written, once something looks (here the
+ * QMP query); entries far apart are separate runs.  The run is validated
+ * as a whole: an invalid entry in it is still caught.
+ */
+static void test_ggtt_batched(void)
+{
+    QIgvt *g = igvt_start_pv();
+    uint64_t low = slice(g, "aperture-base") / PAGE;
+    int64_t calls, entries, invalid;
+    unsigned i;
+
+    calls = qigvt_counter(g, "ggtt-backend-calls");
+    entries = qigvt_counter(g, "ggtt-backend-entries");
+    invalid = qigvt_counter(g, "ggtt-invalid-ptes");
+    for (i = 0; i < 512; i++) {
+        qigvt_ggtt_write(g, low + 16 + i,
+                         (RAM_PAGE1 + (i % 3) * PAGE) | IGVT_PTE_PRESENT);
+    }
+    qigvt_ggtt_write(g, low + 300, QIGVT_PTE_NOT_RAM | IGVT_PTE_PRESENT);
+    g_assert_cmpint(qigvt_counter(g, "ggtt-backend-calls"), ==, calls + 1);
+    g_assert_cmpint(qigvt_counter(g, "ggtt-backend-entries"), ==,
+                    entries + 512);
+    g_assert_cmpint(qigvt_counter(g, "ggtt-invalid-ptes"), ==, invalid + 1);
+
+    /* As two dwords, in reverse order: still one run */
+    for (i = 512; i-- > 0;) {
+        qigvt_writel(g, qigvt_ggtt_off(low + 16 + i) + 4, 0);
+        qigvt_writel(g, qigvt_ggtt_off(low + 16 + i),
+                     RAM_PAGE2 | IGVT_PTE_PRESENT);
+    }
+    g_assert_cmpint(qigvt_counter(g, "ggtt-backend-calls"), ==, calls + 2);
+    g_assert_cmpint(qigvt_counter(g, "ggtt-backend-entries"), ==,
+                    entries + 1024);
+
+    /* Far apart: two runs */
+    qigvt_ggtt_write(g, low + 1, RAM_PAGE3 | IGVT_PTE_PRESENT);
+    qigvt_ggtt_write(g, low + 4000, RAM_PAGE3 | IGVT_PTE_PRESENT);
+    g_assert_cmpint(qigvt_counter(g, "ggtt-backend-calls"), ==, calls + 4);
+    g_assert_cmpint(qigvt_counter(g, "ggtt-backend-entries"), ==,
+                    entries + 1026);
+    qigvt_free(g);
+}
+
+/*
+ * A register access, such as i915's GFX_FLSH_CNTL after a bind, or an
+ * aperture access right after the GGTT write, sees the new entries
+ * without any observer's help
+ */
+static void test_ggtt_flush_points(void)
+{
+    QIgvt *g = igvt_start_pv();
+    uint64_t low = slice(g, "aperture-base") / PAGE;
+    int64_t calls = qigvt_counter(g, "ggtt-backend-calls");
+
+    fill_page(g->qts, RAM_PAGE1, 0x31);
+    fill_page(g->qts, RAM_PAGE2, 0x32);
+    qigvt_ggtt_write(g, low + 20, RAM_PAGE1 | IGVT_PTE_PRESENT);
+    g_assert_cmphex(qigvt_ap_read(g, (low + 20) * PAGE, 8), ==,
+                    page_pattern(0x31, 0, 8));
+    qigvt_ggtt_write(g, low + 20, RAM_PAGE2 | IGVT_PTE_PRESENT);
+    qigvt_writel(g, A_GFX_FLSH_CNTL, 1);
+    g_assert_cmpint(qigvt_counter(g, "ggtt-backend-calls"), ==, calls + 2);
+    g_assert_cmphex(qigvt_ap_read(g, (low + 20) * PAGE, 8), ==,
+                    page_pattern(0x32, 0, 8));
+    qigvt_free(g);
+}
+
+/*
  * 5. Aperture
  */
 
@@ -1971,6 +2040,8 @@ int main(int argc, char **argv)
     qtest_add_func("/igvt/mmio/fences", test_mmio_fences);
     qtest_add_func("/igvt/ggtt/entries", test_ggtt_entries);
     qtest_add_func("/igvt/ggtt/split-write", test_ggtt_split_write);
+    qtest_add_func("/igvt/ggtt/batched", test_ggtt_batched);
+    qtest_add_func("/igvt/ggtt/flush-points", test_ggtt_flush_points);
     qtest_add_func("/igvt/migration", test_migration);
     qtest_add_func("/igvt/aperture/access", test_aperture_access);
     qtest_add_func("/igvt/aperture/faults", test_aperture_faults);

@@ -752,6 +752,8 @@ static void igvt_console_release(IgvtConsole *c)
 
 static void igvt_gfx_update(void *opaque)
 {
+    /* What the GGTT says now, written or not (see gtt.c) */
+    igvt_gtt_flush(opaque);
     IgvtState *s = opaque;
 
     if (igvt_vga_enabled(s)) {
@@ -845,11 +847,11 @@ void igvt_console_invalidate(IgvtState *s)
     s->console->dirty = true;
 }
 
-void igvt_console_gm_changed(IgvtState *s, uint64_t gm)
+void igvt_console_gm_changed(IgvtState *s, uint64_t gm, uint64_t size)
 {
     IgvtConsole *c = s->console;
 
-    if (gm - c->scan_base < c->scan_size) {
+    if (gm < c->scan_base + c->scan_size && c->scan_base < gm + size) {
         c->dirty = true;
     }
 }

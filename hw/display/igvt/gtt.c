@@ -22,10 +22,31 @@
 #include "trace.h"
 
 /*
+ * Guest GGTT writes take effect in the record at once, but reach the host
+ * GGTT in runs: the entries written since it was last programmed
+ * accumulate in [pend_lo, pend_hi), and igvt_gtt_flush() validates them
+ * in one pass and programs them in one backend call when something may
+ * use them: any register access (i915 writes GFX_FLSH_CNTL after a bind,
+ * and ELSP to submit work), an aperture access, a console refresh; or
+ * when a write lands more than IGVT_GTT_PENDING_GAP entries away from the
+ * run.  Hardware, too, only promises the GPU a GGTT update after the
+ * invalidation.  Under KVM the GGTT is also coalesced MMIO (igvt.c):
+ * writes queue in the kernel and arrive in a batch, flushed before any
+ * other access to the device.
+ */
+#define IGVT_GTT_PENDING_GAP    64
+
+/* A run of guest RAM the validation of consecutive entries reuses */
+typedef struct IgvtRamRun {
+    uint64_t lo, hi;
+} IgvtRamRun;
+
+/*
  * What the host GGTT entry @index should hold for the guest's entry: its
  * page if present and guest RAM, else the scratch page (0)
  */
-static uint64_t igvt_gtt_host_pte(IgvtState *s, uint64_t index)
+static uint64_t igvt_gtt_host_pte(IgvtState *s, uint64_t index,
+                                  IgvtRamRun *run)
 {
     uint64_t pte = s->gtt.entries[index];
     uint64_t addr = pte & IGVT_PTE_ADDR_MASK;
@@ -33,7 +54,11 @@ static uint64_t igvt_gtt_host_pte(IgvtState *s, uint64_t index)
     if (!(pte & IGVT_PTE_PRESENT)) {
         return 0;
     }
-    if (!igvt_dma_is_ram(s, addr, IGVT_GTT_PAGE_SIZE)) {
+    if (addr < run->lo || addr + IGVT_GTT_PAGE_SIZE > run->hi) {
+        run->lo = addr;
+        run->hi = addr + igvt_dma_ram_extent(s, addr);
+    }
+    if (run->hi - addr < IGVT_GTT_PAGE_SIZE) {
         s->counters.ggtt_invalid_ptes++;
         IGVT_GUEST_ERR(igvt_err_ggtt_pte, "GGTT entry %" PRIu64 " = 0x%"
                        PRIx64 " is not guest RAM; using the scratch page",
@@ -50,10 +75,12 @@ static uint64_t igvt_gtt_host_pte(IgvtState *s, uint64_t index)
 static void igvt_gtt_set_host(IgvtState *s, uint64_t first, uint64_t count,
                               bool validate)
 {
+    IgvtRamRun run = { 0, 0 };
     uint64_t i;
 
     for (i = first; i < first + count; i++) {
-        qatomic_set(&s->gtt.host[i], validate ? igvt_gtt_host_pte(s, i) : 0);
+        qatomic_set(&s->gtt.host[i],
+                    validate ? igvt_gtt_host_pte(s, i, &run) : 0);
     }
 }
 
@@ -64,6 +91,8 @@ static void igvt_gtt_program(IgvtState *s, uint64_t first, uint64_t count)
     Error *err = NULL;
 
     trace_igvt_ggtt_program(first, count);
+    s->counters.ggtt_backend_calls++;
+    s->counters.ggtt_backend_entries += count;
     if (!igvt_backend_ggtt_set_range(s->backend, first, count,
                                      &s->gtt.host[first], &err)) {
         /* The host could not take them: they point at the scratch page */
@@ -75,15 +104,42 @@ static void igvt_gtt_program(IgvtState *s, uint64_t first, uint64_t count)
     }
 }
 
-/* Validate entry @index and program the host GGTT accordingly */
-static void igvt_gtt_update_host(IgvtState *s, uint32_t index)
+void igvt_gtt_flush(IgvtState *s)
 {
-    if (s->failsafe) {
+    IgvtGtt *g = &s->gtt;
+    uint32_t first = g->pend_lo, count = g->pend_hi - g->pend_lo;
+
+    if (!count) {
         return;
     }
-    igvt_gtt_set_host(s, index, 1, true);
-    igvt_gtt_program(s, index, 1);
-    igvt_console_gm_changed(s, (uint64_t)index * IGVT_GTT_PAGE_SIZE);
+    g->pend_lo = g->pend_hi = 0;
+    if (s->failsafe) {
+        /* Nothing reaches the backend in failsafe mode */
+        return;
+    }
+    igvt_gtt_set_host(s, first, count, true);
+    igvt_gtt_program(s, first, count);
+    igvt_console_gm_changed(s, (uint64_t)first * IGVT_GTT_PAGE_SIZE,
+                            (uint64_t)count * IGVT_GTT_PAGE_SIZE);
+}
+
+/* Entry @index was written: it joins the run the host GGTT is owed */
+static void igvt_gtt_update_host(IgvtState *s, uint32_t index)
+{
+    IgvtGtt *g = &s->gtt;
+
+    if (g->pend_lo != g->pend_hi &&
+        (index + IGVT_GTT_PENDING_GAP < g->pend_lo ||
+         index > g->pend_hi + IGVT_GTT_PENDING_GAP)) {
+        igvt_gtt_flush(s);
+    }
+    if (g->pend_lo == g->pend_hi) {
+        g->pend_lo = index;
+        g->pend_hi = index + 1;
+    } else {
+        g->pend_lo = MIN(g->pend_lo, index);
+        g->pend_hi = MAX(g->pend_hi, index + 1);
+    }
 }
 
 bool igvt_ggtt_lookup(IgvtState *s, uint64_t index, uint64_t *dma)
@@ -200,6 +256,7 @@ static void igvt_aperture_access(IgvtState *s, hwaddr addr, uint8_t *buf,
     unsigned done;
     IgvtFence f;
 
+    igvt_gtt_flush(s);
     for (done = 0; done < size; done += chunk) {
         chunk = size - done;
         gm = addr + done;
@@ -309,6 +366,7 @@ void igvt_gtt_reset(IgvtState *s)
 {
     memset(s->gtt.entries, 0, s->gtt.num_entries * sizeof(uint64_t));
     s->gtt.partial_halves = 0;
+    s->gtt.pend_lo = s->gtt.pend_hi = 0;
     igvt_gtt_clear_host(s, s->slice.low_base, s->slice.low_size);
     igvt_gtt_clear_host(s, s->slice.high_base, s->slice.high_size);
 }
@@ -325,6 +383,7 @@ int igvt_gtt_post_load(IgvtState *s)
     if (s->gtt.partial_halves & ~(IGVT_GTT_HALF_LOW | IGVT_GTT_HALF_HIGH)) {
         return -EINVAL;
     }
+    s->gtt.pend_lo = s->gtt.pend_hi = 0;
     if (s->failsafe) {
         /* Nothing reaches the backend in failsafe mode */
         igvt_gtt_clear_host(s, s->slice.low_base, s->slice.low_size);

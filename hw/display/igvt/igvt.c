@@ -131,11 +131,20 @@ static void igvt_init_bars(IgvtState *s)
     memory_region_init_io(&s->gtt_mr, owner, &igvt_gtt_ops, s, "igvt-ggtt",
                           IGVT_GTT_SIZE);
     memory_region_add_subregion(&s->bar0, IGVT_GTT_OFFSET, &s->gtt_mr);
+    /*
+     * KVM may queue GGTT writes in the kernel and hand them over in a
+     * batch; any other access to the device (a GGTT or register read,
+     * GFX_FLSH_CNTL, ELSP, the aperture) delivers the queue first
+     */
+    memory_region_add_coalescing(&s->gtt_mr, 0, IGVT_GTT_SIZE);
+    memory_region_set_flush_coalesced(&s->gtt_mr);
+    memory_region_set_flush_coalesced(&s->mmio);
     pci_register_bar(dev, IGVT_BAR_GTTMMADR, PCI_BASE_ADDRESS_MEM_TYPE_64,
                      &s->bar0);
 
     memory_region_init_io(&s->aperture, owner, &igvt_aperture_ops, s,
                           "igvt-aperture", s->params.aperture_size);
+    memory_region_set_flush_coalesced(&s->aperture);
     pci_register_bar(dev, IGVT_BAR_GMADR, PCI_BASE_ADDRESS_MEM_TYPE_64 |
                      PCI_BASE_ADDRESS_MEM_PREFETCH, &s->aperture);
 }
@@ -270,7 +279,7 @@ static const VMStateDescription vmstate_igvt_slice = {
 
 static const VMStateDescription vmstate_igvt_counters = {
     .name = "igvt/counters",
-    .version_id = 1,
+    .version_id = 2,
     .minimum_version_id = 1,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT64(mmio_reads, IgvtStats),
@@ -283,6 +292,8 @@ static const VMStateDescription vmstate_igvt_counters = {
         VMSTATE_UINT64(aperture_reads, IgvtStats),
         VMSTATE_UINT64(aperture_writes, IgvtStats),
         VMSTATE_UINT64(aperture_faults, IgvtStats),
+        VMSTATE_UINT64_V(ggtt_backend_calls, IgvtStats, 2),
+        VMSTATE_UINT64_V(ggtt_backend_entries, IgvtStats, 2),
         VMSTATE_END_OF_LIST()
     },
 };

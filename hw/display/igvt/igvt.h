@@ -123,6 +123,8 @@ typedef struct IgvtStats {
     uint64_t ggtt_writes;
     uint64_t ggtt_invalid_ptes;
     uint64_t ggtt_dropped;
+    uint64_t ggtt_backend_calls;        /* host GGTT updates ... */
+    uint64_t ggtt_backend_entries;      /* ... and the entries they held */
     uint64_t aperture_reads;
     uint64_t aperture_writes;
     uint64_t aperture_faults;
@@ -145,6 +147,8 @@ typedef struct IgvtGtt {
     /* The entry being written as two dwords, and which halves arrived */
     uint32_t partial_index;
     uint32_t partial_halves;
+    /* Entries written since the host GGTT was last programmed (gtt.c) */
+    uint32_t pend_lo, pend_hi;
 } IgvtGtt;
 
 /* The display engine (display.c) */
@@ -287,8 +291,8 @@ void igvt_console_init(IgvtState *s);
 void igvt_console_fini(IgvtState *s);
 /* Redraw everything at the next refresh */
 void igvt_console_invalidate(IgvtState *s);
-/* The GGTT entry of graphics memory @gm changed */
-void igvt_console_gm_changed(IgvtState *s, uint64_t gm);
+/* The GGTT entries of graphics memory [@gm, @gm + @size) changed */
+void igvt_console_gm_changed(IgvtState *s, uint64_t gm, uint64_t size);
 IgvtConsoleMode igvt_console_mode(IgvtState *s);
 void igvt_console_stats(IgvtState *s, uint64_t *shown, uint64_t *skipped);
 
@@ -369,6 +373,8 @@ extern const MemoryRegionOps igvt_aperture_ops;
 bool igvt_gtt_init(IgvtState *s, Error **errp);
 void igvt_gtt_fini(IgvtState *s);
 void igvt_gtt_reset(IgvtState *s);
+/* Program the host GGTT with the entries written so far (see gtt.c) */
+void igvt_gtt_flush(IgvtState *s);
 int igvt_gtt_post_load(IgvtState *s);
 /* The DMA address behind GGTT page @index, if in the slices and valid */
 bool igvt_ggtt_lookup(IgvtState *s, uint64_t index, uint64_t *dma);
@@ -388,6 +394,8 @@ bool igvt_mem_check_iommu(IgvtState *s, Error **errp);
 void igvt_mem_init(IgvtState *s);
 /* Is [addr, addr + size) writable guest RAM, as the device sees memory? */
 bool igvt_dma_is_ram(IgvtState *s, uint64_t addr, uint64_t size);
+/* How many bytes from @addr on are writable guest RAM in one piece */
+uint64_t igvt_dma_ram_extent(IgvtState *s, uint64_t addr);
 bool igvt_gm_in_slice(IgvtState *s, uint64_t addr, uint64_t size);
 /*
  * Graphics memory at @gm through the host GGTT, as the GPU reaches it:

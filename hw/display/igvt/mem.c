@@ -135,16 +135,21 @@ bool igvt_mem_check_iommu(IgvtState *s, Error **errp)
     return true;
 }
 
-bool igvt_dma_is_ram(IgvtState *s, uint64_t addr, uint64_t size)
+uint64_t igvt_dma_ram_extent(IgvtState *s, uint64_t addr)
 {
     AddressSpace *as = pci_get_address_space(PCI_DEVICE(s));
     MemoryRegion *mr;
-    hwaddr xlat, len = size;
+    hwaddr xlat, len = UINT64_MAX - addr;
 
     RCU_READ_LOCK_GUARD();
     mr = address_space_translate(as, addr, &xlat, &len, true,
                                  MEMTXATTRS_UNSPECIFIED);
-    return igvt_mem_direct(mr, true) && len >= size;
+    return igvt_mem_direct(mr, true) ? len : 0;
+}
+
+bool igvt_dma_is_ram(IgvtState *s, uint64_t addr, uint64_t size)
+{
+    return igvt_dma_ram_extent(s, addr) >= size;
 }
 
 bool igvt_gm_in_slice(IgvtState *s, uint64_t addr, uint64_t size)

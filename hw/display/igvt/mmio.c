@@ -168,6 +168,7 @@ static uint64_t igvt_mmio_read(void *opaque, hwaddr addr, unsigned size)
     if (igvt_vga_lfb_access(s, addr, &val, size, false)) {
         return val;
     }
+    igvt_gtt_flush(s);
     s->counters.mmio_reads++;
     if (!igvt_mmio_access_ok(s, addr, size, false)) {
         return 0;
@@ -189,6 +190,7 @@ static void igvt_mmio_write(void *opaque, hwaddr addr, uint64_t val,
     if (igvt_vga_lfb_access(s, addr, &val, size, true)) {
         return;
     }
+    igvt_gtt_flush(s);
     s->counters.mmio_writes++;
     if (!igvt_mmio_access_ok(s, addr, size, true)) {
         return;

@@ -71,6 +71,8 @@ static IgvtInfo *igvt_query_one(IgvtState *s)
         info->failsafe_reason = s->failsafe_reason;
     }
 
+    /* An observer sees every GGTT write so far validated (gtt.c) */
+    igvt_gtt_flush(s);
     c->mmio_reads = s->counters.mmio_reads;
     c->mmio_writes = s->counters.mmio_writes;
     c->mmio_untracked = s->counters.mmio_untracked;
@@ -78,6 +80,8 @@ static IgvtInfo *igvt_query_one(IgvtState *s)
     c->ggtt_writes = s->counters.ggtt_writes;
     c->ggtt_invalid_ptes = s->counters.ggtt_invalid_ptes;
     c->ggtt_dropped = s->counters.ggtt_dropped;
+    c->ggtt_backend_calls = s->counters.ggtt_backend_calls;
+    c->ggtt_backend_entries = s->counters.ggtt_backend_entries;
     c->aperture_reads = s->counters.aperture_reads;
     c->aperture_writes = s->counters.aperture_writes;
     c->aperture_faults = s->counters.aperture_faults;
@@ -348,8 +352,10 @@ static void hmp_info_igvt(Monitor *mon, const QDict *qdict)
                        c->mmio_reads, c->mmio_writes, c->mmio_untracked,
                        c->mmio_invalid);
         monitor_printf(mon, "  ggtt: %" PRIu64 " writes, %" PRIu64
-                       " invalid PTEs, %" PRIu64 " dropped\n",
-                       c->ggtt_writes, c->ggtt_invalid_ptes, c->ggtt_dropped);
+                       " invalid PTEs, %" PRIu64 " dropped; %" PRIu64
+                       " entries to the backend in %" PRIu64 " calls\n",
+                       c->ggtt_writes, c->ggtt_invalid_ptes, c->ggtt_dropped,
+                       c->ggtt_backend_entries, c->ggtt_backend_calls);
         monitor_printf(mon, "  aperture: %" PRIu64 " reads, %" PRIu64
                        " writes, %" PRIu64 " faults\n",
                        c->aperture_reads, c->aperture_writes,
