@@ -1148,7 +1148,7 @@ static void test_aperture_fence(const void *opaque)
     /* The fence off: the raw tiles */
     fence_program(g, 1, gm, size, c, false);
     g_assert_cmphex(qigvt_ap_read(g, gm + 0x1234, 4), ==,
-                    ldl_le_p(ram + 0x1234));
+                    (uint32_t)ldl_le_p(ram + 0x1234));
     /* On again, and a tile's page remapped: its bytes come from there */
     fence_program(g, 1, gm, size, c, true);
     fill_page(g->qts, RAM_PAGE1, 0x40);
