@@ -48,7 +48,7 @@ FUZZ_MINUTES ?= 1
 .PHONY: all build deps overlay test-binaries check check-unit check-qtest \
         check-guest check-host check-sanitizers sanitizer-binaries \
         fuzz fuzz-deps \
-        demo bench bench-display bench-exec clean distclean help
+        demo bench bench-display bench-exec bench-aperture clean distclean help
 
 all: build
 
@@ -60,9 +60,10 @@ help:
 	@echo "make check-unit | check-qtest | check-guest | check-host"
 	@echo "make check-sanitizers  unit and qtest rings on an ASan+UBSan build"
 	@echo "make fuzz [FUZZ_MINUTES=N]  run every fuzz target N minutes (docs/igvt/fuzzing.md)"
-	@echo "make bench      both benchmarks below (tests/bench/README.md)"
+	@echo "make bench      the three benchmarks below (tests/bench/README.md)"
 	@echo "make bench-display  display cost: igvt-vga against VGA and virtio-gpu"
 	@echo "make bench-exec     command audit MB/s, guest gem_exec_nop rate, ELSP latency"
+	@echo "make bench-aperture guest writes through the aperture, fbcon, GGTT binds"
 
 config.mak:
 	./configure
@@ -131,13 +132,14 @@ check-host: build
 demo: build
 	$(GUEST_CMD) demo
 
-# Both benchmarks, one after the other (never two guests at once, even
+# The benchmarks, one after the other (never two guests at once, even
 # under make -j); each reports its own baselines and fails only when
-# something did not run.  The second runs even if the first failed.
+# something did not run.  Each runs even if one before it failed.
 bench: build
 	@rc=0; \
 	$(MAKE) --no-print-directory bench-display || rc=1; \
 	$(MAKE) --no-print-directory bench-exec || rc=1; \
+	$(MAKE) --no-print-directory bench-aperture || rc=1; \
 	exit $$rc
 
 bench-display: build
@@ -150,6 +152,9 @@ bench-exec: build
 	    --audit-bin $(QEMU_BUILD)/tests/unit/igvt/bench-igvt-audit \
 	    --sched-bin $(QEMU_BUILD)/tests/qtest/igvt-sched-test \
 	    --work $(BUILDDIR)/bench --guest-work $(GUEST_WORK)
+
+bench-aperture: build
+	$(SRCDIR)/tests/bench/aperture.sh --qemu $(QEMU) --work $(BUILDDIR)/bench --guest-work $(GUEST_WORK)
 
 # clang and libFuzzer come with Debian's clang package
 fuzz-deps:

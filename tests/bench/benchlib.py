@@ -83,6 +83,20 @@ def threads(pid):
     return out
 
 
+def guest_args(p, smp):
+    """The arguments every benchmark guest takes (QemuGuest.qemu_cmd
+    reads them): argparse parser p, smp the default vCPU count."""
+    p.add_argument("--qemu", required=True)
+    p.add_argument("--work", required=True)
+    p.add_argument("--kernel", required=True)
+    p.add_argument("--initrd", required=True)
+    p.add_argument("--smp", type=int, default=smp)
+    p.add_argument("--mem", default="1G")
+    p.add_argument("--boot-timeout", type=float, default=150)
+    p.add_argument("--append", default="")
+    p.add_argument("--firmware", action="append", default=[])
+
+
 # ---------------------------------------------------------- the guest --
 class QemuGuest:
     """One QEMU process booting a benchmark guest.  The guest's serial

@@ -38,7 +38,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import (QemuGuest, Qmp, finish, logger,  # noqa: E402  (same directory)
+from benchlib import (QemuGuest, Qmp, finish, guest_args, logger,  # noqa: E402
                       num, table, thread_cpu_ns, threads)
 
 # name -> (label, -device argument, the device's GraphicHwOps.gfx_update)
@@ -949,10 +949,7 @@ def run_memcpy(args):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--qemu", required=True)
-    p.add_argument("--work", required=True)
-    p.add_argument("--kernel", required=True)
-    p.add_argument("--initrd", required=True)
+    guest_args(p, smp=2)
     p.add_argument("--memcpy", required=True)
     p.add_argument("--devices", nargs="+", default=["igvt", "vga", "virtio"])
     p.add_argument("--idle", type=float, default=10)
@@ -963,12 +960,7 @@ def main():
     p.add_argument("--workload", default="fb", choices=["fb", "text"])
     p.add_argument("--xres", type=int, default=1920)
     p.add_argument("--yres", type=int, default=1080)
-    p.add_argument("--smp", type=int, default=2)
-    p.add_argument("--mem", default="1G")
     p.add_argument("--ram", default="memfd", choices=["memfd", "anon"])
-    p.add_argument("--boot-timeout", type=float, default=150)
-    p.add_argument("--append", default="")
-    p.add_argument("--firmware", action="append", default=[])
     p.add_argument("--no-probes", action="store_true",
                    help="whole-thread numbers only (no uprobes)")
     args = p.parse_args()

@@ -47,87 +47,9 @@ bench_args "qemu work guest-work" "$@"
 bench_setup dpkg-deb modinfo cpio xz gcc python3 sha256sum
 QEMU_BIN=$(cd "$(dirname "$QEMU_BIN")" && pwd)/$(basename "$QEMU_BIN")
 
-# ------------------------------------------------------------ kernel kit --
-KIT=$GWORK/kernels/$KERNEL
-if [ ! -s "$KIT/SOURCE" ] || [ ! -s "$KIT/vmlinuz" ]; then
-	bench_fetch_kit "kit in $KIT"
-fi
-[ -s "$KIT/SOURCE" ] || die "no kernel kit in $KIT"
-kdeb_name=$(sed -n 's/.*kernel=\([^ ]*\).*/\1/p' "$KIT/SOURCE")
-KDEB=
-for f in "$GWORK"/debs/*/"$kdeb_name"; do
-	[ -f "$f" ] && KDEB=$f
-done
-[ -n "$KDEB" ] || die "the kernel .deb $kdeb_name named by $KIT/SOURCE is not in $GWORK/debs"
-
-# ---------------------------------------------------------------- modules --
-# The driver chains, in dependency order (modinfo depends and pre:
-# softdeps), decompressed, from the same .deb as the kit's vmlinuz.
-MODS=$WORK/modules
-declare -A MOD_PATH=() MOD_DONE=()
-ORDER=()
-
-visit() {
-	local n=$1 p d
-	[ -z "${MOD_DONE[$n]:-}" ] || return 0
-	p=${MOD_PATH[$n]:-}
-	[ -n "$p" ] || die "module $n is not in $kdeb_name"
-	MOD_DONE[$n]=1
-	for d in $(modinfo -F depends "$p" | tr ',' ' '); do
-		visit "${d//-/_}"
-	done
-	for d in $(modinfo -F softdep "$p" | sed -n 's/.*pre:\(.*\)/\1/p' | sed 's/post:.*//'); do
-		d=${d//-/_}
-		[ -z "${MOD_PATH[$d]:-}" ] || visit "$d"
-	done
-	ORDER+=("$p")
-}
-
-build_modules() {
-	local tmp mdir p b top
-	tmp=$WORK/tmp/kernel
-	rm -rf "$tmp" "$MODS.new"
-	mkdir -p "$tmp" "$MODS.new/lib"
-	say "unpacking $kdeb_name"
-	dpkg-deb -x "$KDEB" "$tmp"
-	mdir=
-	for p in "$tmp"/lib/modules/* "$tmp"/usr/lib/modules/*; do
-		[ -d "$p" ] && mdir=$p
-	done
-	[ -n "$mdir" ] || die "no modules directory in $kdeb_name"
-	while IFS= read -r p; do
-		b=${p##*/}
-		b=${b%%.ko*}
-		MOD_PATH[${b//-/_}]=$p
-	done < <(find "$mdir" -name '*.ko' -o -name '*.ko.*')
-	for top in igvt:i915 vga:bochs virtio:virtio_gpu; do
-		MOD_DONE=()
-		ORDER=()
-		visit "${top#*:}"
-		: >"$MODS.new/load-${top%%:*}"
-		for p in "${ORDER[@]}"; do
-			b=${p##*/}
-			b=${b%%.ko*}.ko
-			case $p in
-			*.ko.xz) xz -dc "$p" >"$MODS.new/lib/$b" ;;
-			*.ko.zst) zstd -qdc "$p" >"$MODS.new/lib/$b" ;;
-			*.ko.gz) gzip -dc "$p" >"$MODS.new/lib/$b" ;;
-			*) cp "$p" "$MODS.new/lib/$b" ;;
-			esac
-			echo "$b" >>"$MODS.new/load-${top%%:*}"
-		done
-	done
-	echo "$kdeb_name" >"$MODS.new/SOURCE"
-	rm -rf "$MODS" "$tmp"
-	mv "$MODS.new" "$MODS"
-	for top in igvt vga virtio; do
-		say "$top chain: $(tr '\n' ' ' <"$MODS/load-$top")"
-	done
-}
-
-if [ "$(cat "$MODS/SOURCE" 2>/dev/null)" != "$kdeb_name" ]; then
-	build_modules
-fi
+# ------------------------------------------------- kernel kit, modules --
+# MODS: the igvt, vga and virtio driver chains (lib.sh)
+bench_modules
 
 # -------------------------------------------------------------- initramfs --
 INITRD=$WORK/initrd.cpio

@@ -32,7 +32,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import (QemuGuest, Qmp, finish, logger,  # noqa: E402  (same directory)
+from benchlib import (QemuGuest, Qmp, finish, guest_args, logger,  # noqa: E402
                       num, table, thread_cpu_ns, threads)
 
 BENCH_DIR = "/usr/libexec/igt-gpu-tools/benchmarks"
@@ -302,7 +302,7 @@ def report(args, audit, share, guest, d):
 
     w("")
     w("GPU time by weight (igvt-sched-test -m perf: two vGPUs on one backend"
-      " each resubmit an endless batch, 3 s):")
+      " each spin on a batch that jumps to itself, 3 s):")
     if "ratio" in share:
         w(f"  weights {share['weights'][0]}:{share['weights'][1]}, GPU time"
           f" {share['gpu_time_ns'][0] / 1e6:.0f} ms : "
@@ -419,23 +419,15 @@ def problems(dmesg):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--qemu", required=True)
-    p.add_argument("--work", required=True)
-    p.add_argument("--kernel", required=True)
+    guest_args(p, smp=1)
     p.add_argument("--kernel-tag", default="6.12")
-    p.add_argument("--initrd", required=True)
     p.add_argument("--audit-bin", required=True)
     p.add_argument("--audit-rounds", type=int, default=60)
     p.add_argument("--audit-round-ms", type=int, default=5)
     p.add_argument("--sched-bin", required=True)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--idle", type=int, default=3)
-    p.add_argument("--smp", type=int, default=1)
-    p.add_argument("--mem", default="1G")
-    p.add_argument("--boot-timeout", type=float, default=150)
     p.add_argument("--prog-timeout", type=float, default=120)
-    p.add_argument("--append", default="")
-    p.add_argument("--firmware", action="append", default=[])
     p.add_argument("--no-bcs", action="store_true")
     args = p.parse_args()
     t0 = time.monotonic()

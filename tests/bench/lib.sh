@@ -132,3 +132,89 @@ bench_firmware() {
 		done
 	fi
 }
+
+# bench_modules: MODS=$WORK/modules holds the DRM driver chains of the
+# $KERNEL kit (fetched when missing): lib/*.ko, decompressed, and
+# load-igvt (i915), load-vga (bochs) and load-virtio (virtio_gpu), each
+# in dependency order (modinfo depends and pre: softdeps), all from the
+# same .deb as the kit's vmlinuz.  Rebuilt when that .deb changes.
+bench_modules() {
+	local kdeb_name f
+	KIT=$GWORK/kernels/$KERNEL
+	if [ ! -s "$KIT/SOURCE" ] || [ ! -s "$KIT/vmlinuz" ]; then
+		bench_fetch_kit "kit in $KIT"
+	fi
+	[ -s "$KIT/SOURCE" ] || die "no kernel kit in $KIT"
+	kdeb_name=$(sed -n 's/.*kernel=\([^ ]*\).*/\1/p' "$KIT/SOURCE")
+	KDEB=
+	for f in "$GWORK"/debs/*/"$kdeb_name"; do
+		[ -f "$f" ] && KDEB=$f
+	done
+	[ -n "$KDEB" ] || die "the kernel .deb $kdeb_name named by $KIT/SOURCE is not in $GWORK/debs"
+	MODS=$WORK/modules
+	if [ "$(cat "$MODS/SOURCE" 2>/dev/null)" != "$kdeb_name" ]; then
+		bench_build_modules "$kdeb_name"
+	fi
+}
+
+# bench_visit MODULE: append MODULE's file to ORDER after what it needs
+bench_visit() {
+	local n=$1 p d
+	[ -z "${MOD_DONE[$n]:-}" ] || return 0
+	p=${MOD_PATH[$n]:-}
+	[ -n "$p" ] || die "module $n is not in $(basename "$KDEB")"
+	MOD_DONE[$n]=1
+	for d in $(modinfo -F depends "$p" | tr ',' ' '); do
+		bench_visit "${d//-/_}"
+	done
+	for d in $(modinfo -F softdep "$p" | sed -n 's/.*pre:\(.*\)/\1/p' | sed 's/post:.*//'); do
+		d=${d//-/_}
+		[ -z "${MOD_PATH[$d]:-}" ] || bench_visit "$d"
+	done
+	ORDER+=("$p")
+}
+
+# bench_build_modules KDEB-NAME: see bench_modules
+bench_build_modules() {
+	local tmp mdir p b top
+	declare -gA MOD_PATH=() MOD_DONE=()
+	ORDER=()
+	tmp=$WORK/tmp/kernel
+	rm -rf "$tmp" "$MODS.new"
+	mkdir -p "$tmp" "$MODS.new/lib"
+	say "unpacking $1"
+	dpkg-deb -x "$KDEB" "$tmp"
+	mdir=
+	for p in "$tmp"/lib/modules/* "$tmp"/usr/lib/modules/*; do
+		[ -d "$p" ] && mdir=$p
+	done
+	[ -n "$mdir" ] || die "no modules directory in $1"
+	while IFS= read -r p; do
+		b=${p##*/}
+		b=${b%%.ko*}
+		MOD_PATH[${b//-/_}]=$p
+	done < <(find "$mdir" -name '*.ko' -o -name '*.ko.*')
+	for top in igvt:i915 vga:bochs virtio:virtio_gpu; do
+		MOD_DONE=()
+		ORDER=()
+		bench_visit "${top#*:}"
+		: >"$MODS.new/load-${top%%:*}"
+		for p in "${ORDER[@]}"; do
+			b=${p##*/}
+			b=${b%%.ko*}.ko
+			case $p in
+			*.ko.xz) xz -dc "$p" >"$MODS.new/lib/$b" ;;
+			*.ko.zst) zstd -qdc "$p" >"$MODS.new/lib/$b" ;;
+			*.ko.gz) gzip -dc "$p" >"$MODS.new/lib/$b" ;;
+			*) cp "$p" "$MODS.new/lib/$b" ;;
+			esac
+			echo "$b" >>"$MODS.new/load-${top%%:*}"
+		done
+	done
+	echo "$1" >"$MODS.new/SOURCE"
+	rm -rf "$MODS" "$tmp"
+	mv "$MODS.new" "$MODS"
+	for top in igvt vga virtio; do
+		say "$top chain: $(tr '\n' ' ' <"$MODS/load-$top")"
+	done
+}
