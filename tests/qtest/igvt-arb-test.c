@@ -18,6 +18,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/units.h"
 #include "libqtest.h"
 #include "libqos/igvt.h"
 
@@ -41,6 +42,15 @@
 #define CSB_PREEMPTED   IGVT_CSB_PREEMPTED
 #define CSB_LITE        (IGVT_CSB_PREEMPTED | IGVT_CSB_LITE_RESTORE)
 
+#define RCS_IRQS        (IGVT_GT_CONTEXT_SWITCH | IGVT_GT_USER_INTERRUPT)
+#define ALU_LOAD(a, r)  QIGVT_ALU(LOAD, a, r)
+#define ALU_STORE(r, s) QIGVT_ALU(STORE, r, s)
+#define ALU_ADD         QIGVT_ALU(ADD, 0, 0)
+
+/* A batch as large as a workload copies, away from the other pages */
+#define BIG             (1 * MiB)
+#define BIG_SIZE        (256 * KiB)
+
 #define ARB_CHECK       IGVT_MI_ARB_CHECK
 #define BB_END          IGVT_MI_BATCH_BUFFER_END
 #define NOOP            IGVT_MI_NOOP
@@ -52,6 +62,10 @@ static QIgvt *gpu_start(void)
     g_assert_cmphex(g->gm, ==, 0);
     qigvt_exec_init(g, RAM_BASE);
     qigvt_ggtt_map(g, LRCA_B, RAM(LRCA_B), EXEC_END_B - LRCA_B);
+    /* The render engine's interrupts reach GT IIR */
+    qigvt_writel(g, IGVT_GEN8_GT_IMR(0), ~RCS_IRQS);
+    qigvt_writel(g, IGVT_GEN8_GT_IER(0), RCS_IRQS);
+    qigvt_writel(g, A_GEN8_MASTER_IRQ, R_GEN8_MASTER_IRQ_CONTROL_MASK);
     return g;
 }
 
@@ -393,6 +407,193 @@ static void test_engine_reset_keeps_others(void)
     qigvt_free(g);
 }
 
+/* Poll dword @i of QIGVT_TARGET until it is at least @want; returns it */
+static uint32_t wait_target_at_least(QIgvt *g, unsigned i, uint32_t want)
+{
+    gint64 deadline = g_get_monotonic_time() + (10 * G_USEC_PER_SEC);
+    uint32_t v;
+
+    while ((v = qigvt_target(g, i)) < want) {
+        if (g_get_monotonic_time() > deadline) {
+            g_autofree char *rej = qigvt_engine_stat_str(g, "rcs",
+                                                         "last-reject");
+            g_autofree char *hang = qigvt_engine_stat_str(g, "rcs",
+                                                          "last-hang");
+            g_test_message("target %u; rejected: %s; hung: %s", v,
+                           rej ? rej : "-", hang ? hang : "-");
+        }
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(100);
+    }
+    return v;
+}
+
+/* The longest MI_LOAD_REGISTER_IMM: a cheap way to fill a batch */
+#define SPIN_LRI_PAIRS  127
+
+/*
+ * A counting spinner of @size bytes at @gm: GPR0 += GPR1, stored to
+ * QIGVT_TARGET, an arbitration point, then long LRIs (to GPR2) and NOOPs,
+ * and a jump back to itself at its end.  The ring sets GPR1 to 1 and
+ * calls it.
+ */
+static void put_counting_spinner(QIgvt *g, uint64_t gm, size_t size)
+{
+    const uint32_t head[] = {
+        QIGVT_MATH(4), ALU_LOAD(IGVT_ALU_SRCA, 0), ALU_LOAD(IGVT_ALU_SRCB, 1),
+        ALU_ADD, ALU_STORE(0, IGVT_ALU_ACCU),
+        QIGVT_SRM_GGTT, QIGVT_GPR(RCS, 0), QIGVT_TARGET, 0,
+        ARB_CHECK,
+    };
+    const uint32_t jump[] = { QIGVT_BB_START_GGTT, gm, 0 };
+    const uint32_t ring[] = {
+        QIGVT_LRI(1), QIGVT_GPR(RCS, 1), 1,
+        QIGVT_BB_START_GGTT, gm, 0,
+        QIGVT_SDI_GGTT, QIGVT_TARGET + 4, 0, 0xd0e,
+    };
+
+    uint64_t at = gm + sizeof(head), end = gm + size - sizeof(jump);
+    uint32_t lri[1 + 2 * SPIN_LRI_PAIRS];
+    unsigned i;
+
+    g_assert_cmpuint(at, <=, end);
+    qtest_memset(g->qts, RAM(at), 0, end - at);
+    lri[0] = QIGVT_LRI(SPIN_LRI_PAIRS);
+    for (i = 0; i < SPIN_LRI_PAIRS; i++) {
+        lri[1 + 2 * i] = QIGVT_GPR(RCS, 2);
+        lri[2 + 2 * i] = i;
+    }
+    for (; at + sizeof(lri) <= end; at += sizeof(lri)) {
+        qtest_memwrite(g->qts, RAM(at), lri, sizeof(lri));
+    }
+    put_batch(g, gm, head, ARRAY_SIZE(head));
+    put_batch(g, gm + size - sizeof(jump), jump, ARRAY_SIZE(jump));
+    qigvt_put_context(g, ring, ARRAY_SIZE(ring));
+}
+
+/* QEMU's resident memory, in KiB */
+static uint64_t qemu_rss_kib(QIgvt *g)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status",
+                                            (int)qtest_pid(g->qts));
+    g_autofree char *status = NULL;
+    const char *line;
+
+    g_assert_true(g_file_get_contents(path, &status, NULL, NULL));
+    line = strstr(status, "VmRSS:");
+    g_assert_nonnull(line);
+    return g_ascii_strtoull(line + strlen("VmRSS:"), NULL, 10);
+}
+
+/*
+ * A spinner re-enters its batch on every round; each entry copies and
+ * audits the batch again (backend-soft.c igvt_soft_enter).  Those copies
+ * must not pile up for as long as the spinner spins: 1024 rounds of a
+ * 256 KiB batch may not cost QEMU 256 MiB.
+ */
+static void test_spinner_memory(void)
+{
+    QIgvt *g = gpu_start();
+    uint64_t before, after;
+    uint32_t n;
+
+    qigvt_ggtt_map(g, BIG, RAM(BIG), BIG_SIZE);
+    put_counting_spinner(g, BIG, BIG_SIZE);
+    qigvt_submit(g, RCS, CTX_A);
+    n = wait_target_at_least(g, 0, 16);
+    before = qemu_rss_kib(g);
+    wait_target_at_least(g, 0, n + 1024);
+    after = qemu_rss_kib(g);
+    g_test_message("RSS %" PRIu64 " KiB -> %" PRIu64 " KiB over 1024 rounds",
+                   before, after);
+    g_assert_cmpuint(after - MIN(after, before), <, 64 * KiB);
+
+    qtest_writel(g->qts, RAM(BIG), BB_END);
+    g_assert_cmpuint(qigvt_wait_csb(g, 1), ==, 1);
+    g_assert_cmphex(qigvt_target(g, 1), ==, 0xd0e);
+    qigvt_free(g);
+}
+
+/*
+ * A breadcrumb and MI_USER_INTERRUPT before a spinner in the same ring
+ * segment (i915 does this for a request queued before a spinning one on
+ * the same context): the hardware raises the interrupt when the command
+ * runs, so the guest's fence signals while the spinner goes on.
+ */
+static void test_spinner_user_interrupt(void)
+{
+    QIgvt *g = gpu_start();
+    const uint32_t ring[] = {
+        QIGVT_SDI_GGTT, QIGVT_TARGET, 0, 0x5911,
+        IGVT_MI_USER_INTERRUPT, NOOP,
+        QIGVT_BB_START_GGTT, QIGVT_BATCH, 0, NOOP,
+        QIGVT_SDI_GGTT, QIGVT_TARGET + 4, 0, 0xd0e,
+    };
+    gint64 deadline;
+
+    put_spinner(g, QIGVT_BATCH);
+    qigvt_put_context(g, ring, ARRAY_SIZE(ring));
+    qigvt_submit(g, RCS, CTX_A);
+    wait_dword(g, QIGVT_TARGET, 0x5911);
+    /* The idle-to-active switch is not what we wait for */
+    qigvt_writel(g, IGVT_GEN8_GT_IIR(0), IGVT_GT_CONTEXT_SWITCH);
+
+    /* It arrives while the spinner spins (the poll is a hang guard) */
+    deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (!(qigvt_readl(g, IGVT_GEN8_GT_IIR(0)) & IGVT_GT_USER_INTERRUPT)) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(1000);
+    }
+    g_assert_true(rcs_stat(g, "active"));
+    g_assert_cmphex(qigvt_target(g, 1), ==, 0);
+
+    end_spinner(g, QIGVT_BATCH);
+    g_assert_cmpuint(qigvt_wait_csb(g, 1), ==, 1);
+    qigvt_free(g);
+}
+
+/*
+ * Stopping the VM interrupts a workload at an arbitration point; it goes
+ * on after 'cont' (or on the destination of a migration) where it
+ * stopped.  The registers it computed with go on too, as the context
+ * image keeps them on hardware: a counter kept in a GPR continues from
+ * where it was, it does not start again from 0.
+ */
+static void test_stop_keeps_gprs(const void *opaque)
+{
+    bool migrate = opaque;
+    QIgvt *g = gpu_start();
+    QIgvt *d = g;
+    uint32_t stopped, now;
+    gint64 deadline;
+
+    put_counting_spinner(g, QIGVT_BATCH, PAGE);
+    qigvt_submit(g, RCS, CTX_A);
+    wait_target_at_least(g, 0, 100);
+    qtest_qmp_assert_success(g->qts, "{'execute': 'stop'}");
+    stopped = qigvt_target(g, 0);
+    g_assert_true(qigvt_engine_stat(g, "rcs", "active"));
+    if (migrate) {
+        d = qigvt_migrate(g, QIGVT_ARGS);
+    }
+    qtest_qmp_assert_success(d->qts, "{'execute': 'cont'}");
+
+    deadline = g_get_monotonic_time() + (10 * G_USEC_PER_SEC);
+    while ((now = qigvt_target(d, 0)) == stopped) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(100);
+    }
+    g_test_message("counter %u at stop, %u after cont", stopped, now);
+    g_assert_cmpuint(now, >, stopped);
+
+    qtest_writel(d->qts, RAM(QIGVT_BATCH), BB_END);
+    g_assert_cmpuint(qigvt_wait_csb(d, 1), ==, 1);
+    if (d != g) {
+        qigvt_free(d);
+    }
+    qigvt_free(g);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -409,6 +610,13 @@ int main(int argc, char **argv)
     qtest_add_data_func("/igvt/arb/stop-spinner-migrate", (void *)true,
                         test_stop_spinner);
     qtest_add_func("/igvt/arb/reset-spinner", test_reset_spinner);
+    qtest_add_func("/igvt/arb/spinner-memory", test_spinner_memory);
+    qtest_add_func("/igvt/arb/spinner-user-interrupt",
+                   test_spinner_user_interrupt);
+    qtest_add_data_func("/igvt/arb/stop-keeps-gprs", (void *)false,
+                        test_stop_keeps_gprs);
+    qtest_add_data_func("/igvt/arb/stop-keeps-gprs-migrate", (void *)true,
+                        test_stop_keeps_gprs);
     qtest_add_func("/igvt/arb/engine-reset-keeps-others",
                    test_engine_reset_keeps_others);
     return g_test_run();

@@ -37,19 +37,19 @@
  * upper dword at + 0x35c) is a free-running counter at 12 MHz, the rate
  * a Skylake GT2 has and the one the guest derives from the vGPU's
  * CTC_MODE (24 MHz crystal >> 1), and RING_CTX_TIMESTAMP (+ 0x3a8) counts
- * the same ticks since the workload started.  State does not persist
- * from one workload to the next: the hardware saves GPRs in the context
- * image, but the software GPU neither loads nor saves the image's
- * registers (architecture.md); the users of GPRs (Mesa's query and
- * indirect-draw code, i915's and IGT's timing loops) load every GPR they
- * read in the same batch, so the difference only shows to a guest that
- * reads a GPR it never wrote, which gets 0.
+ * the same ticks since the workload started.  The registers a context
+ * switch saves into the context image where the software GPU can find
+ * them (context.h: CS_GPR0-15, and the render engine's
+ * MI_PREDICATE_RESULT_1) are loaded from the image when a workload
+ * starts and saved back when it ends or stops, so a context stopped with
+ * the VM, migrated or preempted goes on with the values it had.  Other
+ * registers a workload writes start at 0 in every workload.
  *
- * BCS_SWCTRL is part of that state.  The hardware keeps it per blitter
- * context (IGT's gem_ctx_isolation expects that); it starts at its reset
- * value 0 (X tiling) and is a masked register: bits 31:16 enable bits
- * 15:0.  i915's users (IGT, the kernel's selftests) set it in every batch
- * that needs it and restore it afterwards.
+ * BCS_SWCTRL is one of those.  The hardware keeps it per blitter context
+ * (IGT's gem_ctx_isolation expects that); it starts at its reset value 0
+ * (X tiling) and is a masked register: bits 31:16 enable bits 15:0.
+ * i915's users (IGT, the kernel's selftests) set it in every batch that
+ * needs it and restore it afterwards.
  *
  * MI_MATH runs the Gen8+ ALU on the GPRs (soft-alu.h: the operations, the
  * flags, and what is refused); an instruction the ALU does not have is a
@@ -214,6 +214,8 @@ static bool igvt_soft_ggtt_lookup(void *opaque, uint64_t index, uint64_t *dma)
 #define IGVT_SOFT_SLICE_NS      (1 * SCALE_MS)
 /* GPU-written pages a workload remembers; past that, all of them count */
 #define IGVT_SOFT_WRITTEN_MAX   4096
+/* ... and of batches entered (past it, each entry fetches a new copy) */
+#define IGVT_SOFT_ENTERED_MAX   4096
 #define IGVT_SOFT_UNIT_BYTES    4096
 /* Look at the clock after this many units (a system call each time) */
 #define IGVT_SOFT_CLOCK_UNITS   64
@@ -568,15 +570,61 @@ static gpointer igvt_soft_batch_key(uint64_t addr, bool ppgtt, uint8_t level)
                                  (level == IGVT_LEVEL_BATCH_2ND));
 }
 
+/* Has the workload entered the batch of @key before?  Remember it did */
+static bool igvt_soft_entered(IgvtSoftExec *x, gpointer key)
+{
+    bool before = x->entered_all || g_hash_table_contains(x->entered, key);
+
+    if (!before && g_hash_table_size(x->entered) >= IGVT_SOFT_ENTERED_MAX) {
+        x->entered_all = true;
+    } else if (!before) {
+        g_hash_table_add(x->entered, key);
+    }
+    return before;
+}
+
+static void igvt_soft_cmdbuf_free(IgvtCmdBuf *b)
+{
+    if (b) {
+        g_free(b->dw);
+        g_free(b);
+    }
+}
+
+/*
+ * Frame @f runs @buf from its start (@copy: @buf, fetched while running,
+ * which the frame now owns); a copy it owned is freed
+ */
+static void igvt_soft_frame_set(IgvtSoftFrame *f, const IgvtCmdBuf *buf,
+                                IgvtCmdBuf *copy)
+{
+    igvt_soft_cmdbuf_free(f->copy);
+    f->buf = buf;
+    f->copy = copy;
+    f->pos = 0;
+}
+
+/* The engine leaves the innermost buffer */
+static void igvt_soft_pop(IgvtSoftExec *x)
+{
+    IgvtSoftFrame *f = &x->stack[--x->depth];
+
+    igvt_soft_cmdbuf_free(f->copy);
+    *f = (IgvtSoftFrame) { };
+}
+
 /*
  * The audited copy of the batch a MI_BATCH_BUFFER_START enters: the one
  * prepared with the workload the first time, unless the GPU has written
  * to it since; a fresh copy, audited again, when the engine comes back to
  * a batch it already ran (so what the CPU wrote there meanwhile runs, as
- * it would on hardware) or the workload wrote it; NULL if refused.
+ * it would on hardware) or the workload wrote it; NULL if refused.  A
+ * fresh copy is also returned in *@copy, for the frame that runs it to
+ * own: a batch that jumps to itself holds one copy at a time.
  */
 static const IgvtCmdBuf *igvt_soft_enter(IgvtSoftExec *x, uint64_t addr,
-                                         bool ppgtt, uint8_t level)
+                                         bool ppgtt, uint8_t level,
+                                         IgvtCmdBuf **copy_out)
 {
     IgvtWorkload *w = x->w;
     gpointer key = igvt_soft_batch_key(addr, ppgtt, level);
@@ -591,12 +639,10 @@ static const IgvtCmdBuf *igvt_soft_enter(IgvtSoftExec *x, uint64_t addr,
     IgvtCmdBuf *copy;
     size_t copied;
 
-    if (b && !g_hash_table_contains(x->entered, key) &&
-        !igvt_soft_written(x, b)) {
-        g_hash_table_add(x->entered, key);
+    *copy_out = NULL;
+    if (!igvt_soft_entered(x, key) && b && !igvt_soft_written(x, b)) {
         return b;
     }
-    g_hash_table_add(x->entered, key);
     refs = g_new(IgvtBatchRef, IGVT_CMD_MAX_BATCHES_PER_WORKLOAD);
     copy = g_new0(IgvtCmdBuf, 1);
     if (!igvt_batch_fetch(&f, addr, ppgtt, level, IGVT_WORKLOAD_BATCH_MAX,
@@ -612,11 +658,12 @@ static const IgvtCmdBuf *igvt_soft_enter(IgvtSoftExec *x, uint64_t addr,
     }
     trace_igvt_soft_refetch(igvt_engine_name(w->engine), addr, ppgtt,
                             copied);
-    g_ptr_array_add(x->fetched, copy);
     /* Copying and auditing cost what was copied, twice */
     if (!igvt_soft_charge(x, 1 + 2 * igvt_soft_bytes(copied), addr)) {
+        igvt_soft_cmdbuf_free(copy);
         return NULL;
     }
+    *copy_out = copy;
     return copy;
 }
 
@@ -670,6 +717,7 @@ static IgvtSoftTurn igvt_soft_bb_start(IgvtSoftExec *x, const IgvtCmdInfo *ci)
 {
     IgvtSoftFrame *f = &x->stack[x->depth - 1];
     const IgvtCmdBuf *b = f->buf, *next;
+    IgvtCmdBuf *copy;
     bool call = b->level == IGVT_LEVEL_RING || (ci->flags & IGVT_CMDF_BB_2ND);
     uint8_t level = b->level == IGVT_LEVEL_RING ? IGVT_LEVEL_BATCH :
                     call ? IGVT_LEVEL_BATCH_2ND : b->level;
@@ -682,19 +730,20 @@ static IgvtSoftTurn igvt_soft_bb_start(IgvtSoftExec *x, const IgvtCmdInfo *ci)
         /* Predicated off: the command is ignored */
         return IGVT_SOFT_GO_ON;
     }
-    next = igvt_soft_enter(x, ci->addr, ppgtt, level);
+    next = igvt_soft_enter(x, ci->addr, ppgtt, level, &copy);
     if (!next) {
         return IGVT_SOFT_FAULT;
     }
     if (call) {
         if (x->depth == IGVT_SOFT_DEPTH) {
+            igvt_soft_cmdbuf_free(copy);
             igvt_soft_fail(x, "batch buffers nested too deep", ci->addr);
             return IGVT_SOFT_FAULT;
         }
         f = &x->stack[x->depth++];
     }
-    f->buf = next;
-    f->pos = 0;
+    /* A jump leaves the batch @ci is in: nothing reads @ci after this */
+    igvt_soft_frame_set(f, next, copy);
     return IGVT_SOFT_GO_ON;
 }
 
@@ -731,7 +780,7 @@ static IgvtSoftTurn igvt_soft_step(IgvtSoftExec *x)
         if (x->depth == 1) {
             return IGVT_SOFT_DONE;
         }
-        x->depth--;
+        igvt_soft_pop(x);
         return IGVT_SOFT_GO_ON;
     }
     /* A unit per command, more for long ones (MI_MATH, LRI) */
@@ -768,7 +817,7 @@ static IgvtSoftTurn igvt_soft_step(IgvtSoftExec *x)
             return IGVT_SOFT_FAULT;
         }
         if (ends) {
-            x->depth--;
+            igvt_soft_pop(x);
         }
         return IGVT_SOFT_GO_ON;
     default:
@@ -786,22 +835,45 @@ static IgvtSoftTurn igvt_soft_step(IgvtSoftExec *x)
 static void igvt_soft_exec_free(void *opaque)
 {
     IgvtSoftExec *x = opaque;
+    unsigned i;
 
     if (x->regs) {
         g_hash_table_destroy(x->regs);
     }
+    for (i = 0; i < IGVT_SOFT_DEPTH; i++) {
+        igvt_soft_cmdbuf_free(x->stack[i].copy);
+    }
     g_hash_table_destroy(x->entered);
     g_hash_table_destroy(x->written);
-    g_ptr_array_free(x->fetched, true);
     g_free(x);
 }
 
-static void igvt_soft_cmdbuf_free(gpointer p)
+/* The registers the context image keeps, as the workload's image held them */
+static void igvt_soft_load_regs(IgvtSoftExec *x)
 {
-    IgvtCmdBuf *b = p;
+    IgvtWorkload *w = x->w;
 
-    g_free(b->dw);
-    g_free(b);
+    QEMU_BUILD_BUG_ON(IGVT_CTX_GPRS != IGVT_ALU_GPRS);
+    memcpy(x->gpr, w->gpr, sizeof(x->gpr));
+    if (w->predicate_result_1) {
+        igvt_soft_reg_write(x, IGVT_MI_PREDICATE_RESULT_1,
+                            w->predicate_result_1);
+    }
+}
+
+/* ... and back into the workload, for the image, if they changed */
+static void igvt_soft_save_regs(IgvtSoftExec *x)
+{
+    IgvtWorkload *w = x->w;
+    uint32_t p1 = w->engine == IGVT_ENGINE_RCS ?
+                  igvt_soft_reg_read(x, IGVT_MI_PREDICATE_RESULT_1) : 0;
+
+    if (memcmp(w->gpr, x->gpr, sizeof(x->gpr)) ||
+        p1 != w->predicate_result_1) {
+        memcpy(w->gpr, x->gpr, sizeof(w->gpr));
+        w->predicate_result_1 = p1;
+        w->regs_dirty = true;
+    }
 }
 
 /* The execution of @w: from its start, or the batches it resumes in */
@@ -817,10 +889,10 @@ static IgvtSoftExec *igvt_soft_exec_new(IgvtBackend *be, IgvtWorkload *w)
         .ggtt_opaque = &x->ggtt,
         .dma = { .rw = igvt_soft_dma, .opaque = x },
     };
-    x->fetched = g_ptr_array_new_with_free_func(igvt_soft_cmdbuf_free);
     x->entered = g_hash_table_new(NULL, NULL);
     x->written = g_hash_table_new(NULL, NULL);
     x->mmio_base = igvt_engine_mmio_base(w->engine);
+    igvt_soft_load_regs(x);
     x->start_ns = get_clock();
     x->stack[0] = (IgvtSoftFrame) { .buf = &w->ring };
     x->depth = 1;
@@ -829,8 +901,8 @@ static IgvtSoftExec *igvt_soft_exec_new(IgvtBackend *be, IgvtWorkload *w)
                                              w->resume[i]);
 
         x->stack[x->depth++] = (IgvtSoftFrame) { .buf = b };
-        g_hash_table_add(x->entered,
-                         igvt_soft_batch_key(b->addr, b->ppgtt, b->level));
+        igvt_soft_entered(x, igvt_soft_batch_key(b->addr, b->ppgtt,
+                                                 b->level));
     }
     return x;
 }
@@ -871,6 +943,7 @@ static void igvt_soft_submit(IgvtBackend *b, IgvtWorkload *w)
     }
     w->user_irq |= x->user_irq;
     x->user_irq = false;
+    igvt_soft_save_regs(x);
     trace_igvt_soft_turn(igvt_engine_name(w->engine), w->lrca, turn);
     igvt_backend_done(w);
 }

@@ -752,9 +752,10 @@ static void igvt_console_release(IgvtConsole *c)
 
 static void igvt_gfx_update(void *opaque)
 {
-    /* What the GGTT says now, written or not (see gtt.c) */
-    igvt_gtt_flush(opaque);
     IgvtState *s = opaque;
+
+    /* What the GGTT says now, written or not (see gtt.c) */
+    igvt_gtt_flush(s);
 
     if (igvt_vga_enabled(s)) {
         igvt_console_release(s->console);

@@ -32,7 +32,19 @@
 #define IGVT_CTX_BB2_STATE      0x17
 #define IGVT_CTX_PDP0_UDW       0x31
 #define IGVT_CTX_PDP0_LDW       0x33
-#define IGVT_CTX_STATE_DWORDS   0x40    /* what the mediation reads */
+
+/*
+ * The engine's registers a context switch saves into the same page and
+ * loads back, where the Gen9 layout (every engine's) puts them: on the
+ * render engine MI_PREDICATE_RESULT_1, and CS_GPR0-15, each a low and a
+ * high register, one GPR every four dwords.
+ */
+#define IGVT_CTX_PREDICATE_RESULT_1 0x67
+#define IGVT_CTX_GPR0_LDW       0x69
+#define IGVT_CTX_GPR_DWORDS     4
+#define IGVT_CTX_GPR_UDW        2       /* the high half, after the low */
+#define IGVT_CTX_GPRS           16
+#define IGVT_CTX_STATE_DWORDS   0xa8    /* what the mediation reads */
 
 /*
  * Batch states: i915 writes the PPGTT bit (RING_BB_PPGTT) into a fresh

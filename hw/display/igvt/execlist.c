@@ -224,14 +224,23 @@ static void igvt_execlist_bh(void *opaque)
 static void igvt_execlist_complete_bh(void *opaque)
 {
     IgvtState *s = opaque;
+    uint32_t irqs = igvt_sched_take_user_irqs(&s->sched);
     IgvtWorkload *w;
+    int e;
 
+    for (e = 0; e < IGVT_NUM_ENGINES; e++) {
+        if (irqs & (1u << e)) {
+            igvt_engine_irq(s, e, IGVT_GT_USER_INTERRUPT);
+        }
+    }
     while ((w = igvt_sched_take_done(&s->sched))) {
-        int e = w->engine;
-        IgvtExeclist *el = &s->execlists[e];
-        IgvtEngineStats *st = &s->engine_stats[e];
+        IgvtExeclist *el;
+        IgvtEngineStats *st;
         bool user_irq = w->user_irq;
 
+        e = w->engine;
+        el = &s->execlists[e];
+        st = &s->engine_stats[e];
         if (el->running == w) {
             el->running = NULL;
         }
@@ -430,8 +439,8 @@ int igvt_execlist_post_load(IgvtState *s)
 
 const VMStateDescription vmstate_igvt_engine_stats = {
     .name = "igvt/engine-stats",
-    .version_id = 3,
-    .minimum_version_id = 2,
+    .version_id = 1,
+    .minimum_version_id = 1,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT64(submitted, IgvtEngineStats),
         VMSTATE_UINT64(completed, IgvtEngineStats),
@@ -444,7 +453,7 @@ const VMStateDescription vmstate_igvt_engine_stats = {
         VMSTATE_UINT64(latency_count, IgvtEngineStats),
         VMSTATE_UINT64(latency_total_ns, IgvtEngineStats),
         VMSTATE_UINT64(latency_max_ns, IgvtEngineStats),
-        VMSTATE_BUFFER_V(last_hang, IgvtEngineStats, 3),
+        VMSTATE_BUFFER(last_hang, IgvtEngineStats),
         VMSTATE_END_OF_LIST()
     },
 };
@@ -452,16 +461,16 @@ const VMStateDescription vmstate_igvt_engine_stats = {
 /* Saved quiesced (the VM is stopped): nothing is in flight */
 const VMStateDescription vmstate_igvt_execlist = {
     .name = "igvt/execlist",
-    .version_id = 3,
-    .minimum_version_id = 2,
+    .version_id = 1,
+    .minimum_version_id = 1,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT32_ARRAY(elsp, IgvtExeclist, 4),
         VMSTATE_UINT32(elsp_count, IgvtExeclist),
         VMSTATE_UINT64_ARRAY(active, IgvtExeclist, 2),
         VMSTATE_UINT32(current, IgvtExeclist),
         VMSTATE_UINT64_ARRAY(pending, IgvtExeclist, 2),
-        VMSTATE_BOOL_V(interrupted, IgvtExeclist, 3),
-        VMSTATE_BOOL_V(stalled, IgvtExeclist, 3),
+        VMSTATE_BOOL(interrupted, IgvtExeclist),
+        VMSTATE_BOOL(stalled, IgvtExeclist),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -70,7 +70,9 @@ static uint64_t igvt_gtt_host_pte(IgvtState *s, uint64_t index,
 
 /*
  * The record of host entries is read by the GPU worker (workload
- * preparation) without the BQL: each entry changes atomically
+ * preparation) without the BQL: each entry changes atomically.  An entry
+ * of which one half was written keeps its host entry, even in a run of
+ * entries written around it (igvt_gtt_write_half).
  */
 static void igvt_gtt_set_host(IgvtState *s, uint64_t first, uint64_t count,
                               bool validate)
@@ -79,6 +81,9 @@ static void igvt_gtt_set_host(IgvtState *s, uint64_t first, uint64_t count,
     uint64_t i;
 
     for (i = first; i < first + count; i++) {
+        if (validate && s->gtt.partial_halves && i == s->gtt.partial_index) {
+            continue;
+        }
         qatomic_set(&s->gtt.host[i],
                     validate ? igvt_gtt_host_pte(s, i, &run) : 0);
     }

@@ -279,7 +279,7 @@ static const VMStateDescription vmstate_igvt_slice = {
 
 static const VMStateDescription vmstate_igvt_counters = {
     .name = "igvt/counters",
-    .version_id = 2,
+    .version_id = 1,
     .minimum_version_id = 1,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT64(mmio_reads, IgvtStats),
@@ -292,16 +292,25 @@ static const VMStateDescription vmstate_igvt_counters = {
         VMSTATE_UINT64(aperture_reads, IgvtStats),
         VMSTATE_UINT64(aperture_writes, IgvtStats),
         VMSTATE_UINT64(aperture_faults, IgvtStats),
-        VMSTATE_UINT64_V(ggtt_backend_calls, IgvtStats, 2),
-        VMSTATE_UINT64_V(ggtt_backend_entries, IgvtStats, 2),
+        VMSTATE_UINT64(ggtt_backend_calls, IgvtStats),
+        VMSTATE_UINT64(ggtt_backend_entries, IgvtStats),
         VMSTATE_END_OF_LIST()
     },
 };
 
+/*
+ * The stream's one version.  A VMSTATE_STRUCT is loaded with its own
+ * description's version, whatever the source had, so the nested
+ * descriptions stay at 1 and any change to a layout, nested or not,
+ * bumps both numbers here: a stream of another layout is then refused
+ * with a version error instead of being read shifted.  Version 2: the
+ * execlists' interrupted and stalled, the engines' last hang, the GGTT
+ * backend counters.
+ */
 static const VMStateDescription vmstate_igvt = {
     .name = "igvt-vga",
-    .version_id = 1,
-    .minimum_version_id = 1,
+    .version_id = 2,
+    .minimum_version_id = 2,
     .post_load = igvt_post_load,
     .fields = (const VMStateField[]) {
         VMSTATE_PCI_DEVICE(parent_obj, IgvtState),

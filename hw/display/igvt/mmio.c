@@ -79,6 +79,8 @@ void igvt_enter_failsafe(IgvtState *s, IgvtFailsafeReason reason)
     if (s->failsafe) {
         return;
     }
+    /* GGTT entries written before still reach the backend */
+    igvt_gtt_flush(s);
     s->failsafe = true;
     s->failsafe_reason = reason;
     trace_igvt_failsafe(IgvtFailsafeReason_str(reason));

@@ -151,6 +151,12 @@ void igvt_backend_done(IgvtWorkload *w)
     if (w->yielded && !w->cancelled) {
         if (!qatomic_read(&w->stop_req) && !ent->stopping) {
             /* Its turn is over: it waits for the next one */
+            if (w->user_irq) {
+                /* ... and what it raised meanwhile reaches the guest now */
+                ent->user_irqs |= 1u << w->engine;
+                w->user_irq = false;
+                qemu_bh_schedule(ent->done_bh);
+            }
             QSIMPLEQ_INSERT_TAIL(&ent->ready, w, next);
             qemu_cond_broadcast(&sc->idle);
             qemu_cond_signal(&sc->work);
@@ -282,6 +288,16 @@ void igvt_sched_submit(IgvtSchedEntity *ent, IgvtWorkload *w)
     }
     QSIMPLEQ_INSERT_TAIL(&ent->ready, w, next);
     qemu_cond_signal(&sc->work);
+}
+
+uint32_t igvt_sched_take_user_irqs(IgvtSchedEntity *ent)
+{
+    uint32_t irqs;
+
+    QEMU_LOCK_GUARD(&ent->sched->lock);
+    irqs = ent->user_irqs;
+    ent->user_irqs = 0;
+    return irqs;
 }
 
 IgvtWorkload *igvt_sched_take_done(IgvtSchedEntity *ent)

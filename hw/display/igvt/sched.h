@@ -33,6 +33,8 @@ typedef struct IgvtSchedEntity {
     uint64_t busy_ns;
     bool draining;              /* a drain waits for it: it runs first */
     bool stopping;              /* ... for the VM to stop: no more turns */
+    uint32_t user_irqs;         /* engines whose workloads, still running,
+                                   raised a user interrupt */
     QSIMPLEQ_HEAD(, IgvtWorkload) ready;
     QSIMPLEQ_HEAD(, IgvtWorkload) done;
 } IgvtSchedEntity;
@@ -51,6 +53,12 @@ void igvt_sched_detach(IgvtSchedEntity *ent);
 void igvt_sched_submit(IgvtSchedEntity *ent, IgvtWorkload *w);
 /* A finished (or cancelled) workload of @ent, or NULL */
 IgvtWorkload *igvt_sched_take_done(IgvtSchedEntity *ent);
+/*
+ * The engines (a bit each) on which a workload of @ent that goes on
+ * running raised a user interrupt since the last call: the hardware
+ * raises it when the command runs, not when the context ends
+ */
+uint32_t igvt_sched_take_user_irqs(IgvtSchedEntity *ent);
 
 /*
  * Wait until no workload of @ent on an engine in @engines is queued or

@@ -26,6 +26,8 @@ typedef struct IgvtSoftGgtt {
 typedef struct IgvtSoftFrame {
     const IgvtCmdBuf *buf;
     uint32_t pos;               /* dword index of the next command */
+    IgvtCmdBuf *copy;           /* buf, when fetched while running: the
+                                   frame owns it until it leaves it */
 } IgvtSoftFrame;
 
 /* A workload's execution, kept from one turn to the next */
@@ -35,8 +37,8 @@ typedef struct IgvtSoftExec {
     IgvtGpuMem mem;             /* graphics memory as the engine sees it */
     IgvtSoftFrame stack[IGVT_SOFT_DEPTH];
     unsigned depth;             /* frames in use */
-    GPtrArray *fetched;         /* IgvtCmdBuf copies made while running */
     GHashTable *entered;        /* batches entered: address, space, level */
+    bool entered_all;           /* too many to remember: every batch */
     GHashTable *written;        /* guest pages the GPU wrote */
     bool written_all;           /* too many to remember: any page */
     bool user_irq;

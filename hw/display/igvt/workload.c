@@ -196,6 +196,36 @@ static void igvt_workload_put_state(IgvtWorkload *w, unsigned idx,
                      true);
 }
 
+/* The registers the image saves (context.h), from its state page */
+static void igvt_workload_load_regs(IgvtWorkload *w, const uint32_t *state)
+{
+    unsigned i, dw;
+
+    for (i = 0; i < IGVT_CTX_GPRS; i++) {
+        dw = IGVT_CTX_GPR0_LDW + i * IGVT_CTX_GPR_DWORDS;
+        w->gpr[i] = state[dw] | (uint64_t)state[dw + IGVT_CTX_GPR_UDW] << 32;
+    }
+    if (w->engine == IGVT_ENGINE_RCS) {
+        w->predicate_result_1 = state[IGVT_CTX_PREDICATE_RESULT_1];
+    }
+}
+
+/* ... and back, as a context switch saves them */
+static void igvt_workload_save_regs(IgvtWorkload *w)
+{
+    unsigned i, dw;
+
+    for (i = 0; i < IGVT_CTX_GPRS; i++) {
+        dw = IGVT_CTX_GPR0_LDW + i * IGVT_CTX_GPR_DWORDS;
+        igvt_workload_put_state(w, dw, w->gpr[i]);
+        igvt_workload_put_state(w, dw + IGVT_CTX_GPR_UDW, w->gpr[i] >> 32);
+    }
+    if (w->engine == IGVT_ENGINE_RCS) {
+        igvt_workload_put_state(w, IGVT_CTX_PREDICATE_RESULT_1,
+                                w->predicate_result_1);
+    }
+}
+
 /*
  * The batches a context stopped in (the image's batch states with the
  * ACTIVE bit), outermost first, as references to fetch into @queue;
@@ -270,6 +300,7 @@ bool igvt_workload_prepare(IgvtWorkload *w)
     w->pml4 = state[IGVT_CTX_PDP0_LDW] |
               (uint64_t)state[IGVT_CTX_PDP0_UDW] << 32;
     f.pml4 = w->pml4;
+    igvt_workload_load_regs(w, state);
     w->ring_head = head;
     w->ring_size = size;
     if (head >= size || w->tail >= size) {
@@ -374,6 +405,9 @@ void igvt_workload_retire(IgvtState *s, IgvtWorkload *w)
                                 IGVT_CTX_BB_STATE_ACTIVE |
                                 (sp->bb[i].ppgtt ?
                                  IGVT_CTX_BB_STATE_PPGTT : 0));
+    }
+    if (w->regs_dirty) {
+        igvt_workload_save_regs(w);
     }
     igvt_reg_set(s, base + IGVT_RING_HEAD, head);
     igvt_reg_set(s, base + IGVT_RING_TAIL, w->tail);

@@ -17,6 +17,7 @@
 #include "cmd-parser.h"
 #include "gpu-mem.h"
 #include "backend.h"
+#include "context.h"
 
 typedef struct IgvtState IgvtState;
 typedef struct IgvtSchedEntity IgvtSchedEntity;
@@ -118,6 +119,14 @@ typedef struct IgvtWorkload {
     void *exec;                 /* the backend's state between turns ... */
     void (*exec_free)(void *exec);      /* ... and how to free it */
     bool user_irq;              /* it raised a user interrupt */
+    /*
+     * The registers its context image saves (context.h), as prepare read
+     * them; a backend that changed them sets regs_dirty, and retiring the
+     * workload saves them back
+     */
+    uint64_t gpr[IGVT_CTX_GPRS];
+    uint32_t predicate_result_1;        /* render engine */
+    bool regs_dirty;
     int64_t submit_ns;          /* when the guest submitted it */
     uint64_t time_limit_ns;     /* CPU time it may take, 0: any */
     int64_t start_ns;           /* when the backend got it (this turn) */
