@@ -112,9 +112,9 @@ def thread_cpu(pid):
 class Guest(QemuGuest):
     """One boot on igvt-vga; the host drives it over the serial line."""
 
-    def __init__(self, args):
-        super().__init__(os.path.join(args.work, "runs", "exec"),
-                         f"/tmp/igvt-bench-exec-{os.getpid()}")
+    def __init__(self, args, run="exec"):
+        super().__init__(os.path.join(args.work, "runs", run),
+                         f"/tmp/igvt-bench-{run}-{os.getpid()}")
         self.args = args
         self.cmd = self.qemu_cmd(
             args, "bench-exec", "igvt-vga,addr=02.0",
@@ -401,6 +401,39 @@ def report(args, audit, share, guest, d):
     print("\n".join(lines), flush=True)
 
 
+def compare(base, d):
+    """The baseline QEMU's guest figures next to this build's, one run."""
+    def sync_main(x):
+        e = (x.get("nop-rcs-sync") or {}).get("engine") or {}
+        idle = x.get("idle_cpu_ms_s")
+        n = e.get("completed")
+        if not (e and idle and n):
+            return None
+        return (e["cpu_ms"]["main"] - idle["main"] * e["host_secs"]) * 1e3 / n
+
+    def lat(x, name):
+        e = (x.get(name) or {}).get("engine") or {}
+        return e["latency_avg_ns"] / 1e3 if e.get("latency_avg_ns") else None
+
+    rows = []
+    for label, f, fmt in (
+            ("gem_create ioctl/s", lambda x: x.get("ioctl_per_s"), "{:.0f}"),
+            ("nop-rcs nop/s", lambda x: x.get("nop-rcs", {}).get("per_s"), "{:.0f}"),
+            ("nop-rcs % of ioctl rate",
+             lambda x: x.get("nop-rcs", {}).get("pct_of_ioctl"), "{:.1f}"),
+            ("nop-rcs-sync nop/s",
+             lambda x: x.get("nop-rcs-sync", {}).get("per_s"), "{:.0f}"),
+            ("nop-rcs-sync % of ioctl rate",
+             lambda x: x.get("nop-rcs-sync", {}).get("pct_of_ioctl"), "{:.1f}"),
+            ("ELSP-to-irq us, sync", lambda x: lat(x, "nop-rcs-sync"), "{:.0f}"),
+            ("ELSP-to-irq us, queued", lambda x: lat(x, "nop-rcs"), "{:.0f}"),
+            ("main-idle us/wl, sync", sync_main, "{:.1f}")):
+        a, b = f(base), f(d)
+        rows.append([label, num(a, fmt), num(b, fmt),
+                     num(b / a if a and b else None, "{:.2f}")])
+    return rows
+
+
 def problems(dmesg):
     """i915/drm lines at warning level or worse, and hang reports (not the
     missing DMC firmware: Debian main does not ship it)."""
@@ -429,6 +462,9 @@ def main():
     p.add_argument("--idle", type=int, default=3)
     p.add_argument("--prog-timeout", type=float, default=120)
     p.add_argument("--no-bcs", action="store_true")
+    p.add_argument("--baseline-qemu", default="",
+                   help="a QEMU to boot the same guest with first, for a "
+                   "before/after table from one run")
     args = p.parse_args()
     t0 = time.monotonic()
 
@@ -453,15 +489,30 @@ def main():
                  ("nop-rcs-sync", [f"{b}/gem_exec_nop", "-e", "rcs", "-s", "-r", r])]
     if not args.no_bcs:
         workloads.append(("nop-bcs", [f"{b}/gem_exec_nop", "-e", "bcs", "-r", r]))
+    base = None
+    if args.baseline_qemu:
+        log(f"guest on the baseline QEMU {args.baseline_qemu}")
+        bargs = argparse.Namespace(**vars(args))
+        bargs.qemu = args.baseline_qemu
+        bguest = Guest(bargs, "exec-baseline").go(workloads)
+        base = {"qemu": args.baseline_qemu, "guest": bguest,
+                "derived": derive(bguest)}
     guest = Guest(args).go(workloads)
     guest["problems"] = problems(guest.get("dmesg", []))
     d = derive(guest)
     report(args, audit, share, guest, d)
+    if base:
+        print(f"\nsame run, the baseline QEMU ({args.baseline_qemu}) against"
+              " this build:")
+        print(table(compare(base["derived"], d),
+                    ["figure", "baseline", "this build", "ratio"]), flush=True)
 
     out = {"audit": audit, "share": share, "guest": guest, "derived": d,
-           "smp": args.smp, "rounds": args.rounds,
+           "baseline": base, "smp": args.smp, "rounds": args.rounds,
            "elapsed_seconds": round(time.monotonic() - t0, 1)}
     bad = []
+    if base and not base["guest"].get("ok"):
+        bad.append("baseline guest")
     if audit["status"] != 0 or len(audit["streams"]) < 3:
         bad.append("audit")
     if share["status"] != 0 or "ratio" not in share:

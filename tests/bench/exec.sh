@@ -30,6 +30,7 @@ BOOT_TIMEOUT=${BOOT_TIMEOUT:-150}       # seconds until the guest must be ready
 KERNEL=${KERNEL:-6.12}                  # kit tag in the guest work dir
 APPEND_EXTRA=${APPEND_EXTRA:-}          # extra kernel arguments
 BCS=${BCS:-1}                           # 0: no gem_exec_nop on the blitter
+BASELINE_QEMU=${BASELINE_QEMU:-}        # a QEMU to compare with, same run
 
 usage() {
 	cat <<-EOF
@@ -76,6 +77,7 @@ bench_firmware
 
 EXTRA=()
 [ "$BCS" != 0 ] || EXTRA+=(--no-bcs)
+[ -z "$BASELINE_QEMU" ] || EXTRA+=(--baseline-qemu "$(cd "$(dirname "$BASELINE_QEMU")" && pwd)/$(basename "$BASELINE_QEMU")")
 
 exec python3 "$HERE/exec.py" --qemu "$QEMU_BIN" --work "$WORK" \
 	--kernel "$KIT/vmlinuz" --kernel-tag "$KERNEL" --initrd "$INITRD" \
